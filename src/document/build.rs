@@ -1,0 +1,597 @@
+//! From text to `Document`: lines → blocks (headings, paragraphs, tables) →
+//! section tree → sentences → facts and links.
+
+use super::facts::{clean_label, read_paragraph};
+use super::heading::{parse_numbering, Delimiter, Numbering};
+use super::tabtable;
+use super::text::{fold, lines, Line, Normalized};
+use super::*;
+use regex::Regex;
+use std::sync::LazyLock;
+
+static AMOUNT_IN_TITLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d+(?:\.\d+)?(?:万元|亿元|元|%|万)").unwrap());
+static PAGE_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[\s\x0c]*(?:-\s*\d{1,3}\s*-|第?\s*\d{1,3}\s*页?|\d{1,3}\s*/\s*\d{1,3})[\s\x0c]*$").unwrap());
+static TOC_TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\s\x0c]*目\s*录[\s\x0c]*$").unwrap());
+static TOC_TAIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.…·\s\d]+$").unwrap());
+static REPORT_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<year>\d{4})\s*年?\s*度?\s*(?P<scope>部门|单位)?\s*(?P<stage>决算|预算)").unwrap()
+});
+
+/// One block of lines before it is known to be a heading or a paragraph.
+struct Block {
+    pieces: Vec<Span>,
+    numbering: Option<Numbering>,
+    /// Byte offset in the original where the marker starts.
+    marker_start: u32,
+}
+
+fn is_terminated(s: &str) -> bool {
+    s.trim_end()
+        .ends_with(['。', '；', '：', '！', '？', ';', ':', '!', '?', '.'])
+}
+
+/// Leading indentation (spaces, full-width spaces, form feeds), in bytes.
+fn indent_len(s: &str) -> usize {
+    s.len() - s.trim_start_matches([' ', '\u{3000}', '\x0c', '\t']).len()
+}
+
+pub fn parse(text: &str) -> Document {
+    let all_lines = lines(text);
+    let mut doc = Document::default();
+
+    // Tables first: their lines are not prose.
+    let mut in_table = vec![false; all_lines.len()];
+    let tab_regions = tabtable::find_regions(text, &all_lines);
+    for r in &tab_regions {
+        for flag in &mut in_table[r.first..r.last] {
+            *flag = true;
+        }
+    }
+    let layout_tables = layout::find_layout_tables(text);
+    if !layout_tables.is_empty() {
+        for (i, l) in all_lines.iter().enumerate() {
+            if layout_tables
+                .iter()
+                .any(|t| t.span.start <= l.span.start && l.span.end <= t.span.end)
+            {
+                in_table[i] = true;
+            }
+        }
+    }
+
+    let layout_mode = text.contains('\x0c') || {
+        let nonblank: Vec<&Line> = all_lines
+            .iter()
+            .filter(|l| !text[l.span.range()].trim().is_empty())
+            .collect();
+        let indented = nonblank
+            .iter()
+            .filter(|l| text[l.span.range()].starts_with(' '))
+            .count();
+        nonblank.len() > 10 && indented * 10 > nonblank.len() * 3
+    };
+
+    // Table of contents: from `目录` to the line that repeats its first entry.
+    let mut in_toc = vec![false; all_lines.len()];
+    if let Some(start) = all_lines
+        .iter()
+        .position(|l| TOC_TITLE.is_match(&text[l.span.range()]))
+    {
+        in_toc[start] = true;
+        let mut first: Option<String> = None;
+        let mut count = 0;
+        for i in start + 1..all_lines.len().min(start + 200) {
+            let raw = &text[all_lines[i].span.range()];
+            let key = fold(&TOC_TAIL.replace(raw.trim(), ""));
+            if key.is_empty() {
+                in_toc[i] = true;
+                continue;
+            }
+            if first.as_deref() == Some(key.as_str()) && count >= 2 {
+                break;
+            }
+            if first.is_none() {
+                first = Some(key.clone());
+            }
+            count += 1;
+            in_toc[i] = true;
+            let s = all_lines[i].span;
+            let lead = indent_len(raw);
+            doc.toc.push((key, Span::new(s.start as usize + lead, s.end as usize)));
+        }
+        if first.is_none() || doc.toc.len() > 150 {
+            // Not a real table of contents.
+            in_toc.iter_mut().for_each(|f| *f = false);
+            doc.toc.clear();
+        }
+    }
+
+    // Blocks of prose lines.
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut current: Option<Block> = None;
+    for (i, line) in all_lines.iter().enumerate() {
+        if in_table[i] || in_toc[i] {
+            if let Some(b) = current.take() {
+                blocks.push(b);
+            }
+            continue;
+        }
+        let raw = &text[line.span.range()];
+        if raw.trim().is_empty() {
+            if !layout_mode {
+                if let Some(b) = current.take() {
+                    blocks.push(b);
+                }
+            }
+            continue;
+        }
+        if layout_mode && PAGE_NUMBER.is_match(raw) {
+            continue;
+        }
+        let lead = indent_len(raw);
+        let content = Span::new(line.span.start as usize + lead, line.span.end as usize);
+        let body = &raw[lead..];
+        let numbering = parse_numbering(body);
+        let starts_new = numbering.is_some()
+            || current.is_none()
+            || if layout_mode {
+                lead > 0 && raw[..lead].contains([' ', '\u{3000}']) && lead >= 2
+            } else {
+                let prev = current.as_ref().unwrap();
+                let prev_text = &text[prev.pieces.last().unwrap().range()];
+                is_terminated(prev_text) || looks_like_heading(prev, text)
+            };
+        if starts_new {
+            if let Some(b) = current.take() {
+                blocks.push(b);
+            }
+            current = Some(Block {
+                pieces: vec![content],
+                numbering,
+                marker_start: content.start,
+            });
+        } else if let Some(b) = current.as_mut() {
+            b.pieces.push(content);
+        }
+    }
+    if let Some(b) = current.take() {
+        blocks.push(b);
+    }
+
+    // Headings, paragraphs and the section tree.
+    doc.sections.push(Section {
+        id: 0,
+        title: String::new(),
+        level: 0,
+        path: Vec::new(),
+        parent: None,
+        children: Vec::new(),
+        heading: None,
+        span: Span::new(0, text.len()),
+    });
+    // Open levels: (section id, numbering of the level's first heading, last value).
+    let mut stack: Vec<(usize, Numbering, u32)> = Vec::new();
+    let mut title_done = false;
+    for block in blocks {
+        let norm = Normalized::from_pieces(text, &block.pieces);
+        if norm.text.is_empty() {
+            continue;
+        }
+        let block_span = Span::new(
+            block.pieces[0].start as usize,
+            block.pieces.last().unwrap().end as usize,
+        );
+        let heading_split = block
+            .numbering
+            .and_then(|n| heading_title(&norm, n, text, block.marker_start).map(|t| (n, t)));
+        if !title_done && block.numbering.is_none() && doc.headings.is_empty() {
+            // Lines before the first heading: the report's title.
+            if REPORT_TITLE.is_match(&norm.text) && doc.title.is_none() {
+                doc.title = Some((norm.text.clone(), block_span));
+                if let Some(c) = REPORT_TITLE.captures(&norm.text) {
+                    doc.kind.year = c["year"].parse().ok();
+                    doc.kind.stage = Some(c["stage"].to_owned());
+                    doc.kind.scope = c.name("scope").map(|m| m.as_str().to_owned());
+                }
+            }
+        }
+        if let Some((numbering, (title_end_norm, title))) = heading_split {
+            title_done = true;
+            let parent = place_heading(&mut doc, &mut stack, numbering);
+            let section_id = doc.sections.len();
+            let heading_id = doc.headings.len();
+            let title_span = norm.original(
+                numbering_norm_len(&norm, numbering, text, block.marker_start),
+                title_end_norm,
+            );
+            let number_span = Span::new(
+                block.marker_start as usize,
+                (block.marker_start as usize + numbering.len).min(text.len()),
+            );
+            let mut path = doc.sections[parent].path.clone();
+            path.push(title.clone());
+            doc.sections.push(Section {
+                id: section_id,
+                title: title.clone(),
+                level: doc.sections[parent].level + 1,
+                path,
+                parent: Some(parent),
+                children: Vec::new(),
+                heading: Some(heading_id),
+                span: block_span,
+            });
+            doc.sections[parent].children.push(section_id);
+            doc.headings.push(Heading {
+                numbering: Some(numbering),
+                title,
+                span: number_span.cover(title_span),
+                number_span: Some(trim_span(text, number_span)),
+                title_span,
+                section: section_id,
+            });
+            stack.push((section_id, numbering, numbering.value));
+            // Body text after the title on the same block.
+            let rest_start = skip_separators(&norm.text, title_end_norm);
+            if rest_start < norm.text.len() {
+                let body = norm.slice_from(rest_start);
+                push_paragraph(&mut doc, body, section_id, None);
+            }
+        } else {
+            let section = stack.last().map(|s| s.0).unwrap_or(0);
+            push_paragraph(&mut doc, norm, section, block.numbering);
+        }
+    }
+
+    // TAB tables, their titles and sections.
+    for r in &tab_regions {
+        let title = (r.first > 0)
+            .then(|| {
+                (0..r.first).rev().find_map(|i| {
+                    let s = text[all_lines[i].span.range()].trim();
+                    (!s.is_empty()).then_some(i)
+                })
+            })
+            .flatten()
+            .and_then(|i| {
+                let s = text[all_lines[i].span.range()].trim();
+                (s.contains('表') && s.chars().count() <= 40).then(|| {
+                    let sp = all_lines[i].span;
+                    let lead = indent_len(&text[sp.range()]);
+                    (fold(s), Span::new(sp.start as usize + lead, sp.end as usize))
+                })
+            });
+        let table = tabtable::parse_region(text, &all_lines, r, title);
+        doc.tables.push(table);
+    }
+    for lt in layout_tables {
+        doc.tables.push(layout::into_table(lt));
+    }
+    doc.tables.sort_by_key(|t| t.span.start);
+
+    finish_sections(&mut doc, text.len());
+    link_enumerations(&mut doc);
+    add_table_facts(&mut doc);
+    doc
+}
+
+/// In plain (Word-export) text a short unterminated line with no figures is a
+/// title or heading, and the next line does not continue it.
+fn looks_like_heading(block: &Block, text: &str) -> bool {
+    if block.pieces.len() > 1 {
+        return false;
+    }
+    let s = text[block.pieces[0].range()].trim();
+    s.chars().count() <= 40 && !AMOUNT_IN_TITLE.is_match(s) && block.numbering.is_some()
+}
+
+/// Byte length, in the normalised text, of the numbering marker.
+fn numbering_norm_len(norm: &Normalized, n: Numbering, _text: &str, marker_start: u32) -> usize {
+    let marker_end = marker_start as usize + n.len;
+    // First normalised byte whose original start is at or past the marker end.
+    let mut pos = 0;
+    for (i, _) in norm.text.char_indices() {
+        if norm.original_offset(i) as usize >= marker_end {
+            return i;
+        }
+        pos = i + norm.text[i..].chars().next().map_or(0, char::len_utf8);
+    }
+    pos
+}
+
+/// The title of a numbered block, if the block is a heading: text after the
+/// number up to the first sentence mark, short, with no amounts in it.
+/// Returns (end of title in the normalised text, title).
+fn heading_title(norm: &Normalized, n: Numbering, text: &str, marker_start: u32) -> Option<(usize, String)> {
+    let start = numbering_norm_len(norm, n, text, marker_start);
+    let rest = &norm.text[start..];
+    let end_rel = rest.find(['。', ';', ':', '!', '?']).unwrap_or(rest.len());
+    let title = rest[..end_rel].trim();
+    let has_body = end_rel < rest.len() && !rest[end_rel..].trim_matches(['。', ';', ':']).is_empty();
+    let max = if has_body { 25 } else { 40 };
+    let chars = title.chars().count();
+    if chars == 0 || chars > max || AMOUNT_IN_TITLE.is_match(title) || title.contains(',') && has_body {
+        return None;
+    }
+    // The title as written (white space removed), not folded.
+    let span = norm.original(start, start + end_rel);
+    let written: String = text[span.range()].chars().filter(|c| !c.is_whitespace()).collect();
+    Some((start + end_rel, if written.is_empty() { title.to_owned() } else { written }))
+}
+
+fn skip_separators(s: &str, mut pos: usize) -> usize {
+    while let Some(c) = s[pos..].chars().next() {
+        if matches!(c, '。' | ';' | ':' | ',' | ' ') {
+            pos += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    pos
+}
+
+fn trim_span(text: &str, span: Span) -> Span {
+    let s = &text[span.range()];
+    let t = s.trim_end();
+    Span::new(span.start as usize, span.start as usize + t.len())
+}
+
+/// Find the parent section of a new heading from the open levels. A number
+/// that continues an open level (value = last + 1, compatible style) makes a
+/// sibling there, even in a mixed style (`2、` among `一、`); a first number
+/// opens a child level. Anything else is out of sequence: it goes beside the
+/// innermost level of its style, and is recorded.
+fn place_heading(doc: &mut Document, stack: &mut Vec<(usize, Numbering, u32)>, n: Numbering) -> usize {
+    let heading_id = doc.headings.len();
+    // A part heading always goes to the top.
+    if n.delimiter == Delimiter::Part {
+        if let Some(pos) = stack.iter().position(|s| s.1.delimiter == Delimiter::Part) {
+            let (_, first, last) = stack[pos];
+            if n.value != last + 1 {
+                record_sequence(doc, heading_id, stack[pos].0, &first, last, &n);
+            }
+            stack.truncate(pos);
+        } else {
+            stack.clear();
+        }
+        return stack.last().map(|s| s.0).unwrap_or(0);
+    }
+    for pos in (0..stack.len()).rev() {
+        let (sid, first, last) = stack[pos];
+        if first.compatible(&n) && n.value == last + 1 {
+            if !first.same_style(&n) {
+                doc.numbering_issues.push(NumberingIssue {
+                    heading: heading_id,
+                    kind: "style",
+                    expected: first.style_name().to_owned(),
+                    found: n.style_name().to_owned(),
+                    other: doc.sections[sid].heading,
+                });
+            }
+            stack.truncate(pos);
+            return stack.last().map(|s| s.0).unwrap_or(0);
+        }
+    }
+    if n.value == 1 {
+        return stack.last().map(|s| s.0).unwrap_or(0);
+    }
+    // Out of sequence: beside the innermost open level of the same style.
+    if let Some(pos) = (0..stack.len()).rev().find(|&p| stack[p].1.same_style(&n)) {
+        let (sid, first, last) = stack[pos];
+        record_sequence(doc, heading_id, sid, &first, last, &n);
+        stack.truncate(pos);
+        return stack.last().map(|s| s.0).unwrap_or(0);
+    }
+    doc.numbering_issues.push(NumberingIssue {
+        heading: heading_id,
+        kind: "sequence",
+        expected: "1".to_owned(),
+        found: n.value.to_string(),
+        other: None,
+    });
+    stack.last().map(|s| s.0).unwrap_or(0)
+}
+
+fn record_sequence(doc: &mut Document, heading: usize, prev_section: usize, _first: &Numbering, last: u32, n: &Numbering) {
+    doc.numbering_issues.push(NumberingIssue {
+        heading,
+        kind: "sequence",
+        expected: (last + 1).to_string(),
+        found: n.value.to_string(),
+        other: doc.sections[prev_section].heading,
+    });
+}
+
+fn push_paragraph(doc: &mut Document, norm: Normalized, section: usize, numbering: Option<Numbering>) {
+    let id = doc.paragraphs.len();
+    let span = norm.original(0, norm.text.len());
+    // Sentences end at 。！？ (folded: 。 ! ?).
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    for (i, c) in norm.text.char_indices() {
+        if matches!(c, '。' | '!' | '?') {
+            let end = i + c.len_utf8();
+            ranges.push((start, end));
+            start = end;
+        }
+    }
+    if start < norm.text.len() {
+        ranges.push((start, norm.text.len()));
+    }
+    let mut sentence_ids = Vec::new();
+    let mut numbered = Vec::new();
+    for (s, e) in ranges {
+        let sid = doc.sentences.len();
+        doc.sentences.push(Sentence {
+            id: sid,
+            paragraph: id,
+            section,
+            span: norm.original(s, e),
+            norm_range: (s, e),
+        });
+        sentence_ids.push(sid);
+        numbered.push((sid, (s, e)));
+    }
+    let facts = read_paragraph(&norm, &numbered, section, id, doc.facts.len());
+    doc.facts.extend(facts);
+    doc.paragraphs.push(Paragraph {
+        id,
+        section,
+        span,
+        norm,
+        sentences: sentence_ids,
+        numbering,
+    });
+}
+
+/// Section spans run from the heading to the next heading at the same or a
+/// higher level; tables and paragraphs are assigned by position.
+fn finish_sections(doc: &mut Document, len: usize) {
+    let n = doc.sections.len();
+    for i in 1..n {
+        let level = doc.sections[i].level;
+        let start = doc.sections[i].span.start;
+        let end = (i + 1..n)
+            .find(|&j| doc.sections[j].level <= level)
+            .map(|j| doc.sections[j].span.start)
+            .unwrap_or(len as u32);
+        doc.sections[i].span = Span {
+            start,
+            end: end.max(start),
+        };
+    }
+}
+
+/// The section a position falls in (the innermost).
+pub fn section_at(doc: &Document, pos: u32) -> usize {
+    let mut best = 0;
+    for s in &doc.sections[1..] {
+        if s.span.start <= pos && pos < s.span.end && s.level >= doc.sections[best].level {
+            best = s.id;
+        }
+    }
+    best
+}
+
+/// `本单位…支出主要用于以下几个方面：` followed by numbered paragraphs: each
+/// paragraph's first amount is an item of the named total (the latest amount
+/// with that label before the introduction).
+fn link_enumerations(doc: &mut Document) {
+    static INTRO: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?P<label>[^。,;:]+?)(?:主要用于|主要包括|包括|具体如下|如下)(?:以下|如下)?[^。]{0,12}[:：]$").unwrap()
+    });
+    let np = doc.paragraphs.len();
+    for p in 0..np {
+        let text = doc.paragraphs[p].norm.text.clone();
+        let Some(c) = INTRO.captures(text.trim_end_matches('。')) else { continue };
+        let label = clean_label(&c["label"]);
+        if label.is_empty() {
+            continue;
+        }
+        let intro_start = doc.paragraphs[p].span.start;
+        let want = fold(&label);
+        let Some(total) = doc
+            .facts
+            .iter()
+            .rev()
+            .find(|f| {
+                f.span.start < intro_start
+                    && f.kind == FactKind::Amount
+                    && f.role == Role::Value
+                    && fold(&f.label) == want
+            })
+            .map(|f| f.id)
+        else {
+            continue;
+        };
+        let mut expected = 1;
+        for q in p + 1..np {
+            let Some(num) = doc.paragraphs[q].numbering else { break };
+            if num.value != expected {
+                break;
+            }
+            expected += 1;
+            let item = doc
+                .facts
+                .iter()
+                .find(|f| f.paragraph == Some(q) && f.kind == FactKind::Amount && f.role == Role::Value)
+                .map(|f| f.id);
+            if let Some(item) = item {
+                if doc.facts[item].links.total.is_none() {
+                    doc.facts[item].links.total = Some(total);
+                    doc.facts[total].links.items.push(item);
+                }
+            }
+        }
+    }
+}
+
+/// Numeric table cells become facts: label from the row, column from the header.
+fn add_table_facts(doc: &mut Document) {
+    for t in 0..doc.tables.len() {
+        let section = section_at(doc, doc.tables[t].span.start);
+        let table_unit = doc.tables[t].unit.clone();
+        for r in 0..doc.tables[t].rows.len() {
+            let row = &doc.tables[t].rows[r];
+            if row.kind == RowKind::Header {
+                continue;
+            }
+            // A header such as `项目资金（万元）` sets the unit of its block.
+            let block_unit = row
+                .header
+                .and_then(|h| doc.tables[t].rows[h].cells.iter().find(|c| c.key.contains("(万元)")))
+                .map(|_| "万元".to_owned())
+                .or_else(|| table_unit.clone());
+            for c in 0..row.cells.len() {
+                let cell = &row.cells[c];
+                let Some(mut number) = cell.number.clone() else { continue };
+                let column = cell.column.clone();
+                let col_text = column.as_deref().unwrap_or("");
+                if number.unit == Unit::None {
+                    number.unit = if col_text.contains("%") || col_text.contains("率") {
+                        Unit::Percent
+                    } else if let Some(u) = block_unit.as_deref().filter(|_| is_money_column(col_text)) {
+                        Unit::from_written(u)
+                    } else if col_text.contains("万元") {
+                        Unit::WanYuan
+                    } else {
+                        Unit::None
+                    };
+                }
+                let kind = match &number.unit {
+                    u if u.is_money() => FactKind::Amount,
+                    Unit::Percent => FactKind::Percent,
+                    _ => FactKind::Number,
+                };
+                let label = row.label.clone().unwrap_or_default();
+                let id = doc.facts.len();
+                let span = cell.span;
+                doc.facts.push(Fact {
+                    id,
+                    kind,
+                    role: Role::Cell,
+                    label,
+                    number: Some(number),
+                    span,
+                    section,
+                    paragraph: None,
+                    sentence: None,
+                    links: Links::default(),
+                    change: None,
+                    share_base: None,
+                    cell: Some(CellRef {
+                        table: t,
+                        row: r,
+                        cell: c,
+                        column,
+                    }),
+                });
+            }
+        }
+    }
+    // Money columns of a TAB table keyed under a `（万元）` header.
+    fn is_money_column(col: &str) -> bool {
+        !col.contains("率") && !col.contains("分") && !col.contains("权重")
+    }
+}

@@ -1,0 +1,646 @@
+//! Facts in prose: amounts, percentages, shares, change clauses and counts,
+//! with their labels and links.
+//!
+//! Runs on a paragraph's normalised text (see `text.rs`: ASCII punctuation,
+//! no line breaks, no spaces between CJK and numbers), so the patterns below
+//! need only one spelling of each form. Every span is mapped back to the
+//! original bytes.
+
+use super::text::Normalized;
+use super::{Change, Direction, Fact, FactKind, Links, Number, Role, Unit};
+use crate::source::Span;
+use regex::Regex;
+use std::sync::LazyLock;
+
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        (?P<num>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)
+        (?P<unit>万元|亿元|萬元|元|万|%|个|辆|人次|人|批次|台\(套\)|台套|台|套|项|家|批|场|期|户|所|团组|次)?",
+    )
+    .unwrap()
+});
+
+static BASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        (?:(?:较|比|与|同|对比)
+           (?P<base>上年度?(?:决算数?|预算数?|支出数?|同期数?)?|上一年度?|去年(?:同期)?
+             |\d{4}年度?(?:决算数?|预算数?|支出数?)?|年初预算数?|全年预算数?|调整后?预算数?|年度预算数?|预算数?)
+           (?:相比|相较|比较)?
+        )
+        |(?P<tongbi>同比)",
+    )
+    .unwrap()
+});
+
+static DIRECTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<dir>增加|增长|上升|提高|增幅|减少|下降|降低|减幅|基本持平|持平|无增减|无变化)了?(?:为)?")
+        .unwrap()
+});
+
+static SHARE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"占(?:比为?|(?P<den>[^,;:。!?%\d]{1,30}?))?的?(?P<num>\d+(?:\.\d+)?)(?P<pct>%)?"#,
+    )
+    .unwrap()
+});
+
+static COMPLETION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"完成(?P<base>年初预算|全年预算|调整后?预算|年度预算|预算)数?的?(?P<num>\d+(?:\.\d+)?)%",
+    )
+    .unwrap()
+});
+
+static LIST: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"其中[:,]?").unwrap());
+
+/// Leading words that are not part of an item's label.
+static LABEL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?x)^(?:
+            \(\d+\)|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d+[.、]|[①-⑳]
+            |截至\d{4}年\d{1,2}月\d{1,2}日|截至\d{4}年底|截至年底|年末
+            |\d{4}年度?|本年度|本年|当年|全年
+            |其中|此外|另外|另|同时|上述|以上|总的来看
+            |本单位|我单位|本部门|我部门|本中心|我中心|本局|我局|本委|我委|本办|我办|单位
+            |共有|共计|合计为
+        )[:,]?"#,
+    )
+    .unwrap()
+});
+
+static LABEL_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:共计|总额为|为|是|达到|达|约|对|共|有)$").unwrap()
+});
+
+fn direction_of(word: &str) -> Direction {
+    if word.starts_with("增") || word.starts_with("上升") || word.starts_with("提高") {
+        Direction::Increase
+    } else if word.starts_with("减") || word.starts_with("下降") || word.starts_with("降低") {
+        Direction::Decrease
+    } else {
+        Direction::Unchanged
+    }
+}
+
+/// Strip numbering, years and subjects like 本单位 from a label candidate.
+pub fn clean_label(raw: &str) -> String {
+    let mut s = raw.trim_matches(|c: char| ",;:、 ".contains(c));
+    loop {
+        let before = s.len();
+        if let Some(m) = LABEL_PREFIX.find(s) {
+            if m.end() < s.len() {
+                s = &s[m.end()..];
+            } else if m.end() == s.len() {
+                s = "";
+            }
+        }
+        if let Some(m) = LABEL_SUFFIX.find(s) {
+            s = &s[..m.start()];
+        }
+        s = s.trim_matches(|c: char| ",;:、 ".contains(c));
+        if s.len() == before {
+            break;
+        }
+    }
+    s.to_owned()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TokKind {
+    Base,
+    Direction,
+    Share,
+    Completion,
+    Number,
+    List,
+}
+
+#[derive(Debug, Clone)]
+struct Tok {
+    kind: TokKind,
+    start: usize,
+    end: usize,
+    caps: Vec<Option<(usize, usize)>>,
+}
+
+fn tokens(text: &str) -> Vec<Tok> {
+    let mut toks: Vec<Tok> = Vec::new();
+    let mut add = |kind: TokKind, re: &Regex, names: &[&str]| {
+        for c in re.captures_iter(text) {
+            let m = c.get(0).unwrap();
+            toks.push(Tok {
+                kind,
+                start: m.start(),
+                end: m.end(),
+                caps: names
+                    .iter()
+                    .map(|n| c.name(n).map(|g| (g.start(), g.end())))
+                    .collect(),
+            });
+        }
+    };
+    add(TokKind::Share, &SHARE, &["den", "num", "pct"]);
+    add(TokKind::Completion, &COMPLETION, &["base", "num"]);
+    add(TokKind::Base, &BASE, &["base", "tongbi"]);
+    add(TokKind::Direction, &DIRECTION, &["dir"]);
+    add(TokKind::List, &LIST, &[]);
+    add(TokKind::Number, &NUMBER, &["num", "unit"]);
+    // Earlier first; at one position the longer (and the listed-first kind) wins.
+    toks.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut out: Vec<Tok> = Vec::new();
+    for t in toks {
+        if out.last().is_some_and(|l| t.start < l.end) {
+            continue;
+        }
+        out.push(t);
+    }
+    out
+}
+
+fn char_before(text: &str, pos: usize) -> Option<char> {
+    text[..pos].chars().next_back()
+}
+fn char_after(text: &str, pos: usize) -> Option<char> {
+    text[pos..].chars().next()
+}
+
+/// Is the number at `start..end` (digits only) a figure, not a year, date,
+/// phone number, code or section number?
+fn is_figure(text: &str, start: usize, num_end: usize, has_unit: bool) -> bool {
+    let before = char_before(text, start);
+    if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_') {
+        return false;
+    }
+    let after = char_after(text, num_end);
+    if !has_unit {
+        return false;
+    }
+    if after.is_some_and(|c| c == '-') {
+        return false;
+    }
+    // `(2)` list numbers: a bare number in parentheses.
+    if before == Some('(') && after == Some(')') {
+        return false;
+    }
+    true
+}
+
+/// Working state while reading one paragraph.
+struct Reader<'a> {
+    norm: &'a Normalized,
+    text: &'a str,
+    section: usize,
+    paragraph: usize,
+    first_id: usize,
+    facts: Vec<Fact>,
+    /// The last item amount of the paragraph (for changes and shares).
+    last_value: Option<usize>,
+    /// The last item figure of the sentence (any unit), for count pairs.
+    last_in_sentence: Option<usize>,
+    open_change: Option<usize>,
+    pending_base: Option<(String, Span)>,
+    /// Where the comparison phrase ended (normalised offset).
+    base_end: usize,
+    /// Subject written before the comparison (`收支较上年…`).
+    subject: Option<String>,
+    list_total: Option<usize>,
+}
+
+impl<'a> Reader<'a> {
+    fn local(&self, id: usize) -> usize {
+        id - self.first_id
+    }
+    fn span(&self, s: usize, e: usize) -> Span {
+        self.norm.original(s, e)
+    }
+
+    fn push(&mut self, f: Fact) -> usize {
+        let id = self.first_id + self.facts.len();
+        self.facts.push(Fact { id, ..f });
+        id
+    }
+
+    fn new_fact(&self, kind: FactKind, role: Role, label: String, number: Option<Number>, span: Span, sentence: usize) -> Fact {
+        Fact {
+            id: 0,
+            kind,
+            role,
+            label,
+            number,
+            span,
+            section: self.section,
+            paragraph: Some(self.paragraph),
+            sentence: Some(sentence),
+            links: Links::default(),
+            change: None,
+            share_base: None,
+            cell: None,
+        }
+    }
+
+    fn label_of(&self, id: Option<usize>) -> String {
+        id.map(|i| self.facts[self.local(i)].label.clone())
+            .unwrap_or_default()
+    }
+
+    /// The amount a change or share qualifies: the subject's latest amount
+    /// if a subject was written, else the last item amount.
+    fn target(&self) -> Option<usize> {
+        if let Some(subj) = self.subject.as_deref().filter(|s| !s.is_empty()) {
+            let found = self.facts.iter().rev().find(|f| {
+                f.role == Role::Value
+                    && f.kind == FactKind::Amount
+                    && (f.label.contains(subj) || subj.contains(f.label.as_str()))
+                    && !f.label.is_empty()
+            });
+            if let Some(f) = found {
+                return Some(f.id);
+            }
+        }
+        self.last_value
+    }
+
+    fn start_change(&mut self, direction: Direction, dir_span: Span, sentence: usize, span: Span) -> usize {
+        let of = self.target();
+        let label = self
+            .subject
+            .clone()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| self.label_of(of));
+        let (base, base_span) = match &self.pending_base {
+            Some((b, s)) => (Some(b.clone()), Some(*s)),
+            None => (None, None),
+        };
+        let mut f = self.new_fact(FactKind::Change, Role::Value, label, None, span, sentence);
+        f.change = Some(Change {
+            direction,
+            direction_span: dir_span,
+            rate_direction: None,
+            base,
+            base_span,
+            delta: None,
+            rate: None,
+        });
+        f.links.of = of;
+        let id = self.push(f);
+        if let Some(of) = of {
+            let l = self.local(of);
+            self.facts[l].links.changes.push(id);
+        }
+        self.open_change = Some(id);
+        id
+    }
+
+    fn read_sentence(&mut self, sentence: usize, range: (usize, usize)) {
+        let text = self.text;
+        let stext = &text[range.0..range.1];
+        let toks = tokens(stext);
+        let mut clause_start = range.0;
+        let mut last_end = range.0;
+        self.last_in_sentence = None;
+        self.open_change = None;
+        self.pending_base = None;
+        self.subject = None;
+        if ["此外", "另外", "同时", "另,"].iter().any(|p| stext.starts_with(p)) {
+            self.list_total = None;
+        }
+        let mut i = 0;
+        while i < toks.len() {
+            let t = &toks[i];
+            let (ts, te) = (range.0 + t.start, range.0 + t.end);
+            // Clause boundaries between the previous token and this one.
+            if let Some(p) = text[last_end..ts].rfind([',', ';', ':', '!', '?']) {
+                clause_start = last_end + p + 1;
+                if text[last_end..ts].contains(';') {
+                    self.open_change = None;
+                }
+            }
+            let cap = |k: usize| t.caps.get(k).copied().flatten().map(|(a, b)| (range.0 + a, range.0 + b));
+            match t.kind {
+                TokKind::List => {
+                    if self.last_value.is_some() {
+                        self.list_total = self.last_value;
+                    }
+                    clause_start = te;
+                }
+                TokKind::Base => {
+                    let subj = clean_label(&text[clause_start..ts]);
+                    self.subject = Some(subj);
+                    let (bs, be) = cap(0).or(cap(1)).unwrap_or((ts, te));
+                    let base = if cap(1).is_some() { "上年".to_owned() } else { text[bs..be].to_owned() };
+                    self.pending_base = Some((base, self.span(bs, be)));
+                    self.base_end = te;
+                    self.open_change = None;
+                }
+                TokKind::Direction => {
+                    let word = &text[ts..te];
+                    let direction = direction_of(word.trim_end_matches(['了', '为']));
+                    let dir_span = {
+                        let (ds, de) = cap(0).unwrap_or((ts, te));
+                        self.span(ds, de)
+                    };
+                    // A number right after the word is the delta or the rate.
+                    let next = toks.get(i + 1).filter(|n| n.kind == TokKind::Number && n.start == t.end);
+                    if let Some(n) = next {
+                        let (ns, ne) = (range.0 + n.start, range.0 + n.end);
+                        let digits = n.caps[0].map(|(a, b)| &stext[a..b]).unwrap_or("");
+                        let unit_txt = n.caps[1].map(|(a, b)| &stext[a..b]).unwrap_or("");
+                        let unit = Unit::from_written(unit_txt);
+                        if let Some(number) = Number::parse(digits, unit.clone(), &text[ns..ne]) {
+                            let is_rate = unit == Unit::Percent;
+                            let reuse = self.open_change.filter(|&c| {
+                                let ch = self.facts[self.local(c)].change.as_ref().unwrap();
+                                if is_rate { ch.rate.is_none() } else { ch.delta.is_none() }
+                            });
+                            let change = match reuse {
+                                Some(c) => c,
+                                None => self.start_change(direction, dir_span, sentence, self.span(ts, ne)),
+                            };
+                            let label = self.facts[self.local(change)].label.clone();
+                            let (kind, role) = if is_rate {
+                                (FactKind::Percent, Role::Rate)
+                            } else if unit.is_money() {
+                                (FactKind::Amount, Role::Delta)
+                            } else {
+                                (FactKind::Count, Role::Delta)
+                            };
+                            let mut f = self.new_fact(kind, role, label, Some(number), self.span(ns, ne), sentence);
+                            f.links.of = Some(change);
+                            let fid = self.push(f);
+                            let cl = self.local(change);
+                            let cf = &mut self.facts[cl];
+                            cf.span = cf.span.cover(self.norm.original(ns, ne));
+                            let ch = cf.change.as_mut().unwrap();
+                            if is_rate {
+                                ch.rate = Some(fid);
+                                if reuse.is_some() {
+                                    ch.rate_direction = Some((direction, dir_span));
+                                }
+                            } else {
+                                ch.delta = Some(fid);
+                            }
+                            last_end = ne;
+                            i += 2;
+                            continue;
+                        }
+                    }
+                    // No number: `持平`, or `较上年增加` with a base just before.
+                    let gap = text.get(self.base_end.min(ts)..ts).unwrap_or("");
+                    let base_adjacent = self.pending_base.is_some()
+                        && gap.chars().filter(|c| *c != ',').count() <= 2;
+                    // `主要原因是与预算数持平` explains; it states no change.
+                    let in_reason = text[clause_start.min(ts)..ts].contains("原因");
+                    if !in_reason
+                        && (direction == Direction::Unchanged && self.pending_base.is_some()
+                            || base_adjacent)
+                    {
+                        self.start_change(direction, dir_span, sentence, dir_span);
+                        self.open_change = None;
+                        self.pending_base = None;
+                    }
+                }
+                TokKind::Share => {
+                    let (ns, ne) = cap(1).unwrap_or((ts, te));
+                    let has_pct = cap(2).is_some();
+                    let number = Number::parse(&text[ns..ne], if has_pct { Unit::Percent } else { Unit::None }, &text[ns..te]);
+                    if let Some(number) = number {
+                        let of = self.last_value.filter(|&v| self.facts[self.local(v)].sentence == Some(sentence)).or(self.last_value);
+                        let mut f = self.new_fact(FactKind::Share, Role::Share, self.label_of(of), Some(number), self.span(ns, te), sentence);
+                        f.links.of = of;
+                        f.share_base = cap(0).map(|(a, b)| text[a..b].to_owned());
+                        let id = self.push(f);
+                        if let Some(of) = of {
+                            let l = self.local(of);
+                            if self.facts[l].links.share.is_none() {
+                                self.facts[l].links.share = Some(id);
+                            }
+                        }
+                    }
+                }
+                TokKind::Completion => {
+                    let (ns, ne) = cap(1).unwrap_or((ts, te));
+                    if let Some(number) = Number::parse(&text[ns..ne], Unit::Percent, &text[ns..te]) {
+                        let of = self.last_value;
+                        let mut f = self.new_fact(FactKind::Percent, Role::Completion, self.label_of(of), Some(number), self.span(ns, te), sentence);
+                        f.links.of = of;
+                        f.share_base = cap(0).map(|(a, b)| text[a..b].to_owned());
+                        self.push(f);
+                    }
+                }
+                TokKind::Number => {
+                    let (ns, ne) = cap(0).unwrap_or((ts, te));
+                    let before_end = last_end;
+                    let unit_txt = cap(1).map(|(a, b)| &text[a..b]).unwrap_or("");
+                    // `万` must stand alone (`0.39万（含…`), not begin a word.
+                    let unit_ok = unit_txt != "万" || !char_after(text, te).is_some_and(is_han);
+                    if is_figure(text, ns, ne, !unit_txt.is_empty() && unit_ok) {
+                        let unit = Unit::from_written(unit_txt);
+                        if let Some(number) = Number::parse(&text[ns..ne], unit.clone(), &text[ns..te]) {
+                            let kind = match &unit {
+                                u if u.is_money() => FactKind::Amount,
+                                Unit::Percent => FactKind::Percent,
+                                _ => FactKind::Count,
+                            };
+                            let raw = &text[clause_start.max(last_end).min(ns)..ns];
+                            let mut label = clean_label(raw);
+                            if label.is_empty() && kind == FactKind::Count {
+                                label = noun_after(&text[te..]);
+                            }
+                            if label.is_empty() {
+                                label = self.label_of(self.last_in_sentence);
+                            }
+                            let mut f = self.new_fact(kind, Role::Value, label, Some(number), self.span(ns, te), sentence);
+                            // List membership: same family as the total.
+                            if let Some(total) = self.list_total {
+                                let tf = &self.facts[self.local(total)];
+                                let same = tf.number.as_ref().is_some_and(|tn| same_family(&tn.unit, &f.number.as_ref().unwrap().unit));
+                                if same && total != self.first_id + self.facts.len() {
+                                    f.links.total = Some(total);
+                                }
+                            }
+                            let id = self.push(f);
+                            if let Some(total) = self.facts[self.local(id)].links.total {
+                                let l = self.local(total);
+                                self.facts[l].links.items.push(id);
+                            }
+                            if kind == FactKind::Amount {
+                                self.last_value = Some(id);
+                                self.open_change = None;
+                                self.pending_base = None;
+                                self.subject = None;
+                            }
+                            self.last_in_sentence = Some(id);
+                            last_end = te;
+                            i += 1;
+                            continue;
+                        }
+                    }
+                    // Not a figure (a year, a list number): part of the text.
+                    last_end = before_end;
+                    i += 1;
+                    continue;
+                }
+            }
+            last_end = te;
+            i += 1;
+        }
+    }
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+fn same_family(a: &Unit, b: &Unit) -> bool {
+    (a.is_money() && b.is_money()) || a == b
+}
+
+/// The noun a count is of, written after it: `2个项目开展了…` → `项目`.
+fn noun_after(rest: &str) -> String {
+    let stop = ["开展", "进行", "实施", "的", "中", "及", "和"];
+    let mut out = String::new();
+    for (i, c) in rest.char_indices() {
+        if !is_han(c) || stop.iter().any(|s| rest[i..].starts_with(s)) || out.chars().count() >= 6 {
+            break;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Read the facts of one paragraph; returns them with ids from `first_id`.
+pub fn read_paragraph(
+    norm: &Normalized,
+    sentences: &[(usize, (usize, usize))],
+    section: usize,
+    paragraph: usize,
+    first_id: usize,
+) -> Vec<Fact> {
+    let mut r = Reader {
+        norm,
+        text: &norm.text,
+        section,
+        paragraph,
+        first_id,
+        facts: Vec::new(),
+        last_value: None,
+        last_in_sentence: None,
+        open_change: None,
+        pending_base: None,
+        base_end: 0,
+        subject: None,
+        list_total: None,
+    };
+    for &(sid, range) in sentences {
+        r.read_sentence(sid, range);
+    }
+    r.facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::text::{lines, Normalized};
+
+    fn read(text: &str) -> (Normalized, Vec<Fact>) {
+        let pieces: Vec<Span> = lines(text).iter().map(|l| l.span).collect();
+        let norm = Normalized::from_pieces(text, &pieces);
+        let mut sents = Vec::new();
+        let mut start = 0;
+        for (i, c) in norm.text.char_indices() {
+            if c == '。' {
+                sents.push((sents.len(), (start, i + c.len_utf8())));
+                start = i + c.len_utf8();
+            }
+        }
+        if start < norm.text.len() {
+            sents.push((sents.len(), (start, norm.text.len())));
+        }
+        let facts = read_paragraph(&norm, &sents, 0, 0, 0);
+        (norm, facts)
+    }
+
+    #[test]
+    fn labels_are_cleaned() {
+        assert_eq!(clean_label("2024年度本年收入合计"), "收入合计");
+        assert_eq!(clean_label("其中:财政拨款收入"), "财政拨款收入");
+        assert_eq!(clean_label("(1)一般公共服务支出"), "一般公共服务支出");
+        assert_eq!(clean_label("本单位2024年度一般公共预算财政拨款支出"), "一般公共预算财政拨款支出");
+        assert_eq!(clean_label("\"三公\"经费支出共计"), "\"三公\"经费支出");
+        assert_eq!(clean_label("公务车保有量为"), "公务车保有量");
+        assert_eq!(clean_label("年初结转和结余"), "年初结转和结余");
+    }
+
+    #[test]
+    fn amount_share_and_change() {
+        let text = "（1） 一般公共服务支出257.56万元，占比83.36%。较年初预算数增加12.79万元，增长5.23%，主要原因是追加项目。";
+        let (_, facts) = read(text);
+        let amount = &facts[0];
+        assert_eq!(amount.kind, FactKind::Amount);
+        assert_eq!(amount.label, "一般公共服务支出");
+        assert_eq!(&text[amount.span.range()], "257.56万元");
+        let share = &facts[amount.links.share.unwrap()];
+        assert_eq!(&text[share.span.range()], "83.36%");
+        assert_eq!(amount.links.changes.len(), 1);
+        let change = &facts[amount.links.changes[0]];
+        let ch = change.change.as_ref().unwrap();
+        assert_eq!(ch.direction, Direction::Increase);
+        assert_eq!(ch.base.as_deref(), Some("年初预算数"));
+        assert_eq!(&text[facts[ch.delta.unwrap()].span.range()], "12.79万元");
+        assert_eq!(&text[facts[ch.rate.unwrap()].span.range()], "5.23%");
+        assert_eq!(ch.rate_direction.unwrap().0, Direction::Increase);
+    }
+
+    #[test]
+    fn decrease_and_unchanged() {
+        let (_, facts) = read("卫生健康支出11.95万元，占3.87%，较年初预算数减少0.05万元，下降0.42%。住房保障支出9.81万元，占3.17%，较年初预算数无增减。");
+        let changes: Vec<&Fact> = facts.iter().filter(|f| f.kind == FactKind::Change).collect();
+        assert_eq!(changes.len(), 2);
+        assert_eq!(changes[0].change.as_ref().unwrap().direction, Direction::Decrease);
+        assert_eq!(changes[1].change.as_ref().unwrap().direction, Direction::Unchanged);
+        assert_eq!(facts[changes[1].links.of.unwrap()].label, "住房保障支出");
+    }
+
+    #[test]
+    fn list_items_link_to_total_across_sentences() {
+        let (_, facts) = read("基本支出242.27万元。其中：人员经费211.73万元，主要用于工资，较上年决算数增加10.96万元，增长5.46%。公用经费30.54万元，较上年决算数减少3.19万元，下降9.46%。");
+        let total = &facts[0];
+        let items: Vec<&str> = total.links.items.iter().map(|&i| facts[i].label.as_str()).collect();
+        assert_eq!(items, vec!["人员经费", "公用经费"]);
+        let ry = facts.iter().find(|f| f.label == "人员经费" && f.role == Role::Value).unwrap();
+        assert_eq!(ry.links.changes.len(), 1);
+    }
+
+    #[test]
+    fn years_dates_phones_are_not_figures() {
+        let (_, facts) = read("截至2024年12月31日，本单位共有车辆0辆。联系电话：023-81222208。2024年培训大幅减少。");
+        assert_eq!(facts.len(), 1);
+        assert_eq!(facts[0].label, "车辆");
+        assert_eq!(facts[0].kind, FactKind::Count);
+    }
+
+    #[test]
+    fn subject_before_comparison() {
+        let (_, facts) = read("2024年度收入总计308.97万元，支出总计308.97万元。收支较上年增加17.75万元，增长6.10%。");
+        let change = facts.iter().find(|f| f.kind == FactKind::Change).unwrap();
+        assert_eq!(change.label, "收支");
+        assert_eq!(facts[change.links.of.unwrap()].label, "支出总计");
+    }
+
+    #[test]
+    fn counts_take_the_noun_after() {
+        let (_, facts) = read("根据要求，我中心对2个项目开展了绩效自评。");
+        assert_eq!(facts[0].label, "项目");
+        assert_eq!(facts[0].kind, FactKind::Count);
+    }
+
+    #[test]
+    fn share_with_named_base() {
+        let (_, facts) = read("项目支出66.70万元，占本年支出合计的21.59%。");
+        let share = facts.iter().find(|f| f.kind == FactKind::Share).unwrap();
+        assert_eq!(share.share_base.as_deref(), Some("本年支出合计"));
+        assert_eq!(share.label, "项目支出");
+    }
+}

@@ -1,0 +1,430 @@
+//! The document model: sections, paragraphs, sentences, tables and facts,
+//! every node with its exact source span. This module is the only code that
+//! knows the input's layout.
+
+mod build;
+pub mod facts;
+pub mod heading;
+pub mod layout;
+pub mod number;
+pub mod tabtable;
+pub mod text;
+
+pub use build::parse;
+pub use number::{Number, Unit};
+
+use crate::source::Span;
+use heading::Numbering;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use text::Normalized;
+
+/// What kind of report this is, from its title.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct ReportKind {
+    /// "决算" or "预算", if the title says.
+    pub stage: Option<String>,
+    /// "部门" or "单位", if the title says.
+    pub scope: Option<String>,
+    pub year: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Heading {
+    pub numbering: Option<Numbering>,
+    /// The title without its number, as written (white space removed).
+    pub title: String,
+    /// The whole heading line (number and title).
+    pub span: Span,
+    pub number_span: Option<Span>,
+    pub title_span: Span,
+    pub section: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    pub id: usize,
+    pub title: String,
+    /// 0 for the document root, 1 for top-level headings …
+    pub level: usize,
+    /// Titles from the top level down to this section.
+    pub path: Vec<String>,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+    pub heading: Option<usize>,
+    /// From the heading to the end of the section's last content.
+    pub span: Span,
+}
+
+/// A numbering observation for the `numbering` rule kind.
+#[derive(Debug, Clone, Serialize)]
+pub struct NumberingIssue {
+    pub heading: usize,
+    /// "sequence" or "style".
+    pub kind: &'static str,
+    pub expected: String,
+    pub found: String,
+    /// The heading whose style or number this one breaks with.
+    pub other: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Paragraph {
+    pub id: usize,
+    pub section: usize,
+    pub span: Span,
+    /// The paragraph's lines joined and normalised for matching.
+    pub norm: Normalized,
+    pub sentences: Vec<usize>,
+    /// The list number it starts with, if any (`（1）…`, `1.…`).
+    pub numbering: Option<Numbering>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Sentence {
+    pub id: usize,
+    pub paragraph: usize,
+    pub section: usize,
+    pub span: Span,
+    /// Byte range in the paragraph's normalised text.
+    #[serde(skip)]
+    pub norm_range: (usize, usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TableSource {
+    /// Word-export text: cells start with a TAB.
+    TabText,
+    /// `pdftotext -layout`: columns of spaces.
+    Layout,
+    /// Pipe rows: `a | b | c |`.
+    Pipe,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RowKind {
+    Header,
+    Data,
+    KeyValue,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cell {
+    /// As written, with its line breaks.
+    pub text: String,
+    /// Folded text: line breaks and spaces removed (`执行率（%）`).
+    pub key: String,
+    pub span: Span,
+    /// The header of this cell's column (folded), for data and key–value cells.
+    pub column: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<Number>,
+}
+
+impl Cell {
+    pub fn new(text: String, span: Span) -> Cell {
+        let key = text::fold(&text);
+        let number = number::parse_cell_number(&key);
+        Cell {
+            text,
+            key,
+            span,
+            column: None,
+            number,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub kind: RowKind,
+    /// Index of the header row that keys this row.
+    pub header: Option<usize>,
+    pub label: Option<String>,
+    pub label_span: Option<Span>,
+    /// 功能分类/经济分类 code, digits only.
+    pub code: Option<String>,
+    /// For two-sided tables: "收入" or "支出".
+    pub side: Option<String>,
+    pub cells: Vec<Cell>,
+}
+
+impl Row {
+    /// The cell under a column header, matched after folding; a header
+    /// written with a unit (`指标得分（分）`) also answers to `指标得分`.
+    pub fn get(&self, header: &str) -> Option<&Cell> {
+        let want = text::fold(header);
+        self.cells
+            .iter()
+            .find(|c| c.column.as_deref() == Some(want.as_str()))
+            .or_else(|| {
+                self.cells.iter().find(|c| {
+                    c.column
+                        .as_deref()
+                        .is_some_and(|col| strip_unit_suffix(col) == strip_unit_suffix(&want))
+                })
+            })
+    }
+}
+
+/// `执行率(%)` → `执行率`; `指标得分(分)` → `指标得分`.
+pub fn strip_unit_suffix(s: &str) -> &str {
+    if s.ends_with(')') {
+        if let Some(i) = s.rfind('(') {
+            if i > 0 {
+                return &s[..i];
+            }
+        }
+    }
+    s
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Table {
+    pub title: Option<String>,
+    pub title_span: Option<Span>,
+    /// Standard table name, when identified ("收入支出决算总表" …).
+    pub kind: Option<String>,
+    pub unit: Option<String>,
+    pub unit_span: Option<Span>,
+    pub span: Span,
+    pub rows: Vec<Row>,
+    pub source: TableSource,
+    pub empty_statement: Option<Span>,
+}
+
+impl Table {
+    /// All header texts of the table (folded).
+    pub fn headers(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for r in &self.rows {
+            for c in &r.cells {
+                if let Some(col) = c.column.as_deref() {
+                    if !out.contains(&col) {
+                        out.push(col);
+                    }
+                }
+            }
+        }
+        out
+    }
+    /// Does any header (or title) contain this text?
+    pub fn has_header(&self, text_: &str) -> bool {
+        let want = text::fold(text_);
+        self.headers().iter().any(|h| h.contains(&want))
+            || self.rows.iter().any(|r| {
+                r.kind == RowKind::Header && r.cells.iter().any(|c| c.key.contains(&want))
+            })
+            || self.title.as_deref().is_some_and(|t| text::fold(t).contains(&want))
+    }
+    /// The data row with this label (folded comparison; `其中：` ignored).
+    pub fn row(&self, label: &str) -> Option<&Row> {
+        let want = text::fold(label);
+        self.rows.iter().find(|r| {
+            r.kind != RowKind::Header
+                && r.label
+                    .as_deref()
+                    .is_some_and(|l| strip_list_prefix(l) == strip_list_prefix(&want))
+        })
+    }
+}
+
+fn strip_list_prefix(s: &str) -> &str {
+    s.trim_start_matches("其中:").trim_start_matches("其中")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FactKind {
+    Amount,
+    Percent,
+    Share,
+    Change,
+    Count,
+    /// A numeric table cell without a money or percent unit.
+    Number,
+}
+
+impl FactKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FactKind::Amount => "amount",
+            FactKind::Percent => "percent",
+            FactKind::Share => "share",
+            FactKind::Change => "change",
+            FactKind::Count => "count",
+            FactKind::Number => "number",
+        }
+    }
+}
+
+/// What a figure does in its sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// The amount of an item: `基本支出242.27万元`.
+    Value,
+    /// The amount of a change: `增加17.75万元`.
+    Delta,
+    /// The rate of a change: `增长6.10%`.
+    Rate,
+    /// A share: `占比78.41%`.
+    Share,
+    /// A completion rate: `完成年初预算的102.27%`.
+    Completion,
+    /// A table cell.
+    Cell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    Increase,
+    Decrease,
+    Unchanged,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    pub direction: Direction,
+    pub direction_span: Span,
+    /// The direction word of the rate, if stated separately (`增长` in
+    /// `增加17.75万元，增长6.10%`).
+    pub rate_direction: Option<(Direction, Span)>,
+    /// What it compares with, as written: `上年`, `年初预算数`, `2023年度` …
+    pub base: Option<String>,
+    pub base_span: Option<Span>,
+    /// Fact ids.
+    pub delta: Option<usize>,
+    pub rate: Option<usize>,
+}
+
+/// Links between facts (all fact ids).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Links {
+    /// For a share, change, delta or rate: the amount it qualifies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub of: Option<usize>,
+    /// For an amount: its share.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share: Option<usize>,
+    /// For an amount: its change clauses.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<usize>,
+    /// For a total: the items that break it down.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<usize>,
+    /// For an item: its total.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CellRef {
+    pub table: usize,
+    pub row: usize,
+    pub cell: usize,
+    pub column: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Fact {
+    pub id: usize,
+    pub kind: FactKind,
+    pub role: Role,
+    /// The item the figure is about (`基本支出`, `收入总计`), prefixes stripped.
+    pub label: String,
+    /// The number as written (None for a change clause).
+    pub number: Option<Number>,
+    /// The figure and its unit as written in the source.
+    pub span: Span,
+    pub section: usize,
+    pub paragraph: Option<usize>,
+    pub sentence: Option<usize>,
+    pub links: Links,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<Change>,
+    /// For a share: the denominator named in the text (`占本年支出合计的…`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share_base: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<CellRef>,
+}
+
+impl Fact {
+    pub fn value(&self) -> Option<Decimal> {
+        self.number.as_ref().map(|n| n.value)
+    }
+    /// The figure as a rounding-aware quantity, in its own unit.
+    pub fn quantity(&self) -> Option<crate::quantity::Quantity> {
+        self.number.as_ref().map(|n| n.quantity())
+    }
+    /// Amounts converted to 万元 (with the rounding interval converted too).
+    pub fn quantity_wan(&self) -> Option<crate::quantity::Quantity> {
+        self.number.as_ref().and_then(|n| n.quantity_wan())
+    }
+}
+
+/// A parsed report.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub kind: ReportKind,
+    pub title: Option<(String, Span)>,
+    pub headings: Vec<Heading>,
+    pub sections: Vec<Section>,
+    pub paragraphs: Vec<Paragraph>,
+    pub sentences: Vec<Sentence>,
+    pub tables: Vec<Table>,
+    pub facts: Vec<Fact>,
+    /// Table of contents entries: (text, span).
+    pub toc: Vec<(String, Span)>,
+    pub numbering_issues: Vec<NumberingIssue>,
+}
+
+impl Document {
+    pub fn section_path(&self, section: usize) -> &[String] {
+        &self.sections[section].path
+    }
+    /// Is `section` the section `ancestor` or inside it?
+    pub fn section_within(&self, mut section: usize, ancestor: usize) -> bool {
+        loop {
+            if section == ancestor {
+                return true;
+            }
+            match self.sections[section].parent {
+                Some(p) => section = p,
+                None => return false,
+            }
+        }
+    }
+    /// The normalised text of a sentence.
+    pub fn sentence_text(&self, s: usize) -> &str {
+        let sent = &self.sentences[s];
+        let p = &self.paragraphs[sent.paragraph];
+        p.norm
+            .text
+            .get(sent.norm_range.0..sent.norm_range.1)
+            .unwrap_or("")
+    }
+    /// Facts whose label matches (folded, exact).
+    pub fn facts_labelled<'a>(&'a self, label: &str) -> impl Iterator<Item = &'a Fact> + 'a {
+        let want = text::fold(label);
+        self.facts
+            .iter()
+            .filter(move |f| text::fold(&f.label) == want)
+    }
+}
+
+impl Serialize for Paragraph {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Paragraph", 4)?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("section", &self.section)?;
+        st.serialize_field("span", &self.span)?;
+        st.serialize_field("sentences", &self.sentences)?;
+        st.end()
+    }
+}

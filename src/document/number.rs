@@ -1,0 +1,176 @@
+//! Numbers as written: value, decimals and unit.
+
+use crate::quantity::{half_ulp, Quantity};
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+use std::str::FromStr;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Unit {
+    Yuan,
+    WanYuan,
+    YiYuan,
+    Percent,
+    /// 个, 辆, 人, 批次, 台（套）…
+    Count(String),
+    /// A bare number (a table cell, a score).
+    None,
+}
+
+impl Unit {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Unit::Yuan => "元",
+            Unit::WanYuan => "万元",
+            Unit::YiYuan => "亿元",
+            Unit::Percent => "%",
+            Unit::Count(s) => s,
+            Unit::None => "",
+        }
+    }
+    pub fn is_money(&self) -> bool {
+        matches!(self, Unit::Yuan | Unit::WanYuan | Unit::YiYuan)
+    }
+    /// Factor to 万元.
+    pub fn wan_factor(&self) -> Option<Decimal> {
+        match self {
+            Unit::Yuan => Some(Decimal::new(1, 4)),
+            Unit::WanYuan => Some(Decimal::ONE),
+            Unit::YiYuan => Some(Decimal::from(10000)),
+            _ => None,
+        }
+    }
+    pub fn from_written(s: &str) -> Unit {
+        match s {
+            "元" => Unit::Yuan,
+            "万元" | "万" | "萬元" => Unit::WanYuan,
+            "亿元" | "億元" => Unit::YiYuan,
+            "%" | "％" => Unit::Percent,
+            "" => Unit::None,
+            other => Unit::Count(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Unit {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Number {
+    /// Decimal as written (sign included, thousands separators removed).
+    #[serde(serialize_with = "ser_decimal")]
+    pub value: Decimal,
+    /// Digits after the decimal point as written.
+    pub decimals: u32,
+    pub unit: Unit,
+    /// The figure as written, normalised (`1,234.56万元`).
+    pub written: String,
+}
+
+fn ser_decimal<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&d.to_string())
+}
+
+impl Number {
+    /// Parse digits as written (`1,234.56`, `-16.77`, `100`).
+    pub fn parse(digits: &str, unit: Unit, written: &str) -> Option<Number> {
+        let clean: String = digits.chars().filter(|&c| c != ',').collect();
+        let value = Decimal::from_str(&clean).ok()?;
+        let decimals = clean.split_once('.').map(|(_, f)| f.len() as u32).unwrap_or(0);
+        Some(Number {
+            value,
+            decimals,
+            unit,
+            written: written.to_owned(),
+        })
+    }
+
+    pub fn quantity(&self) -> Quantity {
+        Quantity::stated(self.value, self.decimals)
+    }
+
+    /// The value in 万元 for money, its rounding interval scaled with it.
+    pub fn quantity_wan(&self) -> Option<Quantity> {
+        let f = self.unit.wan_factor()?;
+        let h = half_ulp(self.decimals) * f;
+        let v = self.value * f;
+        Some(Quantity::range(v - h, v + h))
+    }
+
+    pub fn wan(&self) -> Option<Decimal> {
+        self.unit.wan_factor().map(|f| (self.value * f).normalize())
+    }
+}
+
+/// A table cell that is a number (optionally with `%` or a money unit).
+/// Phone numbers and codes are not figures.
+pub fn parse_cell_number(key: &str) -> Option<Number> {
+    let (digits, unit) = if let Some(d) = key.strip_suffix('%') {
+        (d, Unit::Percent)
+    } else if let Some(d) = key.strip_suffix("万元") {
+        (d, Unit::WanYuan)
+    } else if let Some(d) = key.strip_suffix('元') {
+        (d, Unit::Yuan)
+    } else {
+        (key, Unit::None)
+    };
+    let body = digits.strip_prefix('-').unwrap_or(digits);
+    if body.is_empty()
+        || !body.starts_with(|c: char| c.is_ascii_digit())
+        || !body.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        || body.matches('.').count() > 1
+        || body.ends_with('.')
+    {
+        return None;
+    }
+    // Eleven-digit phone numbers, long codes: not figures.
+    let int_digits = body.split('.').next().unwrap_or("").replace(',', "");
+    if int_digits.len() >= 10 && !body.contains('.') {
+        return None;
+    }
+    Number::parse(digits, unit, key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_values_and_decimals() {
+        let n = Number::parse("1,234.56", Unit::WanYuan, "1,234.56万元").unwrap();
+        assert_eq!(n.value, Decimal::from_str("1234.56").unwrap());
+        assert_eq!(n.decimals, 2);
+        let n = Number::parse("-16.77", Unit::None, "-16.77").unwrap();
+        assert_eq!(n.value, Decimal::from_str("-16.77").unwrap());
+        let n = Number::parse("100", Unit::Percent, "100%").unwrap();
+        assert_eq!(n.decimals, 0);
+    }
+
+    #[test]
+    fn converts_to_wan_with_interval() {
+        let n = Number::parse("17000", Unit::Yuan, "17000元").unwrap();
+        assert_eq!(n.wan(), Some(Decimal::from_str("1.7").unwrap()));
+        let q = n.quantity_wan().unwrap();
+        assert_eq!(q.lo(), Decimal::from_str("1.69995").unwrap());
+        let n = Number::parse("1.5", Unit::YiYuan, "1.5亿元").unwrap();
+        assert_eq!(n.wan(), Some(Decimal::from(15000)));
+    }
+
+    #[test]
+    fn cell_numbers() {
+        assert_eq!(parse_cell_number("51.34").unwrap().decimals, 2);
+        assert_eq!(parse_cell_number("100%").unwrap().unit, Unit::Percent);
+        assert!(parse_cell_number("18580715819").is_none());
+        assert!(parse_cell_number("105-重庆市").is_none());
+        assert!(parse_cell_number("≥").is_none());
+        assert!(parse_cell_number("").is_none());
+        assert!(parse_cell_number("1.2.3").is_none());
+        assert_eq!(
+            parse_cell_number("-16.77").unwrap().value,
+            Decimal::from_str("-16.77").unwrap()
+        );
+    }
+}

@@ -1,0 +1,210 @@
+//! Tables in the Word-export text form: a cell begins a line with a TAB and
+//! may run on over the following lines; a blank line ends a row; merged cells
+//! are empty cells.
+//!
+//! A table may hold several header rows, each keying the data rows under it
+//! (the 项目绩效自评表 has a funding block and an indicator block), and
+//! key–value rows (`项目名称 | 电子政务网络光纤租赁 | 自评总分（分） | 100`).
+
+use super::text::{fold, Line};
+use super::{Cell, Row, RowKind, Table, TableSource};
+use crate::source::Span;
+
+/// A region of TAB-table lines found in the text: `lines[first..last]`.
+pub struct Region {
+    pub first: usize,
+    pub last: usize,
+}
+
+/// Find the TAB-table regions: runs of lines in which cells start with a TAB,
+/// with their run-on lines and the blank lines between rows.
+pub fn find_regions(text: &str, lines: &[Line]) -> Vec<Region> {
+    let starts_tab = |l: &Line| text.as_bytes().get(l.span.start as usize) == Some(&b'\t');
+    let blank = |l: &Line| is_blank(&text[l.span.range()]);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if !starts_tab(&lines[i]) {
+            i += 1;
+            continue;
+        }
+        let first = i;
+        let mut last = i + 1;
+        let mut j = i + 1;
+        while j < lines.len() {
+            if starts_tab(&lines[j]) {
+                last = j + 1;
+            } else if blank(&lines[j]) {
+                // A blank line ends a row; the table goes on if a TAB line follows.
+                if !lines.get(j + 1).is_some_and(starts_tab) {
+                    break;
+                }
+            } else if j == last {
+                // A run-on line of the cell above.
+                last = j + 1;
+            } else {
+                break;
+            }
+            j += 1;
+        }
+        out.push(Region { first, last });
+        i = last.max(i + 1);
+    }
+    out
+}
+
+/// A blank line ends a row; a line holding only a TAB is an empty cell.
+fn is_blank(s: &str) -> bool {
+    !s.starts_with('\t') && s.trim().is_empty()
+}
+
+/// Parse one region into a table.
+pub fn parse_region(text: &str, lines: &[Line], region: &Region, title: Option<(String, Span)>) -> Table {
+    // Cells: each TAB line opens one; run-on lines extend it.
+    let mut rows: Vec<Vec<(Vec<Span>, Span)>> = Vec::new();
+    let mut current: Vec<(Vec<Span>, Span)> = Vec::new();
+    for line in &lines[region.first..region.last] {
+        let s = &text[line.span.range()];
+        if is_blank(s) {
+            if !current.is_empty() {
+                rows.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        if let Some(rest) = s.strip_prefix('\t') {
+            let start = line.span.start as usize + 1;
+            let content = Span::new(start, start + rest.len());
+            current.push((vec![content], content));
+        } else if let Some(cell) = current.last_mut() {
+            cell.0.push(line.span);
+            cell.1 = cell.1.cover(line.span);
+        }
+    }
+    if !current.is_empty() {
+        rows.push(current);
+    }
+
+    let mut table = Table {
+        title: title.as_ref().map(|t| t.0.clone()),
+        title_span: title.map(|t| t.1),
+        kind: None,
+        unit: None,
+        unit_span: None,
+        span: Span::new(
+            lines[region.first].span.start as usize,
+            lines[region.last - 1].span.end as usize,
+        ),
+        rows: Vec::new(),
+        source: TableSource::TabText,
+        empty_statement: None,
+    };
+
+    for raw in rows {
+        let cells: Vec<Cell> = raw
+            .into_iter()
+            .map(|(pieces, span)| {
+                let joined: String = pieces
+                    .iter()
+                    .map(|p| text[p.range()].trim_end_matches(['\r', '\n']))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let trimmed_span = trim_span(text, span);
+                Cell::new(joined, trimmed_span)
+            })
+            .collect();
+        table.rows.push(Row {
+            kind: RowKind::Data,
+            header: None,
+            label: None,
+            label_span: None,
+            code: None,
+            side: None,
+            cells,
+        });
+    }
+    key_rows(&mut table);
+    table
+}
+
+fn trim_span(text: &str, span: Span) -> Span {
+    let s = &text[span.range()];
+    let lead = s.len() - s.trim_start().len();
+    let trail = s.len() - s.trim_end().len();
+    if lead + trail >= s.len() {
+        return Span::new(span.start as usize, span.start as usize);
+    }
+    Span::new(span.start as usize + lead, span.end as usize - trail)
+}
+
+/// Decide header, data and key–value rows, and key each data cell by the
+/// header of its column.
+fn key_rows(table: &mut Table) {
+    let n = table.rows.len();
+    let mut header: Option<usize> = None;
+    for i in 0..n {
+        let row = &table.rows[i];
+        let texty = row
+            .cells
+            .iter()
+            .filter(|c| !c.key.is_empty())
+            .all(|c| c.number.is_none());
+        let filled = row.cells.iter().filter(|c| !c.key.is_empty()).count();
+        // A header is followed by a row of the same width that is not
+        // itself a full row of labels (then this row is key–value pairs).
+        let next_fits = table.rows.get(i + 1).is_some_and(|r| {
+            let full_texty = r
+                .cells
+                .iter()
+                .all(|c| !c.key.is_empty() && c.number.is_none());
+            r.cells.len() == row.cells.len() && !full_texty
+        });
+        if texty && filled >= 3 && next_fits {
+            table.rows[i].kind = RowKind::Header;
+            header = Some(i);
+            continue;
+        }
+        let keyed_by = header.filter(|&h| table.rows[h].cells.len() == table.rows[i].cells.len());
+        if let Some(h) = keyed_by {
+            let keys: Vec<String> = table.rows[h].cells.iter().map(|c| c.key.clone()).collect();
+            let row = &mut table.rows[i];
+            row.kind = RowKind::Data;
+            row.header = Some(h);
+            for (cell, key) in row.cells.iter_mut().zip(keys) {
+                if !key.is_empty() {
+                    cell.column = Some(key);
+                }
+            }
+            // The row label: the first non-empty, non-numeric cell.
+            if let Some(c) = row
+                .cells
+                .iter()
+                .find(|c| !c.key.is_empty() && c.number.is_none())
+            {
+                row.label = Some(c.key.clone());
+                row.label_span = Some(c.span);
+            }
+        } else {
+            // Key–value pairs: label, value, label, value …
+            header = None;
+            let row = &mut table.rows[i];
+            row.kind = RowKind::KeyValue;
+            let mut k = 0;
+            while k + 1 < row.cells.len() {
+                let key = row.cells[k].key.clone();
+                if !key.is_empty() && row.cells[k].number.is_none() {
+                    row.cells[k + 1].column = Some(key);
+                }
+                k += 2;
+            }
+            if let Some(c) = row.cells.first().filter(|c| !c.key.is_empty()) {
+                row.label = Some(c.key.clone());
+                row.label_span = Some(c.span);
+            }
+        }
+    }
+}
+
+/// Normalised header text: line breaks and spaces removed, forms folded.
+pub fn header_key(s: &str) -> String {
+    fold(s)
+}

@@ -1,0 +1,225 @@
+//! Normalised text for matching, with a map back to the original bytes.
+//!
+//! Reports break lines inside sentences and numbers (`增\n加 90.09 万元`),
+//! mix full- and half-width forms (`３０８．９７`, `％`, `：`) and put spaces
+//! between numbers and units. Matching runs on a normalised copy: line breaks
+//! and spaces removed (one space kept between two ASCII alphanumerics, or
+//! `%` and a digit, so `43.2 37.24` stays two numbers), full-width ASCII folded to ASCII, CJK
+//! punctuation folded to its ASCII twin. Every byte of the copy remembers the
+//! original span of the character it came from, so a match maps back to the
+//! exact original bytes.
+
+use crate::source::Span;
+
+/// Text prepared for matching, with per-byte original offsets.
+#[derive(Debug, Clone, Default)]
+pub struct Normalized {
+    pub text: String,
+    /// For each byte of `text`: the original start offset of its character.
+    starts: Vec<u32>,
+    /// For each byte of `text`: the original end offset of its character.
+    ends: Vec<u32>,
+}
+
+/// Fold one character to its matching form, or `None` to drop it.
+pub fn fold_char(c: char) -> Option<char> {
+    Some(match c {
+        // Full-width ASCII block (digits, letters, ％ ． ， ： ； （ ） …).
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
+        '\u{3000}' => ' ',
+        '“' | '”' | '„' => '"',
+        '‘' | '’' => '\'',
+        '〔' | '【' => '[',
+        '〕' | '】' => ']',
+        '\u{00A0}' | '\u{2002}' | '\u{2003}' | '\u{2009}' => ' ',
+        '﹪' => '%',
+        '\u{FF61}' => '。',
+        '—' | '–' => '-',
+        _ => c,
+    })
+}
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{3000}' || c == '\x0c'
+}
+
+impl Normalized {
+    /// Normalise the given pieces of the original text (each a span, in
+    /// order). Pieces are joined without separator: they are the lines of one
+    /// paragraph.
+    pub fn from_pieces(original: &str, pieces: &[Span]) -> Normalized {
+        let mut n = Normalized::default();
+        // Whether a space is pending between two ASCII alphanumerics.
+        let mut pending_space: Option<(u32, u32)> = None;
+        for piece in pieces {
+            let Some(slice) = original.get(piece.range()) else {
+                continue;
+            };
+            for (i, c) in slice.char_indices() {
+                let start = piece.start + i as u32;
+                let end = start + c.len_utf8() as u32;
+                if is_space(c) {
+                    if pending_space.is_none() {
+                        pending_space = Some((start, end));
+                    }
+                    continue;
+                }
+                let Some(f) = fold_char(c) else { continue };
+                if let Some((s, e)) = pending_space.take() {
+                    let prev = n.text.chars().next_back();
+                    if prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '%')
+                        && f.is_ascii_alphanumeric()
+                    {
+                        n.push(' ', s, e);
+                    }
+                }
+                n.push(f, start, end);
+            }
+            // A line break counts as a space for the ASCII rule.
+            if pending_space.is_none() && piece.end > piece.start {
+                pending_space = Some((piece.end, piece.end));
+            }
+        }
+        n
+    }
+
+    fn push(&mut self, c: char, start: u32, end: u32) {
+        let len = c.len_utf8();
+        self.text.push(c);
+        for _ in 0..len {
+            self.starts.push(start);
+            self.ends.push(end);
+        }
+    }
+
+    /// Original span of a byte range of the normalised text.
+    pub fn original(&self, start: usize, end: usize) -> Span {
+        if self.starts.is_empty() {
+            return Span::default();
+        }
+        let s = start.min(self.starts.len() - 1);
+        let e = end.max(start + 1).min(self.ends.len());
+        Span {
+            start: self.starts[s],
+            end: self.ends[e - 1].max(self.starts[s]),
+        }
+    }
+
+    pub fn original_of(&self, m: &regex::Match) -> Span {
+        self.original(m.start(), m.end())
+    }
+
+    /// The normalised text from `pos` on, with its map.
+    pub fn slice_from(&self, pos: usize) -> Normalized {
+        let pos = pos.min(self.text.len());
+        Normalized {
+            text: self.text[pos..].to_owned(),
+            starts: self.starts[pos..].to_vec(),
+            ends: self.ends[pos..].to_vec(),
+        }
+    }
+
+    /// The original offset of a normalised byte position (for a boundary).
+    pub fn original_offset(&self, pos: usize) -> u32 {
+        if pos < self.starts.len() {
+            self.starts[pos]
+        } else {
+            self.ends.last().copied().unwrap_or(0)
+        }
+    }
+}
+
+/// Fold a label or header written by a rule author the same way report text
+/// is folded, so `因公出国（境）费` matches `因公出国(境)费`.
+pub fn fold(s: &str) -> String {
+    s.chars()
+        .filter(|c| !is_space(*c))
+        .filter_map(fold_char)
+        .collect()
+}
+
+/// One physical line of the original text: its content span (without the
+/// line terminator).
+#[derive(Debug, Clone, Copy)]
+pub struct Line {
+    pub span: Span,
+}
+
+/// Split into lines at `\n`, `\r\n` or lone `\r`.
+pub fn lines(text: &str) -> Vec<Line> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let mut i = 0usize;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                out.push(Line {
+                    span: Span::new(start, i),
+                });
+                start = i + 1;
+            }
+            b'\r' => {
+                out.push(Line {
+                    span: Span::new(start, i),
+                });
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if start < bytes.len() {
+        out.push(Line {
+            span: Span::new(start, bytes.len()),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_broken_lines_and_maps_back() {
+        let text = "较上年增\n加 90.09 万元，增长６．１０％";
+        let ls = lines(text);
+        let pieces: Vec<Span> = ls.iter().map(|l| l.span).collect();
+        let n = Normalized::from_pieces(text, &pieces);
+        assert_eq!(n.text, "较上年增加90.09万元,增长6.10%");
+        let pos = n.text.find("增加").unwrap();
+        let span = n.original(pos, pos + "增加".len());
+        assert_eq!(&text[span.range()], "增\n加");
+        let pos = n.text.find("90.09万元").unwrap();
+        let span = n.original(pos, pos + "90.09万元".len());
+        assert_eq!(&text[span.range()], "90.09 万元");
+        let pos = n.text.find("6.10%").unwrap();
+        let span = n.original(pos, pos + "6.10%".len());
+        assert_eq!(&text[span.range()], "６．１０％");
+    }
+
+    #[test]
+    fn keeps_one_space_between_ascii_numbers() {
+        let text = "43.2 43.2  37.24\n10 86% 9";
+        let pieces: Vec<Span> = lines(text).iter().map(|l| l.span).collect();
+        let n = Normalized::from_pieces(text, &pieces);
+        assert_eq!(n.text, "43.2 43.2 37.24 10 86% 9");
+    }
+
+    #[test]
+    fn crlf_and_cr_lines() {
+        let ls = lines("a\r\nb\rc\nd");
+        assert_eq!(ls.len(), 4);
+        assert_eq!(ls[1].span, Span::new(3, 4));
+    }
+
+    #[test]
+    fn fold_labels() {
+        assert_eq!(fold("因公出国（境）费"), "因公出国(境)费");
+        assert_eq!(fold("执行率\n（%）"), "执行率(%)");
+    }
+}

@@ -1,0 +1,12 @@
+//! gouji (勾稽): a rule-engine audit linter for Chinese public-sector budget
+//! and final-account disclosures.
+//!
+//! report file ──decode──▶ `SourceFile` ──parse──▶ `Document` ──check(RuleSet)──▶
+//! `Vec<Diagnostic>` ──render──▶ human | json | sarif …
+//!
+//! The library never prints and never exits; `main.rs` does.
+
+pub mod diagnostic;
+pub mod document;
+pub mod quantity;
+pub mod source;

@@ -1,0 +1,441 @@
+//! Reading a report: decoding its bytes, the `Span` type and the line index.
+//!
+//! One offset unit inside gouji: UTF-8 byte offsets into the decoded text.
+//! Line and column numbers are computed only when something is printed:
+//! columns in Unicode code points for people and SARIF, in UTF-16 code
+//! units for LSP.
+
+use serde::Serialize;
+use std::fmt;
+
+/// A half-open byte range `[start, end)` into a decoded report text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        debug_assert!(start <= end);
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+    /// The smallest span covering both.
+    pub fn cover(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+    pub fn contains(self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+    pub fn overlaps(self, other: Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+}
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
+/// The encodings gouji reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Encoding {
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    #[value(name = "utf-16le", alias = "utf16le")]
+    Utf16Le,
+    #[value(name = "utf-16be", alias = "utf16be")]
+    Utf16Be,
+    #[value(name = "gb18030", alias = "gbk")]
+    Gb18030,
+}
+
+impl fmt::Display for Encoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf16Le => "UTF-16LE",
+            Encoding::Utf16Be => "UTF-16BE",
+            Encoding::Gb18030 => "GB18030",
+        })
+    }
+}
+
+/// Why a file could not be turned into report text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file holds no text (only white space)")]
+    Blank,
+    #[error("the file looks binary (it contains NUL or control bytes), not a report")]
+    Binary,
+    #[error("the bytes are not valid {0}")]
+    Invalid(Encoding),
+}
+
+/// Decoded text and the encoding it was read as.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: Encoding,
+    pub had_bom: bool,
+}
+
+/// Decide the encoding from the bytes (BOM, then UTF-8 validity, then GB18030)
+/// unless one is forced, and decode. The BOM is not part of the text.
+pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<Decoded, DecodeError> {
+    if bytes.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    let (encoding, body, had_bom) = match forced {
+        Some(enc) => {
+            let (body, bom) = strip_bom(bytes, enc);
+            (enc, body, bom)
+        }
+        None => sniff(bytes),
+    };
+    let text = match encoding {
+        Encoding::Utf8 => std::str::from_utf8(body)
+            .map_err(|_| DecodeError::Invalid(Encoding::Utf8))?
+            .to_owned(),
+        Encoding::Utf16Le | Encoding::Utf16Be => {
+            if body.len() % 2 != 0 {
+                return Err(DecodeError::Invalid(encoding));
+            }
+            let units = body.chunks_exact(2).map(|c| {
+                if encoding == Encoding::Utf16Le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            });
+            char::decode_utf16(units)
+                .collect::<Result<String, _>>()
+                .map_err(|_| DecodeError::Invalid(encoding))?
+        }
+        Encoding::Gb18030 => {
+            match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(body) {
+                Some(text) => text.into_owned(),
+                None => return Err(DecodeError::Invalid(Encoding::Gb18030)),
+            }
+        }
+    };
+    if looks_binary(&text) {
+        return Err(DecodeError::Binary);
+    }
+    if text.trim().is_empty() {
+        return Err(DecodeError::Blank);
+    }
+    Ok(Decoded {
+        text,
+        encoding,
+        had_bom,
+    })
+}
+
+fn strip_bom(bytes: &[u8], enc: Encoding) -> (&[u8], bool) {
+    let bom: &[u8] = match enc {
+        Encoding::Utf8 => &[0xEF, 0xBB, 0xBF],
+        Encoding::Utf16Le => &[0xFF, 0xFE],
+        Encoding::Utf16Be => &[0xFE, 0xFF],
+        Encoding::Gb18030 => &[0x84, 0x31, 0x95, 0x33],
+    };
+    match bytes.strip_prefix(bom) {
+        Some(rest) => (rest, true),
+        None => (bytes, false),
+    }
+}
+
+fn sniff(bytes: &[u8]) -> (Encoding, &[u8], bool) {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return (Encoding::Utf8, rest, true);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return (Encoding::Utf16Le, rest, true);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return (Encoding::Utf16Be, rest, true);
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        return (Encoding::Utf8, bytes, false);
+    }
+    (Encoding::Gb18030, bytes, false)
+}
+
+/// NUL or a run of C0 control characters (other than TAB, LF, CR, FF) marks
+/// a binary file. A few stray control bytes (PDF extraction leaves some) do not.
+fn looks_binary(text: &str) -> bool {
+    let mut controls = 0usize;
+    let mut total = 0usize;
+    for c in text.chars() {
+        total += 1;
+        if c == '\0' {
+            return true;
+        }
+        if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c') {
+            controls += 1;
+        }
+    }
+    controls > 8 && controls * 50 > total
+}
+
+/// Byte offsets of line starts, built once per file. A line ends at `\n`,
+/// `\r\n` or a lone `\r`.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+}
+
+/// A 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LineCol {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0u32];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(i as u32 + 1),
+                b'\r' => {
+                    if bytes.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    starts.push(i as u32 + 1);
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex { starts }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 0-based line containing `offset`.
+    pub fn line_of(&self, offset: u32) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    pub fn line_start(&self, line: usize) -> u32 {
+        self.starts[line]
+    }
+
+    /// 1-based line and column, the column counted in code points.
+    pub fn line_col(&self, text: &str, offset: u32) -> LineCol {
+        let offset = clamp_to_char(text, offset);
+        let line = self.line_of(offset);
+        let start = self.starts[line] as usize;
+        let column = text[start..offset as usize].chars().count() as u32 + 1;
+        LineCol {
+            line: line as u32 + 1,
+            column,
+        }
+    }
+
+    /// 0-based line and UTF-16 column, as LSP counts.
+    pub fn utf16_position(&self, text: &str, offset: u32) -> (u32, u32) {
+        let offset = clamp_to_char(text, offset);
+        let line = self.line_of(offset);
+        let start = self.starts[line] as usize;
+        let col: usize = text[start..offset as usize]
+            .chars()
+            .map(char::len_utf16)
+            .sum();
+        (line as u32, col as u32)
+    }
+
+    /// Byte offset of a 0-based line and UTF-16 column (LSP), clamped to the line.
+    pub fn offset_of_utf16(&self, text: &str, line: u32, col: u32) -> u32 {
+        let Some(&start) = self.starts.get(line as usize) else {
+            return text.len() as u32;
+        };
+        let end = self
+            .starts
+            .get(line as usize + 1)
+            .map(|&e| e as usize)
+            .unwrap_or(text.len());
+        let mut units = 0u32;
+        for (i, c) in text[start as usize..end].char_indices() {
+            if units >= col || c == '\n' || c == '\r' {
+                return start + i as u32;
+            }
+            units += c.len_utf16() as u32;
+        }
+        end as u32
+    }
+}
+
+/// Move an offset back to the nearest char boundary (never panics on a bad offset).
+fn clamp_to_char(text: &str, offset: u32) -> u32 {
+    let mut o = (offset as usize).min(text.len());
+    while !text.is_char_boundary(o) {
+        o -= 1;
+    }
+    o as u32
+}
+
+/// A decoded report with its path and line index.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+    pub encoding: Encoding,
+    pub lines: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: String, encoding: Encoding) -> SourceFile {
+        let lines = LineIndex::new(&text);
+        SourceFile {
+            path: path.into(),
+            text,
+            encoding,
+            lines,
+        }
+    }
+
+    /// Decode bytes read from `path`.
+    pub fn from_bytes(
+        path: impl Into<String>,
+        bytes: &[u8],
+        forced: Option<Encoding>,
+    ) -> Result<SourceFile, DecodeError> {
+        let decoded = decode(bytes, forced)?;
+        Ok(SourceFile::new(path, decoded.text, decoded.encoding))
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.range()).unwrap_or("")
+    }
+
+    pub fn line_col(&self, offset: u32) -> LineCol {
+        self.lines.line_col(&self.text, offset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "一、单位基本情况\r\n支出合计308.97万元\r基本支出242.27万元\n";
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        let plain = decode(SAMPLE.as_bytes(), None).unwrap();
+        assert_eq!(plain.encoding, Encoding::Utf8);
+        assert!(!plain.had_bom);
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(SAMPLE.as_bytes());
+        let d = decode(&bom, None).unwrap();
+        assert_eq!(d.text, SAMPLE);
+        assert!(d.had_bom);
+    }
+
+    #[test]
+    fn utf16_both_orders() {
+        let mut le = vec![0xFF, 0xFE];
+        let mut be = vec![0xFE, 0xFF];
+        for u in SAMPLE.encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+            be.extend_from_slice(&u.to_be_bytes());
+        }
+        assert_eq!(decode(&le, None).unwrap().text, SAMPLE);
+        assert_eq!(decode(&le, None).unwrap().encoding, Encoding::Utf16Le);
+        assert_eq!(decode(&be, None).unwrap().text, SAMPLE);
+        assert_eq!(decode(&be, None).unwrap().encoding, Encoding::Utf16Be);
+        // Odd length is invalid, not a panic.
+        assert!(decode(&le[..le.len() - 1], None).is_err());
+    }
+
+    #[test]
+    fn gb18030_detected_when_not_utf8() {
+        let (bytes, _, _) = encoding_rs::GB18030.encode(SAMPLE);
+        assert!(std::str::from_utf8(&bytes).is_err());
+        let d = decode(&bytes, None).unwrap();
+        assert_eq!(d.encoding, Encoding::Gb18030);
+        assert_eq!(d.text, SAMPLE);
+    }
+
+    #[test]
+    fn forced_encoding_wins() {
+        let (bytes, _, _) = encoding_rs::GB18030.encode(SAMPLE);
+        assert_eq!(
+            decode(&bytes, Some(Encoding::Utf8)).unwrap_err(),
+            DecodeError::Invalid(Encoding::Utf8)
+        );
+        assert_eq!(
+            decode(&bytes, Some(Encoding::Gb18030)).unwrap().text,
+            SAMPLE
+        );
+    }
+
+    #[test]
+    fn empty_blank_and_binary_are_errors() {
+        assert_eq!(decode(b"", None).unwrap_err(), DecodeError::Empty);
+        assert_eq!(decode(b" \n\r\n ", None).unwrap_err(), DecodeError::Blank);
+        assert_eq!(decode(b"ab\0cd", None).unwrap_err(), DecodeError::Binary);
+        let junk: Vec<u8> = (0u8..=255).cycle().take(4096).collect();
+        assert!(decode(&junk, None).is_err());
+    }
+
+    #[test]
+    fn line_index_handles_crlf_cr_and_cjk_columns() {
+        let idx = LineIndex::new(SAMPLE);
+        assert_eq!(idx.line_count(), 4);
+        let off = SAMPLE.find("308.97").unwrap() as u32;
+        // "支出合计" is 4 characters of 3 bytes each: column 5, byte offset +12.
+        assert_eq!(idx.line_col(SAMPLE, off), LineCol { line: 2, column: 5 });
+        let off = SAMPLE.find("242.27").unwrap() as u32;
+        assert_eq!(idx.line_col(SAMPLE, off), LineCol { line: 3, column: 5 });
+        // An offset inside a character is clamped, never a panic.
+        assert_eq!(idx.line_col(SAMPLE, 1), LineCol { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn utf16_columns_count_astral_chars_twice() {
+        let text = "一𠀀2";
+        let idx = LineIndex::new(text);
+        let off = text.find('2').unwrap() as u32;
+        assert_eq!(idx.utf16_position(text, off), (0, 3));
+        assert_eq!(idx.line_col(text, off).column, 3);
+        assert_eq!(idx.offset_of_utf16(text, 0, 3), off);
+    }
+
+    #[test]
+    fn span_helpers() {
+        let a = Span::new(3, 9);
+        let b = Span::new(6, 12);
+        assert_eq!(a.cover(b), Span::new(3, 12));
+        assert!(a.overlaps(b));
+        assert!(!a.contains(b));
+        assert_eq!(a.len(), 6);
+    }
+}
