@@ -1,1 +1,293 @@
-fn main(){}
+//! The `gouji` binary: arguments → library → output → exit code.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use gouji::check::{self, FileReport};
+use gouji::config::Config;
+use gouji::diagnostic::Severity;
+use gouji::render::{human, json};
+use gouji::rule::{self, spec::LoadError, RuleSet};
+use gouji::source::Encoding;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "gouji", version, about = "勾稽 — audit linter for 决算/预算公开说明")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(clap::Args)]
+struct RuleArgs {
+    /// Add a rule pack directory (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    rules: Vec<PathBuf>,
+    /// Leave the shipped rule pack out.
+    #[arg(long)]
+    no_default_rules: bool,
+    /// Use this gouji.toml instead of searching the current directory and its parents.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check reports (files, or directories walked for *.txt).
+    Check {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Exit 1 when a finding at or above this severity is reported.
+        #[arg(long, value_enum, default_value = "error")]
+        fail_on: FailOn,
+        /// Force the input encoding instead of detecting it.
+        #[arg(long, value_enum)]
+        encoding: Option<Encoding>,
+        /// Report which figures took part in a completed check.
+        #[arg(long)]
+        coverage: bool,
+        /// Terminal width for human output.
+        #[arg(long, default_value_t = 100)]
+        width: usize,
+        /// Colour: auto (terminal and no NO_COLOR), always, never.
+        #[arg(long, default_value = "auto")]
+        color: String,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+    /// Print the document model of a report (for rule authors).
+    Dump {
+        path: PathBuf,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+        #[arg(long, value_enum)]
+        encoding: Option<Encoding>,
+    },
+    /// List the loaded rules.
+    Rules {
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+    /// Print a rule's documentation.
+    Explain {
+        id: String,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+    /// Run the test cases of a rule pack (the shipped pack when none is given).
+    Test {
+        pack: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check { paths, format, fail_on, encoding, coverage, width, color, rules } => {
+            cmd_check(paths, format, fail_on, encoding, coverage, width, &color, rules)
+        }
+        Command::Dump { path, format: _, encoding } => cmd_dump(path, encoding),
+        Command::Rules { format, rules } => cmd_rules(format, rules),
+        Command::Explain { id, rules } => cmd_explain(&id, rules),
+        Command::Test { pack } => cmd_test(pack),
+    };
+    ExitCode::from(code as u8)
+}
+
+fn print_load_errors(errors: &[LoadError]) {
+    let handler = miette::GraphicalReportHandler::new_themed(if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    });
+    let mut out = String::new();
+    for e in errors {
+        out.push_str(&format!("{}: error: {}\n", e.location, e.message));
+        let _ = handler.render_report(&mut out, e);
+        out.push('\n');
+    }
+    out.push_str(&format!("gouji: {} error(s) in rule packs or config; no report was checked\n", errors.len()));
+    eprint!("{out}");
+}
+
+/// Load config and rule packs; every error at once.
+fn load(args: &RuleArgs) -> Result<(Config, RuleSet), Vec<LoadError>> {
+    let config = match &args.config {
+        Some(p) => Config::load(p).map_err(|e| vec![e])?,
+        None => match std::env::current_dir().ok().and_then(|d| Config::discover(&d)) {
+            Some(p) => Config::load(&p).map_err(|e| vec![e])?,
+            None => Config::default(),
+        },
+    };
+    let mut files = Vec::new();
+    if !args.no_default_rules && !config.no_default_rules {
+        files.extend(rule::shipped_files());
+    }
+    let mut errors = Vec::new();
+    let config_packs = config
+        .packs
+        .iter()
+        .map(|p| config.dir.as_ref().map(|d| d.join(p)).unwrap_or_else(|| p.clone()));
+    for dir in args.rules.iter().cloned().chain(config_packs) {
+        match rule::pack_files(&dir) {
+            Ok(mut f) => files.append(&mut f),
+            Err(e) => errors.push(e),
+        }
+    }
+    let compiled = rule::compile(&files);
+    match compiled {
+        Ok(mut set) if errors.is_empty() => {
+            for r in &mut set.rules {
+                if let Some(opts) = config.options.get(&r.id) {
+                    for (k, v) in opts {
+                        r.options.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+            Ok((config, set))
+        }
+        Ok(_) => Err(errors),
+        Err(mut e) => {
+            errors.append(&mut e);
+            Err(errors)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cmd_check(paths: Vec<PathBuf>, format: Format, fail_on: FailOn, encoding: Option<Encoding>, coverage: bool, width: usize, color: &str, args: RuleArgs) -> i32 {
+    let (config, rules) = match load(&args) {
+        Ok(x) => x,
+        Err(errors) => {
+            print_load_errors(&errors);
+            return 2;
+        }
+    };
+    let reports: Vec<FileReport> = check::check_paths(&paths, &rules, &config, encoding);
+    let text = match format {
+        Format::Json => json::render(&reports, coverage),
+        Format::Human => {
+            let color = match color {
+                "always" => true,
+                "never" => false,
+                _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            };
+            human::render(&reports, human::HumanOptions { color, width }, coverage)
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(text.as_bytes()).is_err() {
+        return 2;
+    }
+    let threshold = match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    check::exit_code(&reports, threshold)
+}
+
+fn cmd_dump(path: PathBuf, encoding: Option<Encoding>) -> i32 {
+    match check::read_source(&path, encoding) {
+        Err(r) => {
+            eprintln!("gouji: {}", r.diagnostics[0].message);
+            2
+        }
+        Ok(src) => {
+            let doc = gouji::document::parse(&src.text);
+            let v = gouji::dump::dump(&src, &doc);
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            0
+        }
+    }
+}
+
+fn cmd_rules(format: Format, args: RuleArgs) -> i32 {
+    let (_, rules) = match load(&args) {
+        Ok(x) => x,
+        Err(e) => {
+            print_load_errors(&e);
+            return 2;
+        }
+    };
+    if format == Format::Json {
+        let v: Vec<serde_json::Value> = rules
+            .rules
+            .iter()
+            .map(|r| serde_json::json!({"id": r.id, "kind": r.kind.name(), "severity": r.severity, "file": r.origin.file, "what": r.docs.as_ref().map(|d| &d.what)}))
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        for r in &rules.rules {
+            println!("{:<32} {:<10} {:<8} {}", r.id, r.kind.name(), r.severity.as_str(), r.origin.file);
+        }
+    }
+    0
+}
+
+fn cmd_explain(id: &str, args: RuleArgs) -> i32 {
+    let (_, rules) = match load(&args) {
+        Ok(x) => x,
+        Err(e) => {
+            print_load_errors(&e);
+            return 2;
+        }
+    };
+    match rules.get(id) {
+        None => {
+            eprintln!("gouji: no rule with id `{id}` (see `gouji rules`)");
+            2
+        }
+        Some(r) => {
+            print!("{}", gouji::docs::explain(r));
+            0
+        }
+    }
+}
+
+fn cmd_test(pack: Option<PathBuf>) -> i32 {
+    let files = match &pack {
+        Some(dir) => match rule::pack_files(dir) {
+            Ok(f) => f,
+            Err(e) => {
+                print_load_errors(&[e]);
+                return 2;
+            }
+        },
+        None => rule::shipped_files(),
+    };
+    let rules = match rule::compile(&files) {
+        Ok(r) => r,
+        Err(e) => {
+            print_load_errors(&e);
+            return 2;
+        }
+    };
+    let reports = gouji::testing::run_all(&rules);
+    let (text, failed) = gouji::testing::render(&reports);
+    print!("{text}");
+    if failed > 0 {
+        1
+    } else {
+        0
+    }
+}

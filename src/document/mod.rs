@@ -10,7 +10,7 @@ pub mod number;
 pub mod tabtable;
 pub mod text;
 
-pub use build::parse;
+pub use build::{parse, section_at};
 pub use number::{Number, Unit};
 
 use crate::source::Span;

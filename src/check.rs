@@ -1,0 +1,226 @@
+//! Runs a rule set over reports: files in parallel (rayon), results in a
+//! deterministic order. One bad file never stops the run.
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Outcome, Severity};
+use crate::document::{self, Document, FactKind};
+use crate::rule::{eval, RuleSet};
+use crate::source::{Encoding, SourceFile, Span};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Which figures took part in at least one completed check.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Coverage {
+    /// Amounts, percentages and numeric table cells in the report.
+    pub figures: usize,
+    pub covered: usize,
+    /// The figures not verified: (span, label, text).
+    pub uncovered: Vec<UncoveredFigure>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UncoveredFigure {
+    pub start: u32,
+    pub end: u32,
+    pub line: u32,
+    pub column: u32,
+    pub label: String,
+    pub text: String,
+}
+
+impl Coverage {
+    pub fn ratio(&self) -> f64 {
+        if self.figures == 0 {
+            0.0
+        } else {
+            self.covered as f64 / self.figures as f64
+        }
+    }
+}
+
+/// The result for one input file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub path: String,
+    /// None when the file could not be read or decoded.
+    pub source: Option<Arc<SourceFile>>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub coverage: Option<Coverage>,
+    /// Rules that ran on this file.
+    pub rules_run: Vec<String>,
+}
+
+impl FileReport {
+    pub fn input_error(path: &str, message: String) -> FileReport {
+        FileReport {
+            path: path.to_owned(),
+            source: None,
+            diagnostics: vec![Diagnostic::new("gouji::input", Severity::Error, message)
+                .with_outcome(Outcome::ToolError)],
+            coverage: None,
+            rules_run: Vec::new(),
+        }
+    }
+}
+
+/// Does this rule apply to this report kind?
+fn applies(rule: &crate::rule::Rule, doc: &Document) -> bool {
+    rule.applies_to.is_empty()
+        || rule.applies_to.iter().all(|k| match k.as_str() {
+            "决算" | "预算" => doc.kind.stage.as_deref().is_none_or(|s| s == k),
+            "部门" | "单位" => doc.kind.scope.as_deref().is_none_or(|s| s == k),
+            _ => true,
+        })
+}
+
+/// Check one decoded report.
+pub fn check_source(src: &SourceFile, rules: &RuleSet, config: &Config) -> (Document, Vec<Diagnostic>, Coverage, Vec<String>) {
+    let doc = document::parse(&src.text);
+    let mut diagnostics = Vec::new();
+    let mut covered = BTreeSet::new();
+    let mut ran = Vec::new();
+    for rule in &rules.rules {
+        if !config.selects(&rule.id) || !applies(rule, &doc) {
+            continue;
+        }
+        ran.push(rule.id.clone());
+        let result = eval::run(rule, &doc, &src.text);
+        covered.extend(result.covered);
+        for mut d in result.diagnostics {
+            if d.outcome == Outcome::Finding {
+                if let Some(&sev) = config.severity.get(&rule.id) {
+                    d.severity = sev;
+                }
+            }
+            diagnostics.push(d);
+        }
+    }
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+    let coverage = coverage(src, &doc, &covered);
+    (doc, diagnostics, coverage, ran)
+}
+
+fn coverage(src: &SourceFile, doc: &Document, covered: &BTreeSet<usize>) -> Coverage {
+    let mut c = Coverage::default();
+    for f in &doc.facts {
+        if !matches!(f.kind, FactKind::Amount | FactKind::Percent | FactKind::Share | FactKind::Number) {
+            continue;
+        }
+        c.figures += 1;
+        if covered.contains(&f.id) {
+            c.covered += 1;
+        } else {
+            let lc = src.line_col(f.span.start);
+            c.uncovered.push(UncoveredFigure {
+                start: f.span.start,
+                end: f.span.end,
+                line: lc.line,
+                column: lc.column,
+                label: f.label.clone(),
+                text: src.slice(f.span).to_owned(),
+            });
+        }
+    }
+    c
+}
+
+/// Report files under the given paths: files as given, directories walked
+/// for `*.txt` (sorted). A directory without reports is an input error.
+pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found = Vec::new();
+            walk(p, &mut found);
+            found.sort();
+            if found.is_empty() {
+                errors.push(FileReport::input_error(
+                    &p.display().to_string(),
+                    format!("{}: 目录中没有报告文件（*.txt）", p.display()),
+                ));
+            }
+            files.extend(found);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    (files, errors)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else if p.extension().is_some_and(|x| x == "txt" || x == "text") {
+            out.push(p);
+        }
+    }
+}
+
+/// Read and decode one file into a source, or an input error report.
+pub fn read_source(path: &Path, encoding: Option<Encoding>) -> Result<SourceFile, FileReport> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "文件不存在".to_owned(),
+            std::io::ErrorKind::PermissionDenied => "没有读取权限".to_owned(),
+            _ if path.is_dir() => "是目录".to_owned(),
+            _ => e.to_string(),
+        };
+        FileReport::input_error(&name, format!("{name}: 无法读取（{why}）"))
+    })?;
+    SourceFile::from_bytes(name.clone(), &bytes, encoding)
+        .map_err(|e| FileReport::input_error(&name, format!("{name}: 无法解码：{e}")))
+}
+
+/// Check many files in parallel; reports come back sorted by path.
+pub fn check_paths(paths: &[PathBuf], rules: &RuleSet, config: &Config, encoding: Option<Encoding>) -> Vec<FileReport> {
+    let (files, mut reports) = collect_inputs(paths);
+    let mut checked: Vec<FileReport> = files
+        .par_iter()
+        .map(|p| match read_source(p, encoding) {
+            Err(r) => r,
+            Ok(src) => {
+                let (_, diagnostics, coverage, rules_run) = check_source(&src, rules, config);
+                FileReport {
+                    path: src.path.clone(),
+                    source: Some(Arc::new(src)),
+                    diagnostics,
+                    coverage: Some(coverage),
+                    rules_run,
+                }
+            }
+        })
+        .collect();
+    reports.append(&mut checked);
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    reports
+}
+
+/// Exit code: 2 on any tool, input or rule error; 1 on a finding at or above
+/// the threshold (never counting "not checked"); else 0.
+pub fn exit_code(reports: &[FileReport], fail_on: Option<Severity>) -> i32 {
+    let diags = reports.iter().flat_map(|r| &r.diagnostics);
+    if diags.clone().any(|d| d.outcome == Outcome::ToolError) {
+        return 2;
+    }
+    match fail_on {
+        Some(t) if diags.clone().any(|d| d.outcome == Outcome::Finding && d.severity >= t) => 1,
+        _ => 0,
+    }
+}
+
+/// A label's span as 1-based line/column (code points) at both ends.
+pub fn span_positions(src: &SourceFile, span: Span) -> (u32, u32, u32, u32) {
+    let a = src.line_col(span.start);
+    let b = src.line_col(span.end);
+    (a.line, a.column, b.line, b.column)
+}

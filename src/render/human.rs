@@ -1,0 +1,142 @@
+//! Human output through miette's graphical handler: the source snippet with
+//! labels under the exact Chinese text. Positions are printed from gouji's
+//! own line index (`file:line:column`, column in characters), since miette's
+//! header counts bytes.
+
+use crate::check::FileReport;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceFile;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use std::fmt::Write;
+
+/// Rendering settings.
+#[derive(Debug, Clone, Copy)]
+pub struct HumanOptions {
+    pub color: bool,
+    pub width: usize,
+}
+
+#[derive(Debug)]
+struct Report<'a> {
+    d: &'a Diagnostic,
+    src: NamedSource<String>,
+}
+
+impl std::fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        Some(Box::new(self.d.code.clone()))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.d.help.as_ref().map(|h| Box::new(h.clone()) as Box<dyn std::fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        if self.d.labels.is_empty() {
+            None
+        } else {
+            Some(&self.src)
+        }
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.d.labels.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.d.labels.iter().enumerate().map(|(i, l)| {
+            let span = (l.span.start as usize, l.span.len());
+            if i == 0 {
+                LabeledSpan::new_primary_with_span(l.message.clone(), span)
+            } else {
+                LabeledSpan::new_with_span(l.message.clone(), span)
+            }
+        })))
+    }
+}
+
+fn handler(opts: HumanOptions) -> GraphicalReportHandler {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(opts.width)
+        .with_context_lines(1)
+        .with_links(false)
+}
+
+/// Render one diagnostic: a location line, then miette's snippet.
+pub fn render_diagnostic(out: &mut String, src: Option<&SourceFile>, path: &str, d: &Diagnostic, opts: HumanOptions) {
+    let loc = match (src, d.primary_span()) {
+        (Some(s), Some(span)) => {
+            let lc = s.line_col(span.start);
+            format!("{path}:{}:{}", lc.line, lc.column)
+        }
+        _ => path.to_owned(),
+    };
+    let _ = writeln!(out, "{loc}: {}[{}] {}", d.severity, d.code, d.message);
+    let report = Report {
+        d,
+        src: NamedSource::new(path, src.map(|s| s.text.clone()).unwrap_or_default()),
+    };
+    let mut buf = String::new();
+    if handler(opts).render_report(&mut buf, &report).is_ok() {
+        out.push_str(&buf);
+    }
+    out.push('\n');
+}
+
+/// All reports, then a summary line.
+pub fn render(reports: &[FileReport], opts: HumanOptions, show_coverage: bool) -> String {
+    let mut out = String::new();
+    let (mut e, mut w, mut i, mut nc) = (0, 0, 0, 0);
+    for r in reports {
+        for d in &r.diagnostics {
+            render_diagnostic(&mut out, r.source.as_deref(), &r.path, d, opts);
+            match (d.outcome, d.severity) {
+                (crate::diagnostic::Outcome::NotChecked, _) => nc += 1,
+                (_, Severity::Error) => e += 1,
+                (_, Severity::Warning) => w += 1,
+                (_, Severity::Info) => i += 1,
+            }
+        }
+        if show_coverage {
+            if let Some(c) = &r.coverage {
+                let _ = writeln!(
+                    out,
+                    "{}: 数字核对覆盖率 {}/{} = {:.1}%（{} 个数字未参与任何核对）",
+                    r.path,
+                    c.covered,
+                    c.figures,
+                    c.ratio() * 100.0,
+                    c.uncovered.len()
+                );
+                for u in &c.uncovered {
+                    let _ = writeln!(out, "  {}:{}:{}: 未核对 {}（{}）", r.path, u.line, u.column, u.text, u.label);
+                }
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{} 个报告：{} 个错误，{} 个警告，{} 个提示，{} 项未能核对",
+        reports.len(),
+        e,
+        w,
+        i,
+        nc
+    );
+    out
+}

@@ -1,0 +1,95 @@
+//! JSON output (format version 1): one object with a `diagnostics` array.
+//! Label positions: `start`/`end` are byte offsets into the decoded UTF-8
+//! text; `line`/`column` are 1-based, the column in Unicode code points.
+
+use crate::check::FileReport;
+use crate::diagnostic::{Outcome, Severity};
+use serde_json::{json, Value};
+
+pub const FORMAT_VERSION: u32 = 1;
+
+pub fn diagnostics_value(reports: &[FileReport]) -> Value {
+    let mut diags = Vec::new();
+    let mut counts = [0usize; 3];
+    let mut not_checked = 0;
+    for r in reports {
+        for d in &r.diagnostics {
+            let labels: Vec<Value> = d
+                .labels
+                .iter()
+                .map(|l| {
+                    let mut v = json!({ "start": l.span.start, "end": l.span.end });
+                    if let Some(src) = &r.source {
+                        let a = src.line_col(l.span.start);
+                        let b = src.line_col(l.span.end);
+                        v["line"] = json!(a.line);
+                        v["column"] = json!(a.column);
+                        v["end_line"] = json!(b.line);
+                        v["end_column"] = json!(b.column);
+                        v["text"] = json!(src.slice(l.span));
+                    }
+                    if let Some(m) = &l.message {
+                        v["message"] = json!(m);
+                    }
+                    v
+                })
+                .collect();
+            let mut v = json!({
+                "code": d.code,
+                "severity": d.severity.as_str(),
+                "outcome": d.outcome,
+                "message": d.message,
+                "path": r.path,
+                "labels": labels,
+            });
+            if let Some(h) = &d.help {
+                v["help"] = json!(h);
+            }
+            diags.push(v);
+            if d.outcome == Outcome::NotChecked {
+                not_checked += 1;
+            } else {
+                counts[match d.severity {
+                    Severity::Error => 0,
+                    Severity::Warning => 1,
+                    Severity::Info => 2,
+                }] += 1;
+            }
+        }
+    }
+    let (figs, cov) = reports
+        .iter()
+        .filter_map(|r| r.coverage.as_ref())
+        .fold((0, 0), |(f, c), x| (f + x.figures, c + x.covered));
+    json!({
+        "version": FORMAT_VERSION,
+        "diagnostics": diags,
+        "summary": {
+            "reports": reports.len(),
+            "errors": counts[0],
+            "warnings": counts[1],
+            "infos": counts[2],
+            "not_checked": not_checked,
+            "figures": figs,
+            "figures_covered": cov,
+        },
+    })
+}
+
+/// `files` with their coverage (for `--coverage`).
+pub fn coverage_value(reports: &[FileReport]) -> Value {
+    Value::Array(
+        reports
+            .iter()
+            .map(|r| json!({ "path": r.path, "coverage": r.coverage }))
+            .collect(),
+    )
+}
+
+pub fn render(reports: &[FileReport], with_coverage: bool) -> String {
+    let mut v = diagnostics_value(reports);
+    if with_coverage {
+        v["files"] = coverage_value(reports);
+    }
+    serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+}

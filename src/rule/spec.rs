@@ -1,0 +1,216 @@
+//! Rule files as written: serde mirrors of the TOML (`deny_unknown_fields`),
+//! and the located load errors.
+//!
+//! Each `[[rule]]` is deserialised on its own (the file is cut at `[[rule]]`
+//! lines), so one broken rule does not hide the errors of the others: every
+//! error of a pack is reported at once.
+
+use crate::diagnostic::Severity;
+use miette::{NamedSource, SourceSpan};
+use serde::Deserialize;
+use std::sync::Arc;
+use toml::Spanned;
+
+/// One string or a list of strings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
+/// The fixed headings of a rule's documentation.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DocsSpec {
+    /// What it checks.
+    pub what: String,
+    /// Why it matters.
+    pub why: String,
+    /// A bad example (a report snippet that the rule flags).
+    pub bad: String,
+    /// A good example.
+    pub good: String,
+    /// Sources in the catalogue (RULES.md ids).
+    #[serde(default)]
+    pub catalogue: Vec<String>,
+}
+
+/// A rule test case: a report snippet, the findings it must produce and the
+/// ones it must not.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestSpec {
+    /// Inline report text.
+    pub text: Option<String>,
+    /// Or a file, relative to the pack directory (`fixtures/…` is searched
+    /// beside the pack too).
+    pub file: Option<String>,
+    /// Findings of this rule that must appear, each given by the exact text
+    /// its primary label covers.
+    #[serde(default)]
+    pub expect: Vec<String>,
+    /// Texts that must not be flagged; with `expect` empty, `clean = true`
+    /// asserts the rule finds nothing at all.
+    #[serde(default)]
+    pub clean: bool,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub severity: Spanned<Severity>,
+    pub message: Spanned<String>,
+    pub help: Option<String>,
+    pub docs: Option<DocsSpec>,
+    /// Sections the rule applies to, by heading text (substring) or path
+    /// (`部门决算情况/基本支出`).
+    pub scope: Option<Spanned<OneOrMany>>,
+    /// Report kinds: "决算", "预算", "部门", "单位".
+    pub applies_to: Option<Vec<String>>,
+
+    // sum / equal / share / growth
+    pub total: Option<Spanned<OneOrMany>>,
+    pub parts: Option<Vec<Spanned<OneOrMany>>>,
+    pub label: Option<Spanned<OneOrMany>>,
+    pub labels: Option<Vec<Spanned<OneOrMany>>>,
+    /// Which facts a numeric rule looks at: `value` (default), `delta`.
+    pub of: Option<Spanned<String>>,
+    /// For `sum` without parts: check linked lists (`其中…`, enumerations).
+    pub linked: Option<bool>,
+    /// For `share`: a denominator label.
+    pub denominator: Option<Spanned<OneOrMany>>,
+    /// For `share`: check that a complete list's shares add up to 100%.
+    pub complete_lists: Option<bool>,
+    /// For `growth`: check that the deltas of a broken-down list add up.
+    pub list_deltas: Option<bool>,
+
+    // require / forbid
+    pub pattern: Option<Spanned<String>>,
+    pub heading: Option<Spanned<OneOrMany>>,
+    /// `require`: only when this regex matches somewhere in the report.
+    pub when: Option<Spanned<String>>,
+    /// `forbid`: text matched by this regex around a match is allowed.
+    pub unless: Option<Spanned<String>>,
+
+    // table-row
+    pub table: Option<Spanned<String>>,
+    pub assert: Option<Spanned<String>>,
+    /// `table-row`: only rows where this column is non-empty / matches.
+    pub row_filter: Option<Spanned<String>>,
+    /// `table-row`: columns whose integers are exact (weights, coefficients),
+    /// not rounded figures.
+    pub exact: Option<Vec<String>>,
+
+    // numbering
+    pub check: Option<Vec<String>>,
+
+    // script
+    pub script: Option<Spanned<String>>,
+    pub options: Option<toml::Table>,
+
+    #[serde(default)]
+    pub tests: Vec<TestSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChunkSpec {
+    #[serde(default)]
+    pub rule: Vec<RuleSpec>,
+}
+
+/// The part of a rule file before its first `[[rule]]`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PackHeader {
+    pub pack: Option<PackMeta>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PackMeta {
+    pub name: Option<String>,
+    pub description: Option<String>,
+}
+
+/// A located error in a rule file or a config file.
+#[derive(Debug, Clone, thiserror::Error, miette::Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(gouji::rule_pack))]
+pub struct LoadError {
+    pub message: String,
+    #[source_code]
+    pub src: NamedSource<Arc<String>>,
+    #[label("{label}")]
+    pub span: Option<SourceSpan>,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
+    /// For plain-text output: file:line:column.
+    pub location: String,
+}
+
+impl LoadError {
+    pub fn new(
+        path: &str,
+        text: &Arc<String>,
+        span: Option<std::ops::Range<usize>>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: Option<String>,
+    ) -> LoadError {
+        let location = match &span {
+            Some(r) => {
+                let idx = crate::source::LineIndex::new(text);
+                let lc = idx.line_col(text, r.start as u32);
+                format!("{path}:{}:{}", lc.line, lc.column)
+            }
+            None => path.to_owned(),
+        };
+        LoadError {
+            message: message.into(),
+            src: NamedSource::new(path, text.clone()).with_language("toml"),
+            span: span.map(|r| SourceSpan::from(r.start..r.end.max(r.start))),
+            label: label.into(),
+            help,
+            location,
+        }
+    }
+}
+
+/// Cut a rule file into its header and one chunk per `[[rule]]`: (byte offset, text).
+pub fn chunks(text: &str) -> (String, Vec<(usize, String)>) {
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        let t = t.split('#').next().unwrap_or("").trim();
+        if t == "[[rule]]" {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    let header_end = starts.first().copied().unwrap_or(text.len());
+    // The header is kept at full length (padded) so spans stay file offsets.
+    let header = text[..header_end].to_owned();
+    let mut out = Vec::new();
+    for (i, &s) in starts.iter().enumerate() {
+        let e = starts.get(i + 1).copied().unwrap_or(text.len());
+        out.push((s, text[s..e].to_owned()));
+    }
+    (header, out)
+}
