@@ -13,6 +13,7 @@ static AMOUNT_IN_TITLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\d+(?:\.\d+)?(?:万元|亿元|元|%|万)").unwrap());
 static PAGE_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[\s\x0c]*(?:-\s*\d{1,3}\s*-|第?\s*\d{1,3}\s*页?|\d{1,3}\s*/\s*\d{1,3})[\s\x0c]*$").unwrap());
+static DEBRIS_PREFIX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:\[bookmark:[^\]]*\]\s*)+").unwrap());
 static TOC_TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\s\x0c]*目\s*录[\s\x0c]*$").unwrap());
 static TOC_TAIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.…·\s\d]+$").unwrap());
 static REPORT_TITLE: LazyLock<Regex> = LazyLock::new(|| {
@@ -133,7 +134,11 @@ pub fn parse(text: &str) -> Document {
         let lead = indent_len(raw);
         let content = Span::new(line.span.start as usize + lead, line.span.end as usize);
         let body = &raw[lead..];
-        let numbering = parse_numbering(body);
+        // `[bookmark: _GoBack]（十三）…`: the debris (flagged by a rule) does
+        // not hide the heading number behind it.
+        let debris = DEBRIS_PREFIX.find(body).map_or(0, |m| m.end());
+        let numbering = parse_numbering(&body[debris..]);
+        let marker_start = content.start + debris as u32;
         let starts_new = numbering.is_some()
             || current.is_none()
             || if layout_mode {
@@ -150,7 +155,7 @@ pub fn parse(text: &str) -> Document {
             current = Some(Block {
                 pieces: vec![content],
                 numbering,
-                marker_start: content.start,
+                marker_start,
             });
         } else if let Some(b) = current.as_mut() {
             b.pieces.push(content);
@@ -199,7 +204,7 @@ pub fn parse(text: &str) -> Document {
         }
         if let Some((numbering, (title_end_norm, title))) = heading_split {
             title_done = true;
-            let parent = place_heading(&mut doc, &mut stack, numbering);
+            let (parent, level_style) = place_heading(&mut doc, &mut stack, numbering);
             let section_id = doc.sections.len();
             let heading_id = doc.headings.len();
             let title_span = norm.original(
@@ -231,7 +236,7 @@ pub fn parse(text: &str) -> Document {
                 title_span,
                 section: section_id,
             });
-            stack.push((section_id, numbering, numbering.value));
+            stack.push((section_id, level_style, numbering.value));
             // Body text after the title on the same block.
             let rest_start = skip_separators(&norm.text, title_end_norm);
             if rest_start < norm.text.len() {
@@ -342,20 +347,21 @@ fn trim_span(text: &str, span: Span) -> Span {
 /// sibling there, even in a mixed style (`2、` among `一、`); a first number
 /// opens a child level. Anything else is out of sequence: it goes beside the
 /// innermost level of its style, and is recorded.
-fn place_heading(doc: &mut Document, stack: &mut Vec<(usize, Numbering, u32)>, n: Numbering) -> usize {
+fn place_heading(doc: &mut Document, stack: &mut Vec<(usize, Numbering, u32)>, n: Numbering) -> (usize, Numbering) {
     let heading_id = doc.headings.len();
+    let top = |stack: &Vec<(usize, Numbering, u32)>| stack.last().map(|s| s.0).unwrap_or(0);
     // A part heading always goes to the top.
     if n.delimiter == Delimiter::Part {
         if let Some(pos) = stack.iter().position(|s| s.1.delimiter == Delimiter::Part) {
-            let (_, first, last) = stack[pos];
+            let (sid, first, last) = stack[pos];
             if n.value != last + 1 {
-                record_sequence(doc, heading_id, stack[pos].0, &first, last, &n);
+                record_sequence(doc, heading_id, sid, last, &n);
             }
             stack.truncate(pos);
-        } else {
-            stack.clear();
+            return (top(stack), first);
         }
-        return stack.last().map(|s| s.0).unwrap_or(0);
+        stack.clear();
+        return (0, n);
     }
     for pos in (0..stack.len()).rev() {
         let (sid, first, last) = stack[pos];
@@ -370,18 +376,19 @@ fn place_heading(doc: &mut Document, stack: &mut Vec<(usize, Numbering, u32)>, n
                 });
             }
             stack.truncate(pos);
-            return stack.last().map(|s| s.0).unwrap_or(0);
+            // A sibling keeps the style its level started with.
+            return (top(stack), first);
         }
     }
     if n.value == 1 {
-        return stack.last().map(|s| s.0).unwrap_or(0);
+        return (top(stack), n);
     }
     // Out of sequence: beside the innermost open level of the same style.
     if let Some(pos) = (0..stack.len()).rev().find(|&p| stack[p].1.same_style(&n)) {
         let (sid, first, last) = stack[pos];
-        record_sequence(doc, heading_id, sid, &first, last, &n);
+        record_sequence(doc, heading_id, sid, last, &n);
         stack.truncate(pos);
-        return stack.last().map(|s| s.0).unwrap_or(0);
+        return (top(stack), first);
     }
     doc.numbering_issues.push(NumberingIssue {
         heading: heading_id,
@@ -390,10 +397,10 @@ fn place_heading(doc: &mut Document, stack: &mut Vec<(usize, Numbering, u32)>, n
         found: n.value.to_string(),
         other: None,
     });
-    stack.last().map(|s| s.0).unwrap_or(0)
+    (top(stack), n)
 }
 
-fn record_sequence(doc: &mut Document, heading: usize, prev_section: usize, _first: &Numbering, last: u32, n: &Numbering) {
+fn record_sequence(doc: &mut Document, heading: usize, prev_section: usize, last: u32, n: &Numbering) {
     doc.numbering_issues.push(NumberingIssue {
         heading,
         kind: "sequence",
@@ -489,7 +496,7 @@ fn link_enumerations(doc: &mut Document) {
         if label.is_empty() {
             continue;
         }
-        let intro_start = doc.paragraphs[p].span.start;
+        let intro_start = doc.paragraphs[p].norm.original_offset(c.get(0).map_or(0, |m| m.start()));
         let want = fold(&label);
         let Some(total) = doc
             .facts

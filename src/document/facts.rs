@@ -60,7 +60,7 @@ static LABEL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r#"(?x)^(?:
             \(\d+\)|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d+[.、]|[①-⑳]
-            |截至\d{4}年\d{1,2}月\d{1,2}日|截至\d{4}年底|截至年底|年末
+            |截至\d{4}年\d{1,2}月\d{1,2}日|截至\d{4}年底|截至年底
             |\d{4}年度?|本年度|本年|当年|全年
             |其中|此外|另外|另|同时|上述|以上|总的来看
             |本单位|我单位|本部门|我部门|本中心|我中心|本局|我局|本委|我委|本办|我办|单位
@@ -450,6 +450,8 @@ impl<'a> Reader<'a> {
                             }
                             if label.is_empty() {
                                 label = self.label_of(self.last_in_sentence);
+                            } else if let Some(prev) = self.last_in_sentence {
+                                label = carry_qualifier(&self.facts[self.local(prev)].label, label);
                             }
                             let mut f = self.new_fact(kind, Role::Value, label, Some(number), self.span(ns, te), sentence);
                             // List membership: same family as the total.
@@ -487,6 +489,22 @@ impl<'a> Reader<'a> {
             i += 1;
         }
     }
+}
+
+/// `财政拨款收入总计…，支出总计…`: the second label means 财政拨款支出总计.
+/// A bare `收入…`/`支出…` label takes the qualifier in front of the opposite
+/// word in the previous label of the sentence.
+fn carry_qualifier(prev: &str, label: String) -> String {
+    for (mine, other) in [("支出", "收入"), ("收入", "支出")] {
+        if label.starts_with(mine) {
+            if let Some(i) = prev.find(other) {
+                if i > 0 {
+                    return format!("{}{}", &prev[..i], label);
+                }
+            }
+        }
+    }
+    label
 }
 
 fn is_han(c: char) -> bool {

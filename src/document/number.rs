@@ -88,13 +88,22 @@ impl Number {
         })
     }
 
+    /// The figure as an interval. A written zero (`0万元`, `0.00`, `0辆`) is
+    /// exact: in these reports it states that there was none, not a value
+    /// that rounds to zero.
     pub fn quantity(&self) -> Quantity {
+        if self.value.is_zero() {
+            return Quantity::zero();
+        }
         Quantity::stated(self.value, self.decimals)
     }
 
     /// The value in 万元 for money, its rounding interval scaled with it.
     pub fn quantity_wan(&self) -> Option<Quantity> {
         let f = self.unit.wan_factor()?;
+        if self.value.is_zero() {
+            return Some(Quantity::zero());
+        }
         let h = half_ulp(self.decimals) * f;
         let v = self.value * f;
         Some(Quantity::range(v - h, v + h))

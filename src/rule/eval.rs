@@ -42,7 +42,14 @@ pub fn run(rule: &Rule, doc: &Document, text: &str) -> RuleResult {
                 r.sum_named(total, parts)
             }
         }
-        Kind::Equal { labels } => r.equal(labels),
+        Kind::Equal { labels, each } => {
+            if !labels.is_empty() {
+                r.equal(labels)
+            }
+            for l in each {
+                r.equal(&[vec![l.clone()]]);
+            }
+        }
         Kind::Growth { list_deltas } => r.growth(*list_deltas),
         Kind::Share {
             denominator,
@@ -202,29 +209,28 @@ impl<'a> Run<'a> {
     /// items, in its paragraph, its section, then its parent section.
     fn find_near(&self, t: &Fact, alts: &[String]) -> Option<&'a Fact> {
         let doc = self.doc;
-        let cands: Vec<&Fact> = doc
-            .facts
-            .iter()
-            .filter(|f| f.role == Role::Value && f.id != t.id && matches_label(f, alts))
-            .filter(|f| f.kind == t.kind)
-            .collect();
         if let Some(f) = t.links.items.iter().map(|&i| &doc.facts[i]).find(|f| matches_label(f, alts)) {
             return Some(f);
         }
-        if let Some(f) = cands.iter().find(|f| f.paragraph.is_some() && f.paragraph == t.paragraph) {
-            return Some(f);
-        }
-        if let Some(f) = cands.iter().find(|f| f.section == t.section) {
-            return Some(f);
-        }
-        let parent = doc.sections[t.section].parent?;
-        if parent == 0 {
-            return None;
-        }
-        cands
+        // Nearest first: same paragraph, same section, same parent section,
+        // then anywhere; within a rank, the closest in the text.
+        let parent = doc.sections[t.section].parent.unwrap_or(0);
+        let rank = |f: &Fact| -> u8 {
+            if f.paragraph.is_some() && f.paragraph == t.paragraph {
+                0
+            } else if f.section == t.section {
+                1
+            } else if parent != 0 && doc.section_within(f.section, parent) {
+                2
+            } else {
+                3
+            }
+        };
+        doc.facts
             .iter()
-            .find(|f| doc.section_within(f.section, parent))
-            .copied()
+            .filter(|f| f.role == Role::Value && f.id != t.id && f.kind == t.kind && matches_label(f, alts))
+            .filter(|f| self.in_scope(f.section))
+            .min_by_key(|f| (rank(f), f.span.start.abs_diff(t.span.start)))
     }
 
     fn sum_named(&mut self, total: &[String], parts: &[Vec<String>]) {
@@ -678,12 +684,15 @@ impl<'a> Run<'a> {
             };
         }
         if !ok {
-            let at = scope_sections
-                .iter()
-                .find(|&&s| s != 0)
+            // Located on the scope's heading, or on the report's title.
+            let scoped = (!self.rule.scope.is_empty())
+                .then(|| scope_sections.iter().find(|&&s| s != 0))
+                .flatten()
                 .and_then(|&s| self.doc.sections[s].heading)
-                .map(|h| self.doc.headings[h].span)
-                .or(self.doc.title.as_ref().map(|t| t.1));
+                .map(|h| self.doc.headings[h].span);
+            let at = scoped
+                .or(self.doc.title.as_ref().map(|t| t.1))
+                .or(self.doc.headings.first().map(|h| h.span));
             let what = heading.map(|h| h.join("/")).or(pattern.map(|p| p.as_str().to_owned())).unwrap_or_default();
             let mut d = self.diag(&[("label", what)]);
             if let Some(s) = at {

@@ -13,6 +13,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use toml::Spanned;
 
+/// Changes whenever a file of `rules/` is added, removed or resized (see
+/// build.rs), so the embedded pack below is rebuilt.
+pub const SHIPPED_STAMP: &str = env!("GOUJI_RULES_STAMP");
+
 /// The shipped pack, embedded in the binary.
 pub static SHIPPED: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/rules");
 
@@ -34,6 +38,8 @@ pub enum Kind {
     Equal {
         /// Groups of alternative labels; all must agree.
         labels: Vec<Vec<String>>,
+        /// Labels each checked on its own: all mentions of it agree.
+        each: Vec<String>,
     },
     Growth {
         list_deltas: bool,
@@ -330,14 +336,12 @@ fn compile_rule(f: &RuleFile, offset: usize, rs: RuleSpec) -> Result<Rule, Vec<L
             Some(Kind::Sum { total, parts })
         }
         "equal" => {
-            let mut groups: Vec<Vec<String>> = rs.labels.iter().flatten().map(labels).collect();
-            if let Some(l) = &rs.label {
-                groups.push(labels(l));
+            let groups: Vec<Vec<String>> = rs.labels.iter().flatten().map(labels).collect();
+            let each = rs.label.as_ref().map(labels).unwrap_or_default();
+            if groups.is_empty() && each.is_empty() {
+                cx.err(&rs.kind, "an `equal` rule needs `label` (figures each stated several times) or `labels` (figures that must be equal)", "this kind", "add `labels = [\"收入总计\", \"支出总计\"]`");
             }
-            if groups.is_empty() {
-                cx.err(&rs.kind, "an `equal` rule needs `label` (one figure stated several times) or `labels` (figures that must be equal)", "this kind", "add `labels = [\"收入总计\", \"支出总计\"]`");
-            }
-            Some(Kind::Equal { labels: groups })
+            Some(Kind::Equal { labels: groups, each })
         }
         "growth" => Some(Kind::Growth {
             list_deltas: rs.list_deltas.unwrap_or(true),
