@@ -123,6 +123,7 @@ pub fn parse_region(text: &str, lines: &[Line], region: &Region, title: Option<(
         });
     }
     key_rows(&mut table);
+    label_bare_rows(&mut table);
     table
 }
 
@@ -199,6 +200,30 @@ fn key_rows(table: &mut Table) {
             if let Some(c) = row.cells.first().filter(|c| !c.key.is_empty()) {
                 row.label = Some(c.key.clone());
                 row.label_span = Some(c.span);
+            }
+        }
+    }
+}
+
+/// A data row with no text cell (`\t\t51.34\t50.7…` under the header
+/// `项目资金（万元） | 年度总金额 | …`) is the row of the column in which its
+/// sibling rows carry their labels: it takes that column's header.
+fn label_bare_rows(table: &mut Table) {
+    for i in 0..table.rows.len() {
+        if table.rows[i].kind != RowKind::Data || table.rows[i].label.is_some() {
+            continue;
+        }
+        let Some(h) = table.rows[i].header else { continue };
+        let label_col = table.rows.iter().find_map(|r| {
+            (r.header == Some(h) && r.label.is_some())
+                .then(|| r.cells.iter().position(|c| Some(&c.key) == r.label.as_ref()))
+                .flatten()
+        });
+        if let Some(col) = label_col {
+            if let Some(head) = table.rows[h].cells.get(col) {
+                let (key, span) = (head.key.clone(), head.span);
+                table.rows[i].label = Some(key);
+                table.rows[i].label_span = Some(span);
             }
         }
     }

@@ -1,0 +1,46 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use gouji::check::check_source;
+use gouji::config::Config;
+use gouji::diagnostic::{Diagnostic, Outcome};
+use gouji::rule::{compile, shipped_files, RuleSet};
+use gouji::source::{Encoding, SourceFile};
+use std::sync::OnceLock;
+
+pub const SAMPLE: &str = "fixtures/jiangjin_egov_2024_final.txt";
+
+pub fn sample_text() -> String {
+    std::fs::read_to_string(SAMPLE).unwrap()
+}
+
+pub fn shipped() -> &'static RuleSet {
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(|| compile(&shipped_files()).expect("the shipped pack compiles"))
+}
+
+/// Check a text with the shipped pack; returns the source and findings.
+pub fn check_text(text: &str) -> (SourceFile, Vec<Diagnostic>) {
+    let src = SourceFile::new("report.txt", text.to_owned(), Encoding::Utf8);
+    let (_, diags, _, _) = check_source(&src, shipped(), &Config::default());
+    (src, diags)
+}
+
+/// Replace the `n`th (0-based) occurrence of `from` with `to`; returns the
+/// text and the byte offset of the change.
+pub fn mutate(text: &str, from: &str, to: &str, n: usize) -> (String, usize) {
+    let at = text.match_indices(from).nth(n).unwrap_or_else(|| panic!("{from} #{n} not in text")).0;
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..at]);
+    out.push_str(to);
+    out.push_str(&text[at + from.len()..]);
+    (out, at)
+}
+
+/// Findings (warnings and errors) only.
+pub fn findings(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
+    diags
+        .iter()
+        .filter(|d| d.outcome == Outcome::Finding && d.severity >= gouji::diagnostic::Severity::Warning)
+        .collect()
+}
