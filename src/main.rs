@@ -117,7 +117,9 @@ fn print_load_errors(errors: &[LoadError]) {
         miette::GraphicalTheme::unicode()
     } else {
         miette::GraphicalTheme::unicode_nocolor()
-    });
+    })
+    // Our location line gives the column in characters; miette's counts bytes.
+    .without_primary_span_start();
     let mut out = String::new();
     for e in errors {
         out.push_str(&format!("{}: error: {}\n", e.location, e.message));

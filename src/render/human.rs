@@ -30,9 +30,6 @@ impl std::fmt::Display for Report<'_> {
 impl std::error::Error for Report<'_> {}
 
 impl miette::Diagnostic for Report<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        Some(Box::new(self.d.code.clone()))
-    }
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.d.severity {
             Severity::Error => miette::Severity::Error,
@@ -75,6 +72,9 @@ fn handler(opts: HumanOptions) -> GraphicalReportHandler {
         .with_width(opts.width)
         .with_context_lines(1)
         .with_links(false)
+        // miette counts the header's column in bytes; our own location line
+        // above each report gives line and column in characters.
+        .without_primary_span_start()
 }
 
 /// Render one diagnostic: a location line, then miette's snippet.

@@ -297,7 +297,8 @@ impl Ctx<'_> {
             Ok(r) => Some(r),
             Err(e) => {
                 let msg = e.to_string();
-                let last = msg.lines().last().unwrap_or("invalid regex").to_owned();
+                let last = msg.lines().last().unwrap_or("invalid regex");
+                let last = last.trim().trim_start_matches("error:").trim().to_owned();
                 self.err(s, format!("invalid regex: {last}"), "this pattern", "regex syntax: https://docs.rs/regex/#syntax");
                 None
             }

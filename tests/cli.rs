@@ -1,0 +1,197 @@
+//! The binary as users run it: exit codes, input errors, output formats.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const SAMPLE: &str = "fixtures/jiangjin_egov_2024_final.txt";
+
+fn gouji(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gouji"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run gouji")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("gouji-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn sample_human_output() {
+    let o = gouji(&["check", SAMPLE, "--color", "never", "--width", "100"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("sample_human", stdout(&o));
+}
+
+#[test]
+fn sample_json_output() {
+    let o = gouji(&["check", SAMPLE, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    insta::assert_snapshot!("sample_json", stdout(&o));
+}
+
+#[test]
+fn fail_on_threshold() {
+    assert_eq!(gouji(&["check", SAMPLE, "--fail-on", "warning"]).status.code(), Some(1));
+    assert_eq!(gouji(&["check", SAMPLE, "--fail-on", "never"]).status.code(), Some(0));
+    // Not-checked notes never count, even at --fail-on info.
+    let o = gouji(&["check", SAMPLE, "--fail-on", "info", "--no-default-rules", "--rules", "tests/data/only-notchecked"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("未能核对"));
+}
+
+#[test]
+fn a_wrong_figure_fails_the_gate() {
+    let dir = temp_dir("mutant");
+    let text = std::fs::read_to_string(SAMPLE).unwrap().replacen("占比78.41%", "占比79.41%", 1);
+    let p = dir.join("report.txt");
+    std::fs::write(&p, text).unwrap();
+    let o = gouji(&["check", p.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "share-of-total").unwrap();
+    let l = &d["labels"][0];
+    assert_eq!(l["text"], "79.41%");
+    // Line 14, after "3. 支出情况。2024年度…其中：基本支出242.27万元，占比" (columns in code points).
+    assert_eq!(l["line"], 14);
+    let line14 = std::fs::read_to_string(SAMPLE).unwrap().lines().nth(13).unwrap().to_owned();
+    let col = line14.split("79.41%").next().map(|_| line14.find("78.41%").unwrap()).unwrap();
+    assert_eq!(l["column"], line14[..col].chars().count() + 1);
+    assert_eq!(l["end"].as_u64().unwrap() - l["start"].as_u64().unwrap(), "79.41%".len() as u64);
+}
+
+#[test]
+fn input_errors_exit_2_and_the_rest_is_still_checked() {
+    let dir = temp_dir("inputs");
+    let empty = dir.join("empty.txt");
+    std::fs::write(&empty, "").unwrap();
+    let junk = dir.join("junk.txt");
+    std::fs::write(&junk, (0..4096u32).map(|i| (i * 7919 % 256) as u8).collect::<Vec<_>>()).unwrap();
+    let missing = dir.join("missing.txt");
+    let o = gouji(&["check", SAMPLE, empty.to_str().unwrap(), junk.to_str().unwrap(), missing.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let out = stdout(&o);
+    assert!(out.contains("empty.txt: 无法解码：the file is empty"), "{out}");
+    assert!(out.contains("junk.txt: 无法解码"), "{out}");
+    assert!(out.contains("missing.txt: 无法读取（文件不存在）"), "{out}");
+    // The sample's findings are still there.
+    assert!(out.contains("heading-numbering"));
+    // A directory without reports.
+    let emptydir = temp_dir("emptydir");
+    let o = gouji(&["check", emptydir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("目录中没有报告文件"));
+}
+
+#[test]
+fn directories_are_walked_in_order() {
+    let dir = temp_dir("walk");
+    std::fs::copy(SAMPLE, dir.join("b.txt")).unwrap();
+    std::fs::copy("fixtures/jiangjin_egov_2024_final.gb18030.txt", dir.join("a.txt")).unwrap();
+    let o = gouji(&["check", dir.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let paths: Vec<&str> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["path"].as_str().unwrap()).collect();
+    let first_b = paths.iter().position(|p| p.ends_with("b.txt")).unwrap();
+    assert!(paths[..first_b].iter().all(|p| p.ends_with("a.txt")));
+    assert_eq!(v["summary"]["reports"], 2);
+}
+
+#[test]
+fn forced_encoding() {
+    let o = gouji(&["check", "fixtures/jiangjin_egov_2024_final.gb18030.txt", "--encoding", "utf-8"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("not valid UTF-8"));
+    let o = gouji(&["check", "fixtures/jiangjin_egov_2024_final.gb18030.txt", "--encoding", "gb18030"]);
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn dump_lists_sections_tables_and_facts() {
+    let o = gouji(&["dump", SAMPLE, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let facts = v["facts"].as_array().unwrap();
+    let f = facts.iter().find(|f| f["label"] == "基本支出" && f["value"] == "242.27").unwrap();
+    for key in ["kind", "label", "value", "unit", "start", "end", "line", "links"] {
+        assert!(!f[key].is_null(), "{key}");
+    }
+    assert_eq!(f["unit"], "万元");
+    assert_eq!(v["tables"][0]["title"], "2024年度项目绩效自评表");
+    assert!(v["sections"].as_array().unwrap().len() > 40);
+    let missing = gouji(&["dump", "no/such/file.txt"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("no/such/file.txt"));
+}
+
+#[test]
+fn rules_and_explain() {
+    let o = gouji(&["rules", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v.as_array().unwrap().iter().any(|r| r["id"] == "share-of-total"));
+    let o = gouji(&["explain", "share-of-total"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for heading in ["检查什么", "为什么", "错误示例", "正确示例"] {
+        assert!(out.contains(heading));
+    }
+    assert_eq!(gouji(&["explain", "no-such-rule"]).status.code(), Some(2));
+}
+
+#[test]
+fn the_shipped_pack_passes_its_own_tests() {
+    let o = gouji(&["test"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains(" 0 failed"));
+}
+
+#[test]
+fn a_user_pack_with_a_failing_case_exits_1() {
+    let o = gouji(&["test", "tests/data/failing-pack"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("missing"), "{out}");
+    assert!(out.contains("noisy"), "{out}");
+    assert!(out.contains("wrong span"), "{out}");
+}
+
+#[test]
+fn config_file_selects_and_overrides() {
+    let dir = temp_dir("config");
+    std::fs::write(dir.join("gouji.toml"), "ignore = [\"heading-\"]\n[severity]\n\"conversion-debris\" = \"error\"\n").unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join(SAMPLE);
+    let o = Command::new(env!("CARGO_BIN_EXE_gouji"))
+        .args(["check", sample.to_str().unwrap()])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert!(!out.contains("heading-numbering"), "{out}");
+    assert!(out.contains("error[conversion-debris]"), "{out}");
+    assert_eq!(o.status.code(), Some(1));
+    // A broken config is a located error, exit 2.
+    std::fs::write(dir.join("gouji.toml"), "selct = [\"x\"]\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_gouji"))
+        .args(["check", sample.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("gouji.toml:1:1"), "{}", stderr(&o));
+}
