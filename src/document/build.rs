@@ -278,6 +278,7 @@ pub fn parse(text: &str) -> Document {
     finish_sections(&mut doc, text.len());
     link_enumerations(&mut doc);
     add_table_facts(&mut doc);
+    doc.build_indexes();
     doc
 }
 
@@ -470,15 +471,20 @@ fn finish_sections(doc: &mut Document, len: usize) {
     }
 }
 
-/// The section a position falls in (the innermost).
+/// The section a position falls in (the innermost): the last section that
+/// starts at or before it, or the nearest ancestor of that one that still
+/// contains it. Sections are in document order.
 pub fn section_at(doc: &Document, pos: u32) -> usize {
-    let mut best = 0;
-    for s in &doc.sections[1..] {
-        if s.span.start <= pos && pos < s.span.end && s.level >= doc.sections[best].level {
-            best = s.id;
+    let n = doc.sections.partition_point(|s| s.id == 0 || s.span.start <= pos);
+    let mut s = n.saturating_sub(1);
+    while s != 0 {
+        let sec = &doc.sections[s];
+        if sec.span.start <= pos && pos < sec.span.end {
+            return s;
         }
+        s = sec.parent.unwrap_or(0);
     }
-    best
+    0
 }
 
 /// `本单位…支出主要用于以下几个方面：` followed by numbered paragraphs: each
@@ -498,16 +504,16 @@ fn link_enumerations(doc: &mut Document) {
         }
         let intro_start = doc.paragraphs[p].norm.original_offset(c.get(0).map_or(0, |m| m.start()));
         let want = fold(&label);
+        // The latest amount with that label before the introduction, within
+        // the same top-level section (facts are in document order).
+        let top = doc.top_section(doc.paragraphs[p].section);
         let Some(total) = doc
             .facts
             .iter()
             .rev()
-            .find(|f| {
-                f.span.start < intro_start
-                    && f.kind == FactKind::Amount
-                    && f.role == Role::Value
-                    && fold(&f.label) == want
-            })
+            .skip_while(|f| f.span.start >= intro_start)
+            .take_while(|f| doc.top_section(f.section) == top)
+            .find(|f| f.kind == FactKind::Amount && f.role == Role::Value && fold(&f.label) == want)
             .map(|f| f.id)
         else {
             continue;

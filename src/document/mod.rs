@@ -381,9 +381,56 @@ pub struct Document {
     /// Table of contents entries: (text, span).
     pub toc: Vec<(String, Span)>,
     pub numbering_issues: Vec<NumberingIssue>,
+    /// Fact ids by folded label.
+    pub by_label: std::collections::HashMap<String, Vec<usize>>,
+    /// Fact ids of each table row: (table, row) → facts.
+    pub by_row: std::collections::HashMap<(usize, usize), Vec<usize>>,
+    /// Each section's path, folded and joined with `/` (for rule scopes).
+    pub path_keys: Vec<String>,
 }
 
 impl Document {
+    /// Build the lookup indexes once parsing is done.
+    pub fn build_indexes(&mut self) {
+        self.by_label.clear();
+        self.by_row.clear();
+        for f in &self.facts {
+            self.by_label.entry(text::fold(&f.label)).or_default().push(f.id);
+            if let Some(c) = &f.cell {
+                self.by_row.entry((c.table, c.row)).or_default().push(f.id);
+            }
+        }
+        self.path_keys = self
+            .sections
+            .iter()
+            .map(|s| text::fold(&s.path.join("/")))
+            .collect();
+    }
+
+    /// Facts with any of these labels (folded), in document order.
+    pub fn facts_with_labels(&self, labels: &[String]) -> Vec<usize> {
+        let mut ids: Vec<usize> = labels
+            .iter()
+            .filter_map(|l| self.by_label.get(&text::fold(l)))
+            .flatten()
+            .copied()
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// The top-level (level 1) section containing `section`, or the root.
+    pub fn top_section(&self, mut section: usize) -> usize {
+        while let Some(p) = self.sections[section].parent {
+            if p == 0 {
+                return section;
+            }
+            section = p;
+        }
+        section
+    }
+
     pub fn section_path(&self, section: usize) -> &[String] {
         &self.sections[section].path
     }

@@ -6,7 +6,8 @@
 use crate::check::FileReport;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceFile;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use crate::source::LineIndex;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceSpan, SpanContents};
 use std::fmt::Write;
 
 /// Rendering settings.
@@ -16,10 +17,66 @@ pub struct HumanOptions {
     pub width: usize,
 }
 
+/// The report's text as miette reads it: only the lines around a span are
+/// handed over, found through gouji's line index (miette's own `String`
+/// source scans from the start of the file for every snippet, which is
+/// quadratic on large reports).
+struct Snippet<'s> {
+    name: &'s str,
+    text: &'s str,
+    lines: &'s LineIndex,
+}
+
+impl std::fmt::Debug for Snippet<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+impl miette::SourceCode for Snippet<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let len = self.text.len();
+        let start = span.offset().min(len);
+        let end = (span.offset() + span.len()).min(len);
+        if span.offset() > len {
+            return Err(MietteError::OutOfBounds);
+        }
+        let count = self.lines.line_count();
+        let first_line = self.lines.line_of(start as u32);
+        let last_line = self.lines.line_of(end.saturating_sub(1).max(start) as u32);
+        let first = first_line.saturating_sub(before);
+        let last = (last_line + after).min(count - 1);
+        let data_start = self.lines.line_start(first) as usize;
+        let data_end = if last + 1 < count {
+            self.lines.line_start(last + 1) as usize
+        } else {
+            len
+        };
+        let column = if before == 0 {
+            self.text[self.lines.line_start(first_line) as usize..start].chars().count()
+        } else {
+            0
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_owned(),
+            &self.text.as_bytes()[data_start..data_end],
+            (data_start, data_end - data_start).into(),
+            first,
+            column,
+            last - first + 1,
+        )))
+    }
+}
+
 #[derive(Debug)]
 struct Report<'a> {
     d: &'a Diagnostic,
-    src: NamedSource<String>,
+    src: Option<Snippet<'a>>,
 }
 
 impl std::fmt::Display for Report<'_> {
@@ -44,7 +101,7 @@ impl miette::Diagnostic for Report<'_> {
         if self.d.labels.is_empty() {
             None
         } else {
-            Some(&self.src)
+            self.src.as_ref().map(|s| s as &dyn miette::SourceCode)
         }
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -89,7 +146,11 @@ pub fn render_diagnostic(out: &mut String, src: Option<&SourceFile>, path: &str,
     let _ = writeln!(out, "{loc}: {}[{}] {}", d.severity, d.code, d.message);
     let report = Report {
         d,
-        src: NamedSource::new(path, src.map(|s| s.text.clone()).unwrap_or_default()),
+        src: src.map(|s| Snippet {
+            name: path,
+            text: &s.text,
+            lines: &s.lines,
+        }),
     };
     let mut buf = String::new();
     if handler(opts).render_report(&mut buf, &report).is_ok() {
@@ -132,7 +193,7 @@ pub fn render(reports: &[FileReport], opts: HumanOptions, show_coverage: bool) -
     let _ = writeln!(
         out,
         "{} 个报告：{} 个错误，{} 个警告，{} 个提示，{} 项未能核对",
-        reports.len(),
+        reports.iter().filter(|r| !crate::baseline::is_meta_report(r)).count(),
         e,
         w,
         i,

@@ -92,12 +92,11 @@ impl<'a> Run<'a> {
         if self.rule.scope.is_empty() {
             return true;
         }
-        let path = &self.doc.sections[section].path;
-        let joined = fold(&path.join("/"));
+        let joined = self.doc.path_keys.get(section).map(String::as_str).unwrap_or("");
         self.rule
             .scope
             .iter()
-            .any(|s| joined.contains(&fold(s)))
+            .any(|s| joined.contains(fold(s).as_str()))
     }
 
     fn value_facts(&self) -> impl Iterator<Item = &'a Fact> + '_ {
@@ -226,9 +225,10 @@ impl<'a> Run<'a> {
                 3
             }
         };
-        doc.facts
-            .iter()
-            .filter(|f| f.role == Role::Value && f.id != t.id && f.kind == t.kind && matches_label(f, alts))
+        doc.facts_with_labels(alts)
+            .into_iter()
+            .map(|i| &doc.facts[i])
+            .filter(|f| f.role == Role::Value && f.id != t.id && f.kind == t.kind)
             .filter(|f| self.in_scope(f.section))
             .min_by_key(|f| (rank(f), f.span.start.abs_diff(t.span.start)))
     }
@@ -623,16 +623,18 @@ impl<'a> Run<'a> {
         if let Some(base) = s.share_base.as_deref() {
             let want = fold(base);
             let want = want.trim_start_matches("本年");
-            let found = doc
-                .facts
+            // The nearest earlier amount so named, within the same top-level
+            // section (prose facts are in document order).
+            let top = doc.top_section(s.section);
+            let found = doc.facts[..s.id]
                 .iter()
+                .rev()
+                .take_while(|f| f.cell.is_none() && doc.top_section(f.section) == top)
                 .filter(|f| f.role == Role::Value && f.kind == FactKind::Amount)
-                .filter(before)
-                .filter(|f| {
+                .find(|f| {
                     let l = fold(&f.label);
                     !want.is_empty() && (l == want || l.ends_with(want) || l.trim_start_matches("本年") == want)
-                })
-                .last();
+                });
             if found.is_some() {
                 return found;
             }
@@ -644,9 +646,10 @@ impl<'a> Run<'a> {
         }
         if let Some(alts) = denominator {
             return doc
-                .facts
-                .iter()
-                .filter(|f| f.role == Role::Value && matches_label(f, alts))
+                .facts_with_labels(alts)
+                .into_iter()
+                .map(|i| &doc.facts[i])
+                .filter(|f| f.role == Role::Value)
                 .filter(before)
                 .last();
         }
@@ -787,10 +790,12 @@ impl<'a> Run<'a> {
                 }
                 let ids: Vec<usize> = self
                     .doc
-                    .facts
-                    .iter()
-                    .filter(|f| f.cell.as_ref().is_some_and(|c| c.table == ti && c.row == ri) && spans.iter().any(|s| s.1 == f.span))
-                    .map(|f| f.id)
+                    .by_row
+                    .get(&(ti, ri))
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&i| spans.iter().any(|s| s.1 == self.doc.facts[i].span))
                     .collect();
                 let label = row.label.clone().unwrap_or_default();
                 match expr.eval(&cols) {
