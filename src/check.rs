@@ -77,32 +77,72 @@ fn applies(rule: &crate::rule::Rule, doc: &Document) -> bool {
         })
 }
 
+/// One rule's part in checking a report.
+#[derive(Debug, Clone)]
+pub struct RuleOutcome {
+    pub rule: String,
+    /// Fact ids that took part in a completed check of this rule.
+    pub covered: BTreeSet<usize>,
+    /// This rule's diagnostics (severity overrides applied), in the order found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Everything `check_source` computes, with the results kept per rule (for
+/// an editor's hover: which rules checked a figure and what they found).
+#[derive(Debug, Clone)]
+pub struct DetailedCheck {
+    pub document: Document,
+    /// Rules that ran, in rule-set order.
+    pub rules: Vec<RuleOutcome>,
+    /// All diagnostics, sorted and deduplicated as `check_source` returns them.
+    pub diagnostics: Vec<Diagnostic>,
+    pub coverage: Coverage,
+}
+
 /// Check one decoded report.
 pub fn check_source(src: &SourceFile, rules: &RuleSet, config: &Config) -> (Document, Vec<Diagnostic>, Coverage, Vec<String>) {
+    let d = check_source_detailed(src, rules, config);
+    let ran = d.rules.into_iter().map(|r| r.rule).collect();
+    (d.document, d.diagnostics, d.coverage, ran)
+}
+
+/// Check one decoded report, keeping each rule's covered facts and findings.
+pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config) -> DetailedCheck {
     let doc = document::parse(&src.text);
     let mut diagnostics = Vec::new();
     let mut covered = BTreeSet::new();
-    let mut ran = Vec::new();
+    let mut outcomes = Vec::new();
     for rule in &rules.rules {
         if !config.selects(&rule.id) || !applies(rule, &doc) {
             continue;
         }
-        ran.push(rule.id.clone());
         let result = eval::run(rule, &doc, &src.text);
-        covered.extend(result.covered);
+        covered.extend(result.covered.iter().copied());
+        let mut own = Vec::with_capacity(result.diagnostics.len());
         for mut d in result.diagnostics {
             if d.outcome == Outcome::Finding {
                 if let Some(&sev) = config.severity.get(&rule.id) {
                     d.severity = sev;
                 }
             }
-            diagnostics.push(d);
+            own.push(d);
         }
+        diagnostics.extend(own.iter().cloned());
+        outcomes.push(RuleOutcome {
+            rule: rule.id.clone(),
+            covered: result.covered,
+            diagnostics: own,
+        });
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     let coverage = coverage(src, &doc, &covered);
-    (doc, diagnostics, coverage, ran)
+    DetailedCheck {
+        document: doc,
+        rules: outcomes,
+        diagnostics,
+        coverage,
+    }
 }
 
 fn coverage(src: &SourceFile, doc: &Document, covered: &BTreeSet<usize>) -> Coverage {

@@ -17,3 +17,4 @@ pub mod dump;
 pub mod render;
 pub mod testing;
 pub mod docs;
+pub mod lsp;

@@ -96,6 +96,8 @@ enum Command {
     Test {
         pack: Option<PathBuf>,
     },
+    /// Run the language server on stdin/stdout (see docs/editors.md).
+    Lsp,
 }
 
 fn main() -> ExitCode {
@@ -108,6 +110,7 @@ fn main() -> ExitCode {
         Command::Rules { format, rules } => cmd_rules(format, rules),
         Command::Explain { id, rules } => cmd_explain(&id, rules),
         Command::Test { pack } => cmd_test(pack),
+        Command::Lsp => gouji::lsp::run_stdio(),
     };
     ExitCode::from(code as u8)
 }
