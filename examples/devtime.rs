@@ -3,12 +3,19 @@ fn main() {
     let text = std::fs::read_to_string(&p).unwrap();
     let t = std::time::Instant::now();
     let doc = gouji::document::parse(&text);
-    eprintln!("parse {:?} facts={} sections={}", t.elapsed(), doc.facts.len(), doc.sections.len());
+    eprintln!(
+        "parse {:?} facts={} sections={}",
+        t.elapsed(),
+        doc.facts.len(),
+        doc.sections.len()
+    );
     let rules = gouji::rule::compile(&gouji::rule::shipped_files()).unwrap();
     for r in &rules.rules {
         let t = std::time::Instant::now();
         let res = gouji::rule::eval::run(r, &doc, &text);
         let e = t.elapsed();
-        if e.as_millis() > 50 { eprintln!("{} {:?} {}", r.id, e, res.diagnostics.len()); }
+        if e.as_millis() > 50 {
+            eprintln!("{} {:?} {}", r.id, e, res.diagnostics.len());
+        }
     }
 }

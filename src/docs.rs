@@ -10,7 +10,11 @@ pub fn explain(r: &Rule) -> String {
     let _ = writeln!(out, "定义于 {}", r.origin.file);
     match &r.docs {
         Some(d) => {
-            let _ = writeln!(out, "\n检查什么\n  {}\n\n为什么\n  {}\n\n错误示例\n  {}\n\n正确示例\n  {}", d.what, d.why, d.bad, d.good);
+            let _ = writeln!(
+                out,
+                "\n检查什么\n  {}\n\n为什么\n  {}\n\n错误示例\n  {}\n\n正确示例\n  {}",
+                d.what, d.why, d.bad, d.good
+            );
             if !d.catalogue.is_empty() {
                 let _ = writeln!(out, "\n规则目录\n  {}", d.catalogue.join(", "));
             }
@@ -24,14 +28,28 @@ pub fn explain(r: &Rule) -> String {
 
 /// The README table of rules (Markdown), generated from the docs.
 pub fn rules_table(rules: &RuleSet) -> String {
-    let mut out = String::from("| id | kind | severity | checks | catalogue |\n|---|---|---|---|---|\n");
+    let mut out =
+        String::from("| id | kind | severity | checks | catalogue |\n|---|---|---|---|---|\n");
     for r in &rules.rules {
         let (what, cat) = r
             .docs
             .as_ref()
-            .map(|d| (d.what.replace('|', "\\|").replace('\n', " "), d.catalogue.join(", ")))
+            .map(|d| {
+                (
+                    d.what.replace('|', "\\|").replace('\n', " "),
+                    d.catalogue.join(", "),
+                )
+            })
             .unwrap_or_default();
-        let _ = writeln!(out, "| `{}` | {} | {} | {} | {} |", r.id, r.kind.name(), r.severity, what, cat);
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} |",
+            r.id,
+            r.kind.name(),
+            r.severity,
+            what,
+            cat
+        );
     }
     out
 }

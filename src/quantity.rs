@@ -328,9 +328,7 @@ mod tests {
     #[test]
     fn division_and_undefined() {
         // 住房保障支出 9.81 / 308.97 = 3.1751%: printed 3.17% is consistent.
-        let share = w("9.81")
-            .div(&w("308.97"))
-            .mul(&Quantity::exact(d("100")));
+        let share = w("9.81").div(&w("308.97")).mul(&Quantity::exact(d("100")));
         assert_eq!(share.agrees(&w("3.17")), Agreement::Consistent);
         assert_eq!(share.agrees(&w("3.19")), Agreement::Inconsistent);
         assert!(share.lo() > d("3.1733") && share.hi() < d("3.1768"));

@@ -308,6 +308,8 @@ pub struct SourceFile {
     pub path: String,
     pub text: String,
     pub encoding: Encoding,
+    /// The file started with a byte-order mark (not part of `text`).
+    pub had_bom: bool,
     pub lines: LineIndex,
 }
 
@@ -318,6 +320,7 @@ impl SourceFile {
             path: path.into(),
             text,
             encoding,
+            had_bom: false,
             lines,
         }
     }
@@ -329,11 +332,27 @@ impl SourceFile {
         forced: Option<Encoding>,
     ) -> Result<SourceFile, DecodeError> {
         let decoded = decode(bytes, forced)?;
-        Ok(SourceFile::new(path, decoded.text, decoded.encoding))
+        let mut src = SourceFile::new(path, decoded.text, decoded.encoding);
+        src.had_bom = decoded.had_bom;
+        Ok(src)
     }
 
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.range()).unwrap_or("")
+    }
+
+    /// The byte offset in the file as stored (its encoding and BOM) of a
+    /// byte offset into the decoded text, for formats that locate by file
+    /// bytes (SARIF `byteOffset`).
+    pub fn file_offset(&self, offset: u32) -> u64 {
+        let offset = clamp_to_char(&self.text, offset) as usize;
+        let prefix = &self.text[..offset];
+        let (bom, body) = match self.encoding {
+            Encoding::Utf8 => (3, prefix.len()),
+            Encoding::Utf16Le | Encoding::Utf16Be => (2, prefix.encode_utf16().count() * 2),
+            Encoding::Gb18030 => (4, encoding_rs::GB18030.encode(prefix).0.len()),
+        };
+        (if self.had_bom { bom } else { 0 } + body) as u64
     }
 
     pub fn line_col(&self, offset: u32) -> LineCol {
@@ -357,6 +376,32 @@ mod tests {
         let d = decode(&bom, None).unwrap();
         assert_eq!(d.text, SAMPLE);
         assert!(d.had_bom);
+    }
+
+    #[test]
+    fn file_offsets_follow_the_stored_encoding() {
+        let at = SAMPLE.find("支出合计").unwrap();
+        let plain = SourceFile::from_bytes("a", SAMPLE.as_bytes(), None).unwrap();
+        assert_eq!(plain.file_offset(at as u32), at as u64);
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(SAMPLE.as_bytes());
+        let b = SourceFile::from_bytes("a", &bom, None).unwrap();
+        assert_eq!(b.file_offset(at as u32), at as u64 + 3);
+        let mut le = vec![0xFF, 0xFE];
+        for u in SAMPLE.encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        let u = SourceFile::from_bytes("a", &le, None).unwrap();
+        let want = 2 + SAMPLE[..at].encode_utf16().count() as u64 * 2;
+        assert_eq!(u.file_offset(at as u32), want);
+        let (gb, _, _) = encoding_rs::GB18030.encode(SAMPLE);
+        let g = SourceFile::from_bytes("a", &gb, None).unwrap();
+        let want = encoding_rs::GB18030.encode(&SAMPLE[..at]).0.len() as u64;
+        assert_eq!(g.file_offset(at as u32), want);
+        assert_eq!(
+            &gb[want as usize..want as usize + 2],
+            &encoding_rs::GB18030.encode("支").0[..]
+        );
     }
 
     #[test]

@@ -62,7 +62,10 @@ fn case_text(rule: &Rule, case: &crate::rule::spec::TestSpec) -> Result<String, 
 pub fn run_rule_tests(rule: &Rule) -> RuleTestReport {
     let mut cases = Vec::new();
     for (i, case) in rule.tests.iter().enumerate() {
-        let name = case.name.clone().unwrap_or_else(|| format!("case {}", i + 1));
+        let name = case
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("case {}", i + 1));
         let text = match case_text(rule, case) {
             Ok(t) => t,
             Err(e) => {
@@ -77,10 +80,23 @@ pub fn run_rule_tests(rule: &Rule) -> RuleTestReport {
             .diagnostics
             .iter()
             .filter(|d| d.outcome == Outcome::Finding)
-            .map(|d| d.primary_span().map(|s| src.slice(s).to_owned()).unwrap_or_default())
+            .map(|d| {
+                d.primary_span()
+                    .map(|s| src.slice(s).to_owned())
+                    .unwrap_or_default()
+            })
             .collect();
-        let missing: Vec<String> = case.expect.iter().filter(|e| !found.contains(e)).cloned().collect();
-        let noisy: Vec<String> = found.iter().filter(|f| !case.expect.contains(f)).cloned().collect();
+        let missing: Vec<String> = case
+            .expect
+            .iter()
+            .filter(|e| !found.contains(e))
+            .cloned()
+            .collect();
+        let noisy: Vec<String> = found
+            .iter()
+            .filter(|f| !case.expect.contains(f))
+            .cloned()
+            .collect();
         let r = if !missing.is_empty() && !noisy.is_empty() {
             CaseResult::WrongSpan(missing, noisy)
         } else if !missing.is_empty() {
@@ -92,7 +108,10 @@ pub fn run_rule_tests(rule: &Rule) -> RuleTestReport {
         };
         cases.push((name, r));
     }
-    RuleTestReport { rule: rule.id.clone(), cases }
+    RuleTestReport {
+        rule: rule.id.clone(),
+        cases,
+    }
 }
 
 pub fn run_all(rules: &RuleSet) -> Vec<RuleTestReport> {
@@ -120,7 +139,9 @@ pub fn render(reports: &[RuleTestReport]) -> (String, usize) {
         for (name, c) in &r.cases {
             let line = match c {
                 CaseResult::Passed => continue,
-                CaseResult::Missing(m) => format!("missing: expected finding on {m:?} not produced"),
+                CaseResult::Missing(m) => {
+                    format!("missing: expected finding on {m:?} not produced")
+                }
                 CaseResult::Noisy(n) => format!("noisy: unexpected finding on {n:?}"),
                 CaseResult::WrongSpan(e, f) => format!("wrong span: expected {e:?}, found {f:?}"),
                 CaseResult::Broken(e) => format!("broken case: {e}"),
@@ -128,6 +149,9 @@ pub fn render(reports: &[RuleTestReport]) -> (String, usize) {
             let _ = writeln!(out, "  {name}: {line}");
         }
     }
-    let _ = writeln!(out, "rule tests: {passed} passed, {failed} failed, {untested} without cases");
+    let _ = writeln!(
+        out,
+        "rule tests: {passed} passed, {failed} failed, {untested} without cases"
+    );
     (out, failed + untested)
 }

@@ -46,10 +46,28 @@ fn sample_json_output() {
 
 #[test]
 fn fail_on_threshold() {
-    assert_eq!(gouji(&["check", SAMPLE, "--fail-on", "warning"]).status.code(), Some(1));
-    assert_eq!(gouji(&["check", SAMPLE, "--fail-on", "never"]).status.code(), Some(0));
+    assert_eq!(
+        gouji(&["check", SAMPLE, "--fail-on", "warning"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        gouji(&["check", SAMPLE, "--fail-on", "never"])
+            .status
+            .code(),
+        Some(0)
+    );
     // Not-checked notes never count, even at --fail-on info.
-    let o = gouji(&["check", SAMPLE, "--fail-on", "info", "--no-default-rules", "--rules", "tests/data/only-notchecked"]);
+    let o = gouji(&[
+        "check",
+        SAMPLE,
+        "--fail-on",
+        "info",
+        "--no-default-rules",
+        "--rules",
+        "tests/data/only-notchecked",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("未能核对"));
 }
@@ -57,21 +75,40 @@ fn fail_on_threshold() {
 #[test]
 fn a_wrong_figure_fails_the_gate() {
     let dir = temp_dir("mutant");
-    let text = std::fs::read_to_string(SAMPLE).unwrap().replacen("占比78.41%", "占比79.41%", 1);
+    let text = std::fs::read_to_string(SAMPLE)
+        .unwrap()
+        .replacen("占比78.41%", "占比79.41%", 1);
     let p = dir.join("report.txt");
     std::fs::write(&p, text).unwrap();
     let o = gouji(&["check", p.to_str().unwrap(), "--format", "json"]);
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "share-of-total").unwrap();
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "share-of-total")
+        .unwrap();
     let l = &d["labels"][0];
     assert_eq!(l["text"], "79.41%");
     // Line 14, after "3. 支出情况。2024年度…其中：基本支出242.27万元，占比" (columns in code points).
     assert_eq!(l["line"], 14);
-    let line14 = std::fs::read_to_string(SAMPLE).unwrap().lines().nth(13).unwrap().to_owned();
-    let col = line14.split("79.41%").next().map(|_| line14.find("78.41%").unwrap()).unwrap();
+    let line14 = std::fs::read_to_string(SAMPLE)
+        .unwrap()
+        .lines()
+        .nth(13)
+        .unwrap()
+        .to_owned();
+    let col = line14
+        .split("79.41%")
+        .next()
+        .map(|_| line14.find("78.41%").unwrap())
+        .unwrap();
     assert_eq!(l["column"], line14[..col].chars().count() + 1);
-    assert_eq!(l["end"].as_u64().unwrap() - l["start"].as_u64().unwrap(), "79.41%".len() as u64);
+    assert_eq!(
+        l["end"].as_u64().unwrap() - l["start"].as_u64().unwrap(),
+        "79.41%".len() as u64
+    );
 }
 
 #[test]
@@ -80,12 +117,27 @@ fn input_errors_exit_2_and_the_rest_is_still_checked() {
     let empty = dir.join("empty.txt");
     std::fs::write(&empty, "").unwrap();
     let junk = dir.join("junk.txt");
-    std::fs::write(&junk, (0..4096u32).map(|i| (i * 7919 % 256) as u8).collect::<Vec<_>>()).unwrap();
+    std::fs::write(
+        &junk,
+        (0..4096u32)
+            .map(|i| (i * 7919 % 256) as u8)
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
     let missing = dir.join("missing.txt");
-    let o = gouji(&["check", SAMPLE, empty.to_str().unwrap(), junk.to_str().unwrap(), missing.to_str().unwrap()]);
+    let o = gouji(&[
+        "check",
+        SAMPLE,
+        empty.to_str().unwrap(),
+        junk.to_str().unwrap(),
+        missing.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let out = stdout(&o);
-    assert!(out.contains("empty.txt: 无法解码：the file is empty"), "{out}");
+    assert!(
+        out.contains("empty.txt: 无法解码：the file is empty"),
+        "{out}"
+    );
     assert!(out.contains("junk.txt: 无法解码"), "{out}");
     assert!(out.contains("missing.txt: 无法读取（文件不存在）"), "{out}");
     // The sample's findings are still there.
@@ -101,11 +153,20 @@ fn input_errors_exit_2_and_the_rest_is_still_checked() {
 fn directories_are_walked_in_order() {
     let dir = temp_dir("walk");
     std::fs::copy(SAMPLE, dir.join("b.txt")).unwrap();
-    std::fs::copy("fixtures/jiangjin_egov_2024_final.gb18030.txt", dir.join("a.txt")).unwrap();
+    std::fs::copy(
+        "fixtures/jiangjin_egov_2024_final.gb18030.txt",
+        dir.join("a.txt"),
+    )
+    .unwrap();
     let o = gouji(&["check", dir.to_str().unwrap(), "--format", "json"]);
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let paths: Vec<&str> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["path"].as_str().unwrap()).collect();
+    let paths: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
     let first_b = paths.iter().position(|p| p.ends_with("b.txt")).unwrap();
     assert!(paths[..first_b].iter().all(|p| p.ends_with("a.txt")));
     assert_eq!(v["summary"]["reports"], 2);
@@ -113,10 +174,20 @@ fn directories_are_walked_in_order() {
 
 #[test]
 fn forced_encoding() {
-    let o = gouji(&["check", "fixtures/jiangjin_egov_2024_final.gb18030.txt", "--encoding", "utf-8"]);
+    let o = gouji(&[
+        "check",
+        "fixtures/jiangjin_egov_2024_final.gb18030.txt",
+        "--encoding",
+        "utf-8",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stdout(&o).contains("not valid UTF-8"));
-    let o = gouji(&["check", "fixtures/jiangjin_egov_2024_final.gb18030.txt", "--encoding", "gb18030"]);
+    let o = gouji(&[
+        "check",
+        "fixtures/jiangjin_egov_2024_final.gb18030.txt",
+        "--encoding",
+        "gb18030",
+    ]);
     assert_eq!(o.status.code(), Some(0));
 }
 
@@ -126,8 +197,13 @@ fn dump_lists_sections_tables_and_facts() {
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let facts = v["facts"].as_array().unwrap();
-    let f = facts.iter().find(|f| f["label"] == "基本支出" && f["value"] == "242.27").unwrap();
-    for key in ["kind", "label", "value", "unit", "start", "end", "line", "links"] {
+    let f = facts
+        .iter()
+        .find(|f| f["label"] == "基本支出" && f["value"] == "242.27")
+        .unwrap();
+    for key in [
+        "kind", "label", "value", "unit", "start", "end", "line", "links",
+    ] {
         assert!(!f[key].is_null(), "{key}");
     }
     assert_eq!(f["unit"], "万元");
@@ -143,7 +219,11 @@ fn rules_and_explain() {
     let o = gouji(&["rules", "--format", "json"]);
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert!(v.as_array().unwrap().iter().any(|r| r["id"] == "share-of-total"));
+    assert!(v
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["id"] == "share-of-total"));
     let o = gouji(&["explain", "share-of-total"]);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
@@ -173,7 +253,11 @@ fn a_user_pack_with_a_failing_case_exits_1() {
 #[test]
 fn config_file_selects_and_overrides() {
     let dir = temp_dir("config");
-    std::fs::write(dir.join("gouji.toml"), "ignore = [\"heading-\"]\n[severity]\n\"conversion-debris\" = \"error\"\n").unwrap();
+    std::fs::write(
+        dir.join("gouji.toml"),
+        "ignore = [\"heading-\"]\n[severity]\n\"conversion-debris\" = \"error\"\n",
+    )
+    .unwrap();
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join(SAMPLE);
     let o = Command::new(env!("CARGO_BIN_EXE_gouji"))
         .args(["check", sample.to_str().unwrap()])

@@ -13,30 +13,46 @@ use gouji::source::SourceFile;
 fn fire(from: &str, to: &str, nth: usize, code: &str) -> (SourceFile, Vec<Diagnostic>, usize) {
     let (text, at) = mutate(&sample_text(), from, to, nth);
     let (src, diags) = check_text(&text);
-    let mine: Vec<Diagnostic> = diags.into_iter().filter(|d| d.code == code && d.severity >= Severity::Warning).collect();
+    let mine: Vec<Diagnostic> = diags
+        .into_iter()
+        .filter(|d| d.code == code && d.severity >= Severity::Warning)
+        .collect();
     assert!(!mine.is_empty(), "{code} did not fire after {from} → {to}");
     (src, mine, at)
 }
 
 /// The text a label covers.
 fn texts(src: &SourceFile, d: &Diagnostic) -> Vec<String> {
-    d.labels.iter().map(|l| src.slice(l.span).to_owned()).collect()
+    d.labels
+        .iter()
+        .map(|l| src.slice(l.span).to_owned())
+        .collect()
 }
 
 fn changed_span(d: &Diagnostic, at: usize, len: usize) -> bool {
-    d.labels.iter().any(|l| l.span.start as usize == at && l.span.len() == len)
+    d.labels
+        .iter()
+        .any(|l| l.span.start as usize == at && l.span.len() == len)
 }
 
 #[test]
 fn the_sample_has_no_error() {
     let (_, diags) = check_text(&sample_text());
-    let errors: Vec<_> = diags.iter().filter(|d| d.severity == Severity::Error).collect();
+    let errors: Vec<_> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
 #[test]
 fn income_total_equals_expenditure_total() {
-    let (src, ds, at) = fire("收入总计308.97万元", "收入总计309.97万元", 0, "equal-grand-totals");
+    let (src, ds, at) = fire(
+        "收入总计308.97万元",
+        "收入总计309.97万元",
+        0,
+        "equal-grand-totals",
+    );
     let d = &ds[0];
     assert_eq!(texts(&src, d), vec!["308.97万元", "309.97万元"]);
     assert!(changed_span(d, at + "收入总计".len(), "309.97万元".len()));
@@ -44,7 +60,12 @@ fn income_total_equals_expenditure_total() {
 
 #[test]
 fn income_total_is_income_plus_balances() {
-    let (src, ds, at) = fire("收入总计308.97万元", "收入总计309.97万元", 0, "sum-income-total");
+    let (src, ds, at) = fire(
+        "收入总计308.97万元",
+        "收入总计309.97万元",
+        0,
+        "sum-income-total",
+    );
     assert_eq!(ds[0].labels[0].span.start as usize, at + "收入总计".len());
     assert_eq!(texts(&src, &ds[0])[1..], ["308.97万元", "0万元", "0万元"]);
 }
@@ -60,7 +81,12 @@ fn income_equals_its_sources() {
 
 #[test]
 fn expenditure_equals_basic_plus_project() {
-    let (src, ds, at) = fire("项目支出66.70万元", "项目支出76.70万元", 0, "sum-linked-list");
+    let (src, ds, at) = fire(
+        "项目支出66.70万元",
+        "项目支出76.70万元",
+        0,
+        "sum-linked-list",
+    );
     let d = &ds[0];
     assert_eq!(src.slice(d.labels[0].span), "308.97万元");
     assert!(changed_span(d, at + "项目支出".len(), "76.70万元".len()));
@@ -76,7 +102,12 @@ fn share_of_basic_expenditure() {
 
 #[test]
 fn basic_expenditure_is_personnel_plus_public() {
-    let (src, ds, at) = fire("公用经费30.54万元", "公用经费31.54万元", 0, "sum-basic-expenditure");
+    let (src, ds, at) = fire(
+        "公用经费30.54万元",
+        "公用经费31.54万元",
+        0,
+        "sum-basic-expenditure",
+    );
     let d = &ds[0];
     assert_eq!(src.slice(d.labels[0].span), "242.27万元");
     assert!(changed_span(d, at + "公用经费".len(), "31.54万元".len()));
@@ -85,7 +116,10 @@ fn basic_expenditure_is_personnel_plus_public() {
 #[test]
 fn function_classification_items_sum_to_the_total() {
     let (src, ds, at) = fire("教育支出0.15万元", "教育支出1.15万元", 0, "sum-linked-list");
-    let d = ds.iter().find(|d| d.labels.len() == 6).expect("the five 功能分类 items and their total");
+    let d = ds
+        .iter()
+        .find(|d| d.labels.len() == 6)
+        .expect("the five 功能分类 items and their total");
     assert_eq!(src.slice(d.labels[0].span), "308.97万元");
     assert!(changed_span(d, at + "教育支出".len(), "1.15万元".len()));
 }
@@ -93,7 +127,10 @@ fn function_classification_items_sum_to_the_total() {
 #[test]
 fn item_changes_add_up_to_the_total_change() {
     let (src, ds, at) = fire("增加9.78万元", "增加9.88万元", 0, "growth-rate");
-    let d = ds.iter().find(|d| d.message.contains("分项变动额之和")).unwrap();
+    let d = ds
+        .iter()
+        .find(|d| d.message.contains("分项变动额之和"))
+        .unwrap();
     assert_eq!(src.slice(d.labels[0].span), "21.44万元");
     assert!(changed_span(d, at + "增加".len(), "9.88万元".len()));
     assert_eq!(d.labels.len(), 6);
@@ -138,21 +175,42 @@ fn sangong_total_equals_its_items() {
 
 #[test]
 fn execution_rate_of_the_self_evaluation_table() {
-    let (_, ds, _) = fire("\t100\n\t10\n\t10\n", "\t90\n\t10\n\t9\n", 0, "perf-execution-rate");
+    let (_, ds, _) = fire(
+        "\t100\n\t10\n\t10\n",
+        "\t90\n\t10\n\t9\n",
+        0,
+        "perf-execution-rate",
+    );
     assert_eq!(ds.len(), 1);
 }
 
 #[test]
 fn execution_score_of_the_self_evaluation_table() {
-    let (src, ds, at) = fire("\t100\n\t10\n\t10\n", "\t100\n\t10\n\t9\n", 0, "perf-execution-score");
-    assert_eq!(ds[0].labels[0].span.start as usize, at + "\t100\n\t10\n\t".len());
+    let (src, ds, at) = fire(
+        "\t100\n\t10\n\t10\n",
+        "\t100\n\t10\n\t9\n",
+        0,
+        "perf-execution-score",
+    );
+    assert_eq!(
+        ds[0].labels[0].span.start as usize,
+        at + "\t100\n\t10\n\t".len()
+    );
     assert_eq!(texts(&src, &ds[0]), vec!["9", "10", "100"]);
 }
 
 #[test]
 fn indicator_score_is_weight_times_coefficient() {
     let from = "\t5.56\n\t100\n\t30\n\t30\n";
-    let (src, ds, at) = fire(from, "\t5.56\n\t100\n\t30\n\t25\n", 0, "perf-indicator-score");
-    assert_eq!(ds[0].labels[0].span.start as usize, at + "\t5.56\n\t100\n\t30\n\t".len());
+    let (src, ds, at) = fire(
+        from,
+        "\t5.56\n\t100\n\t30\n\t25\n",
+        0,
+        "perf-indicator-score",
+    );
+    assert_eq!(
+        ds[0].labels[0].span.start as usize,
+        at + "\t5.56\n\t100\n\t30\n\t".len()
+    );
     assert_eq!(texts(&src, &ds[0]), vec!["25", "30", "100"]);
 }

@@ -35,9 +35,18 @@ fn run(bytes: &[u8], what: &str, limit: Duration) {
             // Every label lies inside the text, on char boundaries.
             for d in &diags {
                 for l in &d.labels {
-                    assert!(l.span.end as usize <= src.text.len(), "{what}: label past the end");
-                    assert!(src.text.is_char_boundary(l.span.start as usize), "{what}: label start inside a char");
-                    assert!(src.text.is_char_boundary(l.span.end as usize), "{what}: label end inside a char");
+                    assert!(
+                        l.span.end as usize <= src.text.len(),
+                        "{what}: label past the end"
+                    );
+                    assert!(
+                        src.text.is_char_boundary(l.span.start as usize),
+                        "{what}: label start inside a char"
+                    );
+                    assert!(
+                        src.text.is_char_boundary(l.span.end as usize),
+                        "{what}: label end inside a char"
+                    );
                 }
             }
         }
@@ -63,7 +72,11 @@ fn truncations_of_the_sample() {
     let u16 = std::fs::read("fixtures/jiangjin_egov_2024_final.utf16le-crlf.txt").unwrap();
     for src in [&bytes, &gb, &u16] {
         for cut in (0..src.len()).step_by(37) {
-            run(&src[..cut], &format!("truncated at {cut}"), Duration::from_secs(5));
+            run(
+                &src[..cut],
+                &format!("truncated at {cut}"),
+                Duration::from_secs(5),
+            );
         }
     }
 }
@@ -97,12 +110,24 @@ fn long_lines_and_deep_nesting() {
     let line = "本年收入合计308.97万元，较上年增加17.75万元，增长6.10%，其中：".repeat(20_000);
     run(line.as_bytes(), "a 1.6 MB line", Duration::from_secs(60));
     let digits = "1".repeat(1_000_000) + "万元";
-    run(digits.as_bytes(), "a million digits", Duration::from_secs(30));
+    run(
+        digits.as_bytes(),
+        "a million digits",
+        Duration::from_secs(30),
+    );
     let mut nested = String::new();
     for i in 1..=3000 {
-        nested.push_str(&format!("第{}部分\n一、a\n（一）b\n1.c\n（1）d\n①e\n{}、跳号\n", ["一", "二"][i % 2], i));
+        nested.push_str(&format!(
+            "第{}部分\n一、a\n（一）b\n1.c\n（1）d\n①e\n{}、跳号\n",
+            ["一", "二"][i % 2],
+            i
+        ));
     }
-    run(nested.as_bytes(), "deep and long heading runs", Duration::from_secs(60));
+    run(
+        nested.as_bytes(),
+        "deep and long heading runs",
+        Duration::from_secs(60),
+    );
     let tabs = "\t\n".repeat(200_000);
     run(tabs.as_bytes(), "200k empty cells", Duration::from_secs(60));
 }
@@ -140,7 +165,11 @@ fn the_binary_always_exits_0_1_or_2() {
             .output()
             .unwrap();
         let code = o.status.code();
-        assert!(matches!(code, Some(0..=2)), "{}: exit {code:?}", f.display());
+        assert!(
+            matches!(code, Some(0..=2)),
+            "{}: exit {code:?}",
+            f.display()
+        );
         assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
     }
     let _ = std::fs::remove_dir_all(&dir);

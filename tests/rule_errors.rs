@@ -7,7 +7,12 @@ use std::process::Command;
 fn broken(name: &str) -> (i32, String, String) {
     let dir = format!("tests/data/broken/{name}");
     // The duplicate-id case clashes with the shipped pack; the others load alone.
-    let mut args = vec!["check", "fixtures/jiangjin_egov_2024_final.txt", "--rules", &dir];
+    let mut args = vec![
+        "check",
+        "fixtures/jiangjin_egov_2024_final.txt",
+        "--rules",
+        &dir,
+    ];
     if name != "duplicate-id" {
         args.push("--no-default-rules");
     }
@@ -42,7 +47,15 @@ broken_case!(unknown_key, "unknown-key", "unknown field `patern`");
 broken_case!(wrong_type, "wrong-type", "rules.toml:6:11");
 broken_case!(unknown_kind, "unknown-kind", "unknown rule kind `summ`");
 broken_case!(invalid_regex, "invalid-regex", "invalid regex");
-broken_case!(duplicate_id, "duplicate-id", "duplicate rule id `share-of-total`");
-broken_case!(expression_does_not_parse, "bad-expression", "expression does not parse");
+broken_case!(
+    duplicate_id,
+    "duplicate-id",
+    "duplicate rule id `share-of-total`"
+);
+broken_case!(
+    expression_does_not_parse,
+    "bad-expression",
+    "expression does not parse"
+);
 broken_case!(missing_required_key, "missing-key", "needs `assert`");
 broken_case!(all_errors_at_once, "several", "3 error(s)");

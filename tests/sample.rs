@@ -21,7 +21,10 @@ fn value<'a>(src: &SourceFile, doc: &'a Document, label: &str, written: &str) ->
         .iter()
         .find(|f| f.role == Role::Value && f.label == label && src.slice(f.span) == written)
         .unwrap_or_else(|| panic!("no fact {label} {written}"));
-    let at = src.text.find(&format!("{label}{written}")).map(|i| i + label.len());
+    let at = src
+        .text
+        .find(&format!("{label}{written}"))
+        .map(|i| i + label.len());
     if let Some(at) = at {
         assert_eq!(f.span.start as usize, at, "{label} span start");
     }
@@ -63,10 +66,16 @@ fn personnel_costs_with_change_against_prior_year() {
     let rate = &doc.facts[ch.rate.unwrap()];
     assert_eq!(src.slice(delta.span), "10.96万元");
     assert_eq!(src.slice(rate.span), "5.46%");
-    assert_eq!(delta.span.start as usize, src.text.find("10.96万元").unwrap());
+    assert_eq!(
+        delta.span.start as usize,
+        src.text.find("10.96万元").unwrap()
+    );
     assert_eq!(rate.span.start as usize, src.text.find("5.46%").unwrap());
     // 人员经费 is an item of 一般公共预算财政拨款基本支出.
-    assert_eq!(doc.facts[f.links.total.unwrap()].label, "一般公共预算财政拨款基本支出");
+    assert_eq!(
+        doc.facts[f.links.total.unwrap()].label,
+        "一般公共预算财政拨款基本支出"
+    );
 }
 
 #[test]
@@ -80,13 +89,20 @@ fn health_expenditure_share_and_decrease_against_budget() {
     assert_eq!(src.slice(doc.facts[ch.delta.unwrap()].span), "0.05万元");
     assert_eq!(src.slice(doc.facts[ch.rate.unwrap()].span), "0.42%");
     // An item of the enumerated 功能分类 list.
-    assert_eq!(doc.facts[f.links.total.unwrap()].label, "一般公共预算财政拨款支出");
+    assert_eq!(
+        doc.facts[f.links.total.unwrap()].label,
+        "一般公共预算财政拨款支出"
+    );
 }
 
 #[test]
 fn self_evaluation_table_cell_by_header() {
     let (src, doc) = sample();
-    let table = doc.tables.iter().find(|t| t.has_header("指标得分")).unwrap();
+    let table = doc
+        .tables
+        .iter()
+        .find(|t| t.has_header("指标得分"))
+        .unwrap();
     assert_eq!(table.title.as_deref(), Some("2024年度项目绩效自评表"));
     let row = table.row("保证正常办公率").unwrap();
     let cell = row.get("指标得分（分）").unwrap();
@@ -111,21 +127,43 @@ fn count_of_projects_in_the_performance_section() {
         .unwrap();
     assert_eq!(src.slice(f.span), "2个");
     assert_eq!(f.number.as_ref().unwrap().value.to_string(), "2");
-    assert!(doc.sections[f.section].path.iter().any(|p| p.contains("绩效")));
+    assert!(doc.sections[f.section]
+        .path
+        .iter()
+        .any(|p| p.contains("绩效")));
 }
 
 #[test]
 fn section_tree_survives_mixed_numbering() {
     let (_, doc) = sample();
     let titles = |level: usize| -> Vec<&str> {
-        doc.sections.iter().filter(|s| s.level == level).map(|s| s.title.as_str()).collect()
+        doc.sections
+            .iter()
+            .filter(|s| s.level == level)
+            .map(|s| s.title.as_str())
+            .collect()
     };
     assert_eq!(
         titles(1),
-        vec!["单位基本情况", "部门决算情况", "“三公”经费情况", "其他需要说明的事项", "预算绩效管理情况", "专业名词解释", "决算公开联系方式"]
+        vec![
+            "单位基本情况",
+            "部门决算情况",
+            "“三公”经费情况",
+            "其他需要说明的事项",
+            "预算绩效管理情况",
+            "专业名词解释",
+            "决算公开联系方式"
+        ]
     );
-    let s = doc.sections.iter().find(|s| s.title == "一般公共预算财政拨款基本支出情况").unwrap();
-    assert_eq!(s.path, vec!["部门决算情况", "一般公共预算财政拨款基本支出情况"]);
+    let s = doc
+        .sections
+        .iter()
+        .find(|s| s.title == "一般公共预算财政拨款基本支出情况")
+        .unwrap();
+    assert_eq!(
+        s.path,
+        vec!["部门决算情况", "一般公共预算财政拨款基本支出情况"]
+    );
     let s = doc.sections.iter().find(|s| s.title == "机构设置").unwrap();
     assert_eq!(s.path, vec!["单位基本情况", "机构设置"]);
 }

@@ -11,13 +11,18 @@ use std::sync::LazyLock;
 
 static AMOUNT_IN_TITLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\d+(?:\.\d+)?(?:万元|亿元|元|%|万)").unwrap());
-static PAGE_NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[\s\x0c]*(?:-\s*\d{1,3}\s*-|第?\s*\d{1,3}\s*页?|\d{1,3}\s*/\s*\d{1,3})[\s\x0c]*$").unwrap());
-static DEBRIS_PREFIX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:\[bookmark:[^\]]*\]\s*)+").unwrap());
-static TOC_TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\s\x0c]*目\s*录[\s\x0c]*$").unwrap());
+static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\s\x0c]*(?:-\s*\d{1,3}\s*-|第?\s*\d{1,3}\s*页?|\d{1,3}\s*/\s*\d{1,3})[\s\x0c]*$")
+        .unwrap()
+});
+static DEBRIS_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:\[bookmark:[^\]]*\]\s*)+").unwrap());
+static TOC_TITLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[\s\x0c]*目\s*录[\s\x0c]*$").unwrap());
 static TOC_TAIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.…·\s\d]+$").unwrap());
 static REPORT_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<year>\d{4})\s*年?\s*度?\s*(?P<scope>部门|单位)?\s*(?P<stage>决算|预算)").unwrap()
+    Regex::new(r"(?P<year>\d{4})\s*年?\s*度?\s*(?P<scope>部门|单位)?\s*(?P<stage>决算|预算)")
+        .unwrap()
 });
 
 /// One block of lines before it is known to be a heading or a paragraph.
@@ -100,7 +105,8 @@ pub fn parse(text: &str) -> Document {
             in_toc[i] = true;
             let s = all_lines[i].span;
             let lead = indent_len(raw);
-            doc.toc.push((key, Span::new(s.start as usize + lead, s.end as usize)));
+            doc.toc
+                .push((key, Span::new(s.start as usize + lead, s.end as usize)));
         }
         if first.is_none() || doc.toc.len() > 150 {
             // Not a real table of contents.
@@ -264,7 +270,10 @@ pub fn parse(text: &str) -> Document {
                 (s.contains('表') && s.chars().count() <= 40).then(|| {
                     let sp = all_lines[i].span;
                     let lead = indent_len(&text[sp.range()]);
-                    (fold(s), Span::new(sp.start as usize + lead, sp.end as usize))
+                    (
+                        fold(s),
+                        Span::new(sp.start as usize + lead, sp.end as usize),
+                    )
                 })
             });
         let table = tabtable::parse_region(text, &all_lines, r, title);
@@ -309,21 +318,41 @@ fn numbering_norm_len(norm: &Normalized, n: Numbering, _text: &str, marker_start
 /// The title of a numbered block, if the block is a heading: text after the
 /// number up to the first sentence mark, short, with no amounts in it.
 /// Returns (end of title in the normalised text, title).
-fn heading_title(norm: &Normalized, n: Numbering, text: &str, marker_start: u32) -> Option<(usize, String)> {
+fn heading_title(
+    norm: &Normalized,
+    n: Numbering,
+    text: &str,
+    marker_start: u32,
+) -> Option<(usize, String)> {
     let start = numbering_norm_len(norm, n, text, marker_start);
     let rest = &norm.text[start..];
     let end_rel = rest.find(['。', ';', ':', '!', '?']).unwrap_or(rest.len());
     let title = rest[..end_rel].trim();
-    let has_body = end_rel < rest.len() && !rest[end_rel..].trim_matches(['。', ';', ':']).is_empty();
+    let has_body =
+        end_rel < rest.len() && !rest[end_rel..].trim_matches(['。', ';', ':']).is_empty();
     let max = if has_body { 25 } else { 40 };
     let chars = title.chars().count();
-    if chars == 0 || chars > max || AMOUNT_IN_TITLE.is_match(title) || title.contains(',') && has_body {
+    if chars == 0
+        || chars > max
+        || AMOUNT_IN_TITLE.is_match(title)
+        || title.contains(',') && has_body
+    {
         return None;
     }
     // The title as written (white space removed), not folded.
     let span = norm.original(start, start + end_rel);
-    let written: String = text[span.range()].chars().filter(|c| !c.is_whitespace()).collect();
-    Some((start + end_rel, if written.is_empty() { title.to_owned() } else { written }))
+    let written: String = text[span.range()]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    Some((
+        start + end_rel,
+        if written.is_empty() {
+            title.to_owned()
+        } else {
+            written
+        },
+    ))
 }
 
 fn skip_separators(s: &str, mut pos: usize) -> usize {
@@ -348,7 +377,11 @@ fn trim_span(text: &str, span: Span) -> Span {
 /// sibling there, even in a mixed style (`2、` among `一、`); a first number
 /// opens a child level. Anything else is out of sequence: it goes beside the
 /// innermost level of its style, and is recorded.
-fn place_heading(doc: &mut Document, stack: &mut Vec<(usize, Numbering, u32)>, n: Numbering) -> (usize, Numbering) {
+fn place_heading(
+    doc: &mut Document,
+    stack: &mut Vec<(usize, Numbering, u32)>,
+    n: Numbering,
+) -> (usize, Numbering) {
     let heading_id = doc.headings.len();
     let top = |stack: &Vec<(usize, Numbering, u32)>| stack.last().map(|s| s.0).unwrap_or(0);
     // A part heading always goes to the top.
@@ -401,7 +434,13 @@ fn place_heading(doc: &mut Document, stack: &mut Vec<(usize, Numbering, u32)>, n
     (top(stack), n)
 }
 
-fn record_sequence(doc: &mut Document, heading: usize, prev_section: usize, last: u32, n: &Numbering) {
+fn record_sequence(
+    doc: &mut Document,
+    heading: usize,
+    prev_section: usize,
+    last: u32,
+    n: &Numbering,
+) {
     doc.numbering_issues.push(NumberingIssue {
         heading,
         kind: "sequence",
@@ -411,7 +450,12 @@ fn record_sequence(doc: &mut Document, heading: usize, prev_section: usize, last
     });
 }
 
-fn push_paragraph(doc: &mut Document, norm: Normalized, section: usize, numbering: Option<Numbering>) {
+fn push_paragraph(
+    doc: &mut Document,
+    norm: Normalized,
+    section: usize,
+    numbering: Option<Numbering>,
+) {
     let id = doc.paragraphs.len();
     let span = norm.original(0, norm.text.len());
     // Sentences end at 。！？ (folded: 。 ! ?).
@@ -475,7 +519,9 @@ fn finish_sections(doc: &mut Document, len: usize) {
 /// starts at or before it, or the nearest ancestor of that one that still
 /// contains it. Sections are in document order.
 pub fn section_at(doc: &Document, pos: u32) -> usize {
-    let n = doc.sections.partition_point(|s| s.id == 0 || s.span.start <= pos);
+    let n = doc
+        .sections
+        .partition_point(|s| s.id == 0 || s.span.start <= pos);
     let mut s = n.saturating_sub(1);
     while s != 0 {
         let sec = &doc.sections[s];
@@ -497,12 +543,16 @@ fn link_enumerations(doc: &mut Document) {
     let np = doc.paragraphs.len();
     for p in 0..np {
         let text = doc.paragraphs[p].norm.text.clone();
-        let Some(c) = INTRO.captures(text.trim_end_matches('。')) else { continue };
+        let Some(c) = INTRO.captures(text.trim_end_matches('。')) else {
+            continue;
+        };
         let label = clean_label(&c["label"]);
         if label.is_empty() {
             continue;
         }
-        let intro_start = doc.paragraphs[p].norm.original_offset(c.get(0).map_or(0, |m| m.start()));
+        let intro_start = doc.paragraphs[p]
+            .norm
+            .original_offset(c.get(0).map_or(0, |m| m.start()));
         let want = fold(&label);
         // The latest amount with that label before the introduction, within
         // the same top-level section (facts are in document order).
@@ -520,7 +570,9 @@ fn link_enumerations(doc: &mut Document) {
         };
         let mut expected = 1;
         for q in p + 1..np {
-            let Some(num) = doc.paragraphs[q].numbering else { break };
+            let Some(num) = doc.paragraphs[q].numbering else {
+                break;
+            };
             if num.value != expected {
                 break;
             }
@@ -528,7 +580,9 @@ fn link_enumerations(doc: &mut Document) {
             let item = doc
                 .facts
                 .iter()
-                .find(|f| f.paragraph == Some(q) && f.kind == FactKind::Amount && f.role == Role::Value)
+                .find(|f| {
+                    f.paragraph == Some(q) && f.kind == FactKind::Amount && f.role == Role::Value
+                })
                 .map(|f| f.id);
             if let Some(item) = item {
                 if doc.facts[item].links.total.is_none() {
@@ -553,18 +607,27 @@ fn add_table_facts(doc: &mut Document) {
             // A header such as `项目资金（万元）` sets the unit of its block.
             let block_unit = row
                 .header
-                .and_then(|h| doc.tables[t].rows[h].cells.iter().find(|c| c.key.contains("(万元)")))
+                .and_then(|h| {
+                    doc.tables[t].rows[h]
+                        .cells
+                        .iter()
+                        .find(|c| c.key.contains("(万元)"))
+                })
                 .map(|_| "万元".to_owned())
                 .or_else(|| table_unit.clone());
             for c in 0..row.cells.len() {
                 let cell = &row.cells[c];
-                let Some(mut number) = cell.number.clone() else { continue };
+                let Some(mut number) = cell.number.clone() else {
+                    continue;
+                };
                 let column = cell.column.clone();
                 let col_text = column.as_deref().unwrap_or("");
                 if number.unit == Unit::None {
                     number.unit = if col_text.contains("%") || col_text.contains("率") {
                         Unit::Percent
-                    } else if let Some(u) = block_unit.as_deref().filter(|_| is_money_column(col_text)) {
+                    } else if let Some(u) =
+                        block_unit.as_deref().filter(|_| is_money_column(col_text))
+                    {
                         Unit::from_written(u)
                     } else if col_text.contains("万元") {
                         Unit::WanYuan

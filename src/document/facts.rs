@@ -40,10 +40,8 @@ static DIRECTION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static SHARE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"占(?:比为?|(?P<den>[^,;:。!?%\d]{1,30}?))?的?(?P<num>\d+(?:\.\d+)?)(?P<pct>%)?"#,
-    )
-    .unwrap()
+    Regex::new(r#"占(?:比为?|(?P<den>[^,;:。!?%\d]{1,30}?))?的?(?P<num>\d+(?:\.\d+)?)(?P<pct>%)?"#)
+        .unwrap()
 });
 
 static COMPLETION: LazyLock<Regex> = LazyLock::new(|| {
@@ -70,9 +68,8 @@ static LABEL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-static LABEL_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:共计|总额为|为|是|达到|达|约|对|共|有)$").unwrap()
-});
+static LABEL_SUFFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:共计|总额为|为|是|达到|达|约|对|共|有)$").unwrap());
 
 fn direction_of(word: &str) -> Direction {
     if word.starts_with("增") || word.starts_with("上升") || word.starts_with("提高") {
@@ -222,7 +219,15 @@ impl<'a> Reader<'a> {
         id
     }
 
-    fn new_fact(&self, kind: FactKind, role: Role, label: String, number: Option<Number>, span: Span, sentence: usize) -> Fact {
+    fn new_fact(
+        &self,
+        kind: FactKind,
+        role: Role,
+        label: String,
+        number: Option<Number>,
+        span: Span,
+        sentence: usize,
+    ) -> Fact {
         Fact {
             id: 0,
             kind,
@@ -262,7 +267,13 @@ impl<'a> Reader<'a> {
         self.last_value
     }
 
-    fn start_change(&mut self, direction: Direction, dir_span: Span, sentence: usize, span: Span) -> usize {
+    fn start_change(
+        &mut self,
+        direction: Direction,
+        dir_span: Span,
+        sentence: usize,
+        span: Span,
+    ) -> usize {
         let of = self.target();
         let label = self
             .subject
@@ -303,7 +314,10 @@ impl<'a> Reader<'a> {
         self.open_change = None;
         self.pending_base = None;
         self.subject = None;
-        if ["此外", "另外", "同时", "另,"].iter().any(|p| stext.starts_with(p)) {
+        if ["此外", "另外", "同时", "另,"]
+            .iter()
+            .any(|p| stext.starts_with(p))
+        {
             self.list_total = None;
         }
         let mut i = 0;
@@ -317,7 +331,13 @@ impl<'a> Reader<'a> {
                     self.open_change = None;
                 }
             }
-            let cap = |k: usize| t.caps.get(k).copied().flatten().map(|(a, b)| (range.0 + a, range.0 + b));
+            let cap = |k: usize| {
+                t.caps
+                    .get(k)
+                    .copied()
+                    .flatten()
+                    .map(|(a, b)| (range.0 + a, range.0 + b))
+            };
             match t.kind {
                 TokKind::List => {
                     if self.last_value.is_some() {
@@ -329,7 +349,11 @@ impl<'a> Reader<'a> {
                     let subj = clean_label(&text[clause_start..ts]);
                     self.subject = Some(subj);
                     let (bs, be) = cap(0).or(cap(1)).unwrap_or((ts, te));
-                    let base = if cap(1).is_some() { "上年".to_owned() } else { text[bs..be].to_owned() };
+                    let base = if cap(1).is_some() {
+                        "上年".to_owned()
+                    } else {
+                        text[bs..be].to_owned()
+                    };
                     self.pending_base = Some((base, self.span(bs, be)));
                     self.base_end = te;
                     self.open_change = None;
@@ -342,7 +366,9 @@ impl<'a> Reader<'a> {
                         self.span(ds, de)
                     };
                     // A number right after the word is the delta or the rate.
-                    let next = toks.get(i + 1).filter(|n| n.kind == TokKind::Number && n.start == t.end);
+                    let next = toks
+                        .get(i + 1)
+                        .filter(|n| n.kind == TokKind::Number && n.start == t.end);
                     if let Some(n) = next {
                         let (ns, ne) = (range.0 + n.start, range.0 + n.end);
                         let digits = n.caps[0].map(|(a, b)| &stext[a..b]).unwrap_or("");
@@ -352,11 +378,20 @@ impl<'a> Reader<'a> {
                             let is_rate = unit == Unit::Percent;
                             let reuse = self.open_change.filter(|&c| {
                                 let ch = self.facts[self.local(c)].change.as_ref().unwrap();
-                                if is_rate { ch.rate.is_none() } else { ch.delta.is_none() }
+                                if is_rate {
+                                    ch.rate.is_none()
+                                } else {
+                                    ch.delta.is_none()
+                                }
                             });
                             let change = match reuse {
                                 Some(c) => c,
-                                None => self.start_change(direction, dir_span, sentence, self.span(ts, ne)),
+                                None => self.start_change(
+                                    direction,
+                                    dir_span,
+                                    sentence,
+                                    self.span(ts, ne),
+                                ),
                             };
                             let label = self.facts[self.local(change)].label.clone();
                             let (kind, role) = if is_rate {
@@ -366,7 +401,14 @@ impl<'a> Reader<'a> {
                             } else {
                                 (FactKind::Count, Role::Delta)
                             };
-                            let mut f = self.new_fact(kind, role, label, Some(number), self.span(ns, ne), sentence);
+                            let mut f = self.new_fact(
+                                kind,
+                                role,
+                                label,
+                                Some(number),
+                                self.span(ns, ne),
+                                sentence,
+                            );
                             f.links.of = Some(change);
                             let fid = self.push(f);
                             let cl = self.local(change);
@@ -404,10 +446,24 @@ impl<'a> Reader<'a> {
                 TokKind::Share => {
                     let (ns, ne) = cap(1).unwrap_or((ts, te));
                     let has_pct = cap(2).is_some();
-                    let number = Number::parse(&text[ns..ne], if has_pct { Unit::Percent } else { Unit::None }, &text[ns..te]);
+                    let number = Number::parse(
+                        &text[ns..ne],
+                        if has_pct { Unit::Percent } else { Unit::None },
+                        &text[ns..te],
+                    );
                     if let Some(number) = number {
-                        let of = self.last_value.filter(|&v| self.facts[self.local(v)].sentence == Some(sentence)).or(self.last_value);
-                        let mut f = self.new_fact(FactKind::Share, Role::Share, self.label_of(of), Some(number), self.span(ns, te), sentence);
+                        let of = self
+                            .last_value
+                            .filter(|&v| self.facts[self.local(v)].sentence == Some(sentence))
+                            .or(self.last_value);
+                        let mut f = self.new_fact(
+                            FactKind::Share,
+                            Role::Share,
+                            self.label_of(of),
+                            Some(number),
+                            self.span(ns, te),
+                            sentence,
+                        );
                         f.links.of = of;
                         f.share_base = cap(0).map(|(a, b)| text[a..b].to_owned());
                         let id = self.push(f);
@@ -421,9 +477,17 @@ impl<'a> Reader<'a> {
                 }
                 TokKind::Completion => {
                     let (ns, ne) = cap(1).unwrap_or((ts, te));
-                    if let Some(number) = Number::parse(&text[ns..ne], Unit::Percent, &text[ns..te]) {
+                    if let Some(number) = Number::parse(&text[ns..ne], Unit::Percent, &text[ns..te])
+                    {
                         let of = self.last_value;
-                        let mut f = self.new_fact(FactKind::Percent, Role::Completion, self.label_of(of), Some(number), self.span(ns, te), sentence);
+                        let mut f = self.new_fact(
+                            FactKind::Percent,
+                            Role::Completion,
+                            self.label_of(of),
+                            Some(number),
+                            self.span(ns, te),
+                            sentence,
+                        );
                         f.links.of = of;
                         f.share_base = cap(0).map(|(a, b)| text[a..b].to_owned());
                         self.push(f);
@@ -437,7 +501,9 @@ impl<'a> Reader<'a> {
                     let unit_ok = unit_txt != "万" || !char_after(text, te).is_some_and(is_han);
                     if is_figure(text, ns, ne, !unit_txt.is_empty() && unit_ok) {
                         let unit = Unit::from_written(unit_txt);
-                        if let Some(number) = Number::parse(&text[ns..ne], unit.clone(), &text[ns..te]) {
+                        if let Some(number) =
+                            Number::parse(&text[ns..ne], unit.clone(), &text[ns..te])
+                        {
                             let kind = match &unit {
                                 u if u.is_money() => FactKind::Amount,
                                 Unit::Percent => FactKind::Percent,
@@ -453,11 +519,20 @@ impl<'a> Reader<'a> {
                             } else if let Some(prev) = self.last_in_sentence {
                                 label = carry_qualifier(&self.facts[self.local(prev)].label, label);
                             }
-                            let mut f = self.new_fact(kind, Role::Value, label, Some(number), self.span(ns, te), sentence);
+                            let mut f = self.new_fact(
+                                kind,
+                                Role::Value,
+                                label,
+                                Some(number),
+                                self.span(ns, te),
+                                sentence,
+                            );
                             // List membership: same family as the total.
                             if let Some(total) = self.list_total {
                                 let tf = &self.facts[self.local(total)];
-                                let same = tf.number.as_ref().is_some_and(|tn| same_family(&tn.unit, &f.number.as_ref().unwrap().unit));
+                                let same = tf.number.as_ref().is_some_and(|tn| {
+                                    same_family(&tn.unit, &f.number.as_ref().unwrap().unit)
+                                });
                                 if same && total != self.first_id + self.facts.len() {
                                     f.links.total = Some(total);
                                 }
@@ -585,7 +660,10 @@ mod tests {
         assert_eq!(clean_label("2024年度本年收入合计"), "收入合计");
         assert_eq!(clean_label("其中:财政拨款收入"), "财政拨款收入");
         assert_eq!(clean_label("(1)一般公共服务支出"), "一般公共服务支出");
-        assert_eq!(clean_label("本单位2024年度一般公共预算财政拨款支出"), "一般公共预算财政拨款支出");
+        assert_eq!(
+            clean_label("本单位2024年度一般公共预算财政拨款支出"),
+            "一般公共预算财政拨款支出"
+        );
         assert_eq!(clean_label("\"三公\"经费支出共计"), "\"三公\"经费支出");
         assert_eq!(clean_label("公务车保有量为"), "公务车保有量");
         assert_eq!(clean_label("年初结转和结余"), "年初结转和结余");
@@ -614,10 +692,19 @@ mod tests {
     #[test]
     fn decrease_and_unchanged() {
         let (_, facts) = read("卫生健康支出11.95万元，占3.87%，较年初预算数减少0.05万元，下降0.42%。住房保障支出9.81万元，占3.17%，较年初预算数无增减。");
-        let changes: Vec<&Fact> = facts.iter().filter(|f| f.kind == FactKind::Change).collect();
+        let changes: Vec<&Fact> = facts
+            .iter()
+            .filter(|f| f.kind == FactKind::Change)
+            .collect();
         assert_eq!(changes.len(), 2);
-        assert_eq!(changes[0].change.as_ref().unwrap().direction, Direction::Decrease);
-        assert_eq!(changes[1].change.as_ref().unwrap().direction, Direction::Unchanged);
+        assert_eq!(
+            changes[0].change.as_ref().unwrap().direction,
+            Direction::Decrease
+        );
+        assert_eq!(
+            changes[1].change.as_ref().unwrap().direction,
+            Direction::Unchanged
+        );
         assert_eq!(facts[changes[1].links.of.unwrap()].label, "住房保障支出");
     }
 
@@ -625,15 +712,25 @@ mod tests {
     fn list_items_link_to_total_across_sentences() {
         let (_, facts) = read("基本支出242.27万元。其中：人员经费211.73万元，主要用于工资，较上年决算数增加10.96万元，增长5.46%。公用经费30.54万元，较上年决算数减少3.19万元，下降9.46%。");
         let total = &facts[0];
-        let items: Vec<&str> = total.links.items.iter().map(|&i| facts[i].label.as_str()).collect();
+        let items: Vec<&str> = total
+            .links
+            .items
+            .iter()
+            .map(|&i| facts[i].label.as_str())
+            .collect();
         assert_eq!(items, vec!["人员经费", "公用经费"]);
-        let ry = facts.iter().find(|f| f.label == "人员经费" && f.role == Role::Value).unwrap();
+        let ry = facts
+            .iter()
+            .find(|f| f.label == "人员经费" && f.role == Role::Value)
+            .unwrap();
         assert_eq!(ry.links.changes.len(), 1);
     }
 
     #[test]
     fn years_dates_phones_are_not_figures() {
-        let (_, facts) = read("截至2024年12月31日，本单位共有车辆0辆。联系电话：023-81222208。2024年培训大幅减少。");
+        let (_, facts) = read(
+            "截至2024年12月31日，本单位共有车辆0辆。联系电话：023-81222208。2024年培训大幅减少。",
+        );
         assert_eq!(facts.len(), 1);
         assert_eq!(facts[0].label, "车辆");
         assert_eq!(facts[0].kind, FactKind::Count);
@@ -641,7 +738,9 @@ mod tests {
 
     #[test]
     fn subject_before_comparison() {
-        let (_, facts) = read("2024年度收入总计308.97万元，支出总计308.97万元。收支较上年增加17.75万元，增长6.10%。");
+        let (_, facts) = read(
+            "2024年度收入总计308.97万元，支出总计308.97万元。收支较上年增加17.75万元，增长6.10%。",
+        );
         let change = facts.iter().find(|f| f.kind == FactKind::Change).unwrap();
         assert_eq!(change.label, "收支");
         assert_eq!(facts[change.links.of.unwrap()].label, "支出总计");

@@ -151,10 +151,7 @@ pub fn parse_numbering(line: &str) -> Option<Numbering> {
             value,
             len,
         };
-    } else if let Some(rest) = line
-        .strip_prefix('（')
-        .or_else(|| line.strip_prefix('('))
-    {
+    } else if let Some(rest) = line.strip_prefix('（').or_else(|| line.strip_prefix('(')) {
         let open = line.len() - rest.len();
         let (numeral, num) = {
             let cn = take_while_str(rest, |c| CN_NUM.contains(c));

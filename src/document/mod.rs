@@ -214,10 +214,14 @@ impl Table {
     pub fn has_header(&self, text_: &str) -> bool {
         let want = text::fold(text_);
         self.headers().iter().any(|h| h.contains(&want))
-            || self.rows.iter().any(|r| {
-                r.kind == RowKind::Header && r.cells.iter().any(|c| c.key.contains(&want))
-            })
-            || self.title.as_deref().is_some_and(|t| text::fold(t).contains(&want))
+            || self
+                .rows
+                .iter()
+                .any(|r| r.kind == RowKind::Header && r.cells.iter().any(|c| c.key.contains(&want)))
+            || self
+                .title
+                .as_deref()
+                .is_some_and(|t| text::fold(t).contains(&want))
     }
     /// The data row with this label (folded comparison; `其中：` ignored).
     pub fn row(&self, label: &str) -> Option<&Row> {
@@ -395,7 +399,10 @@ impl Document {
         self.by_label.clear();
         self.by_row.clear();
         for f in &self.facts {
-            self.by_label.entry(text::fold(&f.label)).or_default().push(f.id);
+            self.by_label
+                .entry(text::fold(&f.label))
+                .or_default()
+                .push(f.id);
             if let Some(c) = &f.cell {
                 self.by_row.entry((c.table, c.row)).or_default().push(f.id);
             }

@@ -79,7 +79,10 @@ impl Number {
     pub fn parse(digits: &str, unit: Unit, written: &str) -> Option<Number> {
         let clean: String = digits.chars().filter(|&c| c != ',').collect();
         let value = Decimal::from_str(&clean).ok()?;
-        let decimals = clean.split_once('.').map(|(_, f)| f.len() as u32).unwrap_or(0);
+        let decimals = clean
+            .split_once('.')
+            .map(|(_, f)| f.len() as u32)
+            .unwrap_or(0);
         Some(Number {
             value,
             decimals,
@@ -129,7 +132,9 @@ pub fn parse_cell_number(key: &str) -> Option<Number> {
     let body = digits.strip_prefix('-').unwrap_or(digits);
     if body.is_empty()
         || !body.starts_with(|c: char| c.is_ascii_digit())
-        || !body.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        || !body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
         || body.matches('.').count() > 1
         || body.ends_with('.')
     {

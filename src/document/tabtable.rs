@@ -59,7 +59,12 @@ fn is_blank(s: &str) -> bool {
 }
 
 /// Parse one region into a table.
-pub fn parse_region(text: &str, lines: &[Line], region: &Region, title: Option<(String, Span)>) -> Table {
+pub fn parse_region(
+    text: &str,
+    lines: &[Line],
+    region: &Region,
+    title: Option<(String, Span)>,
+) -> Table {
     // Cells: each TAB line opens one; run-on lines extend it.
     let mut rows: Vec<Vec<(Vec<Span>, Span)>> = Vec::new();
     let mut current: Vec<(Vec<Span>, Span)> = Vec::new();
@@ -213,10 +218,16 @@ fn label_bare_rows(table: &mut Table) {
         if table.rows[i].kind != RowKind::Data || table.rows[i].label.is_some() {
             continue;
         }
-        let Some(h) = table.rows[i].header else { continue };
+        let Some(h) = table.rows[i].header else {
+            continue;
+        };
         let label_col = table.rows.iter().find_map(|r| {
             (r.header == Some(h) && r.label.is_some())
-                .then(|| r.cells.iter().position(|c| Some(&c.key) == r.label.as_ref()))
+                .then(|| {
+                    r.cells
+                        .iter()
+                        .position(|c| Some(&c.key) == r.label.as_ref())
+                })
                 .flatten()
         });
         if let Some(col) = label_col {

@@ -5,9 +5,12 @@
 
 use crate::check::FileReport;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::SourceFile;
 use crate::source::LineIndex;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceSpan, SpanContents};
+use crate::source::SourceFile;
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceSpan, SpanContents,
+};
 use std::fmt::Write;
 
 /// Rendering settings.
@@ -58,7 +61,9 @@ impl miette::SourceCode for Snippet<'_> {
             len
         };
         let column = if before == 0 {
-            self.text[self.lines.line_start(first_line) as usize..start].chars().count()
+            self.text[self.lines.line_start(first_line) as usize..start]
+                .chars()
+                .count()
         } else {
             0
         };
@@ -95,7 +100,10 @@ impl miette::Diagnostic for Report<'_> {
         })
     }
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.d.help.as_ref().map(|h| Box::new(h.clone()) as Box<dyn std::fmt::Display>)
+        self.d
+            .help
+            .as_ref()
+            .map(|h| Box::new(h.clone()) as Box<dyn std::fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         if self.d.labels.is_empty() {
@@ -135,7 +143,13 @@ fn handler(opts: HumanOptions) -> GraphicalReportHandler {
 }
 
 /// Render one diagnostic: a location line, then miette's snippet.
-pub fn render_diagnostic(out: &mut String, src: Option<&SourceFile>, path: &str, d: &Diagnostic, opts: HumanOptions) {
+pub fn render_diagnostic(
+    out: &mut String,
+    src: Option<&SourceFile>,
+    path: &str,
+    d: &Diagnostic,
+    opts: HumanOptions,
+) {
     let loc = match (src, d.primary_span()) {
         (Some(s), Some(span)) => {
             let lc = s.line_col(span.start);
@@ -185,7 +199,11 @@ pub fn render(reports: &[FileReport], opts: HumanOptions, show_coverage: bool) -
                     c.uncovered.len()
                 );
                 for u in &c.uncovered {
-                    let _ = writeln!(out, "  {}:{}:{}: 未核对 {}（{}）", r.path, u.line, u.column, u.text, u.label);
+                    let _ = writeln!(
+                        out,
+                        "  {}:{}:{}: 未核对 {}（{}）",
+                        r.path, u.line, u.column, u.text, u.label
+                    );
                 }
             }
         }
@@ -193,7 +211,10 @@ pub fn render(reports: &[FileReport], opts: HumanOptions, show_coverage: bool) -
     let _ = writeln!(
         out,
         "{} 个报告：{} 个错误，{} 个警告，{} 个提示，{} 项未能核对",
-        reports.iter().filter(|r| !crate::baseline::is_meta_report(r)).count(),
+        reports
+            .iter()
+            .filter(|r| !crate::baseline::is_meta_report(r))
+            .count(),
         e,
         w,
         i,

@@ -92,7 +92,12 @@ impl<'a> Run<'a> {
         if self.rule.scope.is_empty() {
             return true;
         }
-        let joined = self.doc.path_keys.get(section).map(String::as_str).unwrap_or("");
+        let joined = self
+            .doc
+            .path_keys
+            .get(section)
+            .map(String::as_str)
+            .unwrap_or("");
         self.rule
             .scope
             .iter()
@@ -129,8 +134,12 @@ impl<'a> Run<'a> {
     }
 
     fn not_checked(&mut self, reason: String, at: Option<crate::source::Span>) {
-        let mut d = Diagnostic::new(self.rule.id.clone(), Severity::Info, format!("未能核对：{reason}"))
-            .with_outcome(Outcome::NotChecked);
+        let mut d = Diagnostic::new(
+            self.rule.id.clone(),
+            Severity::Info,
+            format!("未能核对：{reason}"),
+        )
+        .with_outcome(Outcome::NotChecked);
         if let Some(s) = at {
             d.labels.push(Label::bare(s));
         }
@@ -151,7 +160,10 @@ impl<'a> Run<'a> {
             .collect();
         for t in totals {
             let items: Vec<&Fact> = t.links.items.iter().map(|&i| &self.doc.facts[i]).collect();
-            let (Some(tq), Some(qs)) = (self.q(t), items.iter().map(|f| self.q(f)).collect::<Option<Vec<_>>>()) else {
+            let (Some(tq), Some(qs)) = (
+                self.q(t),
+                items.iter().map(|f| self.q(f)).collect::<Option<Vec<_>>>(),
+            ) else {
                 continue;
             };
             let sum = Quantity::sum(&qs);
@@ -178,7 +190,13 @@ impl<'a> Run<'a> {
         let unit = self.unit_word(t);
         let parts: Vec<String> = items
             .iter()
-            .map(|f| format!("{}{}", f.label, show(self.q(f).map(|q| q.mid()).unwrap_or_default())))
+            .map(|f| {
+                format!(
+                    "{}{}",
+                    f.label,
+                    show(self.q(f).map(|q| q.mid()).unwrap_or_default())
+                )
+            })
             .collect();
         let values = [
             ("label", t.label.clone()),
@@ -190,7 +208,8 @@ impl<'a> Run<'a> {
         let mut d = self.diag(&values);
         d.labels.push(Label::new(t.span, "合计"));
         for f in items {
-            d.labels.push(Label::new(f.span, format!("{}（各项之一）", f.label)));
+            d.labels
+                .push(Label::new(f.span, format!("{}（各项之一）", f.label)));
         }
         if d.help.is_none() {
             d.help = Some(format!(
@@ -208,11 +227,18 @@ impl<'a> Run<'a> {
     /// items, in its paragraph, its section, then its parent section.
     fn find_near(&self, t: &Fact, alts: &[String]) -> Option<&'a Fact> {
         let doc = self.doc;
-        if let Some(f) = t.links.items.iter().map(|&i| &doc.facts[i]).find(|f| matches_label(f, alts)) {
+        if let Some(f) = t
+            .links
+            .items
+            .iter()
+            .map(|&i| &doc.facts[i])
+            .find(|f| matches_label(f, alts))
+        {
             return Some(f);
         }
         // Nearest first: same paragraph, same section, same parent section,
-        // then anywhere; within a rank, the closest in the text.
+        // then anywhere; within a rank, the closest in the text. Candidates
+        // are searched by position, so large reports stay linear.
         let parent = doc.sections[t.section].parent.unwrap_or(0);
         let rank = |f: &Fact| -> u8 {
             if f.paragraph.is_some() && f.paragraph == t.paragraph {
@@ -225,12 +251,42 @@ impl<'a> Run<'a> {
                 3
             }
         };
-        doc.facts_with_labels(alts)
+        let mut cands: Vec<&Fact> = doc
+            .facts_with_labels(alts)
             .into_iter()
             .map(|i| &doc.facts[i])
             .filter(|f| f.role == Role::Value && f.id != t.id && f.kind == t.kind)
+            .collect();
+        cands.sort_by_key(|f| f.span.start);
+        let window = if parent != 0 {
+            doc.sections[parent].span
+        } else {
+            doc.sections[t.section].span
+        };
+        let lo = cands.partition_point(|f| f.span.start < window.start);
+        let hi = cands.partition_point(|f| f.span.start < window.end);
+        let near = cands[lo..hi]
+            .iter()
             .filter(|f| self.in_scope(f.section))
             .min_by_key(|f| (rank(f), f.span.start.abs_diff(t.span.start)))
+            .copied();
+        if near.is_some() {
+            return near;
+        }
+        // Anywhere else: the closest on either side.
+        let at = cands.partition_point(|f| f.span.start < t.span.start);
+        let before = cands[..at].iter().rev().find(|f| self.in_scope(f.section));
+        let after = cands[at..].iter().find(|f| self.in_scope(f.section));
+        match (before, after) {
+            (Some(b), Some(a)) => Some(
+                if t.span.start - b.span.start <= a.span.start - t.span.start {
+                    b
+                } else {
+                    a
+                },
+            ),
+            (b, a) => b.or(a).copied(),
+        }
     }
 
     fn sum_named(&mut self, total: &[String], parts: &[Vec<String>]) {
@@ -241,7 +297,8 @@ impl<'a> Run<'a> {
         let mut checked = false;
         let mut first_missing: Option<(String, crate::source::Span)> = None;
         for t in &totals {
-            let found: Vec<Option<&Fact>> = parts.iter().map(|alts| self.find_near(t, alts)).collect();
+            let found: Vec<Option<&Fact>> =
+                parts.iter().map(|alts| self.find_near(t, alts)).collect();
             if let Some(missing) = found.iter().position(|f| f.is_none()) {
                 if first_missing.is_none() {
                     first_missing = Some((parts[missing][0].clone(), t.span));
@@ -249,7 +306,10 @@ impl<'a> Run<'a> {
                 continue;
             }
             let items: Vec<&Fact> = found.into_iter().flatten().collect();
-            let (Some(tq), Some(qs)) = (self.q(t), items.iter().map(|f| self.q(f)).collect::<Option<Vec<_>>>()) else {
+            let (Some(tq), Some(qs)) = (
+                self.q(t),
+                items.iter().map(|f| self.q(f)).collect::<Option<Vec<_>>>(),
+            ) else {
                 continue;
             };
             checked = true;
@@ -260,10 +320,20 @@ impl<'a> Run<'a> {
             }
         }
         if !checked {
-            let what = format!("{} = {}", total[0], parts.iter().map(|p| p[0].as_str()).collect::<Vec<_>>().join(" + "));
+            let what = format!(
+                "{} = {}",
+                total[0],
+                parts
+                    .iter()
+                    .map(|p| p[0].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            );
             match (totals.first(), first_missing) {
                 (None, _) => self.not_checked(format!("{what}：报告中未找到“{}”", total[0]), None),
-                (Some(_), Some((m, at))) => self.not_checked(format!("{what}：未找到与之对应的“{m}”"), Some(at)),
+                (Some(_), Some((m, at))) => {
+                    self.not_checked(format!("{what}：未找到与之对应的“{m}”"), Some(at))
+                }
                 (Some(t), None) => self.not_checked(format!("{what}：数值无法比较"), Some(t.span)),
             }
         }
@@ -278,10 +348,16 @@ impl<'a> Run<'a> {
             .filter(|f| groups.iter().any(|g| matches_label(f, g)))
             .collect();
         if groups.len() > 1 {
-            let present = groups.iter().filter(|g| facts.iter().any(|f| matches_label(f, g))).count();
+            let present = groups
+                .iter()
+                .filter(|g| facts.iter().any(|f| matches_label(f, g)))
+                .count();
             if present < groups.len() {
                 let names: Vec<&str> = groups.iter().map(|g| g[0].as_str()).collect();
-                self.not_checked(format!("{}：报告中未同时出现这些项目", names.join(" = ")), facts.first().map(|f| f.span));
+                self.not_checked(
+                    format!("{}：报告中未同时出现这些项目", names.join(" = ")),
+                    facts.first().map(|f| f.span),
+                );
                 return;
             }
         }
@@ -303,7 +379,10 @@ impl<'a> Run<'a> {
         };
         let mut clusters: HashMap<usize, Vec<&Fact>> = HashMap::new();
         for f in &facts {
-            clusters.entry(if single { top(f) } else { 0 }).or_default().push(f);
+            clusters
+                .entry(if single { top(f) } else { 0 })
+                .or_default()
+                .push(f);
         }
         let mut keys: Vec<usize> = clusters.keys().copied().collect();
         keys.sort();
@@ -318,7 +397,14 @@ impl<'a> Run<'a> {
             }
             // The reference: the figure most others agree with (earliest on ties).
             let best = (0..fs.len())
-                .max_by_key(|&i| (qs.iter().filter(|q| q.agrees(&qs[i]) == Agreement::Consistent).count(), usize::MAX - i))
+                .max_by_key(|&i| {
+                    (
+                        qs.iter()
+                            .filter(|q| q.agrees(&qs[i]) == Agreement::Consistent)
+                            .count(),
+                        usize::MAX - i,
+                    )
+                })
                 .unwrap_or(0);
             self.cover(fs.iter().map(|f| f.id));
             for i in 0..fs.len() {
@@ -334,8 +420,12 @@ impl<'a> Run<'a> {
                     ("range", range(&qs[best], 2)),
                 ];
                 let mut d = self.diag(&values);
-                d.labels.push(Label::new(fs[i].span, format!("{}", fs[i].label)));
-                d.labels.push(Label::new(fs[best].span, format!("{}（应与之相等）", fs[best].label)));
+                d.labels
+                    .push(Label::new(fs[i].span, format!("{}", fs[i].label)));
+                d.labels.push(Label::new(
+                    fs[best].span,
+                    format!("{}（应与之相等）", fs[best].label),
+                ));
                 self.out.diagnostics.push(d);
             }
         }
@@ -358,11 +448,18 @@ impl<'a> Run<'a> {
             let amount = c.links.of.map(|i| &self.doc.facts[i]);
             // Direction words must agree with each other.
             if let Some((rd, rspan)) = ch.rate_direction {
-                if rd != ch.direction && rd != Direction::Unchanged && ch.direction != Direction::Unchanged {
+                if rd != ch.direction
+                    && rd != Direction::Unchanged
+                    && ch.direction != Direction::Unchanged
+                {
                     let mut d = Diagnostic::new(
                         self.rule.id.clone(),
                         self.rule.severity,
-                        format!("增减方向矛盾：“{}”与“{}”", self.slice(ch.direction_span), self.slice(rspan)),
+                        format!(
+                            "增减方向矛盾：“{}”与“{}”",
+                            self.slice(ch.direction_span),
+                            self.slice(rspan)
+                        ),
                     );
                     d.labels.push(Label::new(rspan, "变动率的方向"));
                     d.labels.push(Label::new(ch.direction_span, "变动额的方向"));
@@ -379,7 +476,11 @@ impl<'a> Run<'a> {
                             let mut d = Diagnostic::new(
                                 self.rule.id.clone(),
                                 self.rule.severity,
-                                format!("“{}”却写有变动 {}", self.slice(ch.direction_span), f.number.as_ref().unwrap().written),
+                                format!(
+                                    "“{}”却写有变动 {}",
+                                    self.slice(ch.direction_span),
+                                    f.number.as_ref().unwrap().written
+                                ),
                             );
                             d.labels.push(Label::new(f.span, "非零变动"));
                             d.labels.push(Label::new(ch.direction_span, "持平"));
@@ -391,22 +492,43 @@ impl<'a> Run<'a> {
             }
             let (Some(delta), Some(rate)) = (delta, rate) else {
                 if rate.is_some() && delta.is_none() {
-                    self.not_checked(format!("“{}”只有变动率，没有变动额，无法复算", c.label), Some(c.span));
+                    self.not_checked(
+                        format!("“{}”只有变动率，没有变动额，无法复算", c.label),
+                        Some(c.span),
+                    );
                 }
                 continue;
             };
             let Some(amount) = amount else {
-                self.not_checked(format!("找不到变动“{}”所对应的金额", self.slice(c.span)), Some(c.span));
+                self.not_checked(
+                    format!("找不到变动“{}”所对应的金额", self.slice(c.span)),
+                    Some(c.span),
+                );
                 continue;
             };
-            let (Some(a), Some(dq), Some(rq)) = (self.q(amount), self.q(delta), rate.quantity()) else {
+            let (Some(a), Some(dq), Some(rq)) = (self.q(amount), self.q(delta), rate.quantity())
+            else {
                 continue;
             };
-            let base = if ch.direction == Direction::Increase { a.sub(&dq) } else { a.add(&dq) };
+            let base = if ch.direction == Direction::Increase {
+                a.sub(&dq)
+            } else {
+                a.add(&dq)
+            };
             self.cover([amount.id, delta.id, rate.id]);
             if base.hi() < Decimal::ZERO {
-                let mut d = self.diag(&[("label", c.label.clone()), ("stated", rate.number.as_ref().unwrap().written.clone()), ("computed", "无定义".into()), ("range", "—".into())]);
-                d.message = format!("{}的增加额 {} 大于金额 {}", c.label, delta.number.as_ref().unwrap().written, amount.number.as_ref().unwrap().written);
+                let mut d = self.diag(&[
+                    ("label", c.label.clone()),
+                    ("stated", rate.number.as_ref().unwrap().written.clone()),
+                    ("computed", "无定义".into()),
+                    ("range", "—".into()),
+                ]);
+                d.message = format!(
+                    "{}的增加额 {} 大于金额 {}",
+                    c.label,
+                    delta.number.as_ref().unwrap().written,
+                    amount.number.as_ref().unwrap().written
+                );
                 d.labels.push(Label::new(delta.span, "变动额"));
                 d.labels.push(Label::new(amount.span, "金额"));
                 self.out.diagnostics.push(d);
@@ -417,7 +539,11 @@ impl<'a> Run<'a> {
                 let mut d = Diagnostic::new(
                     self.rule.id.clone(),
                     Severity::Info,
-                    format!("{}的比较基数为 0，变动率 {} 无定义", c.label, rate.number.as_ref().unwrap().written),
+                    format!(
+                        "{}的比较基数为 0，变动率 {} 无定义",
+                        c.label,
+                        rate.number.as_ref().unwrap().written
+                    ),
                 );
                 d.labels.push(Label::new(rate.span, "变动率"));
                 d.labels.push(Label::new(delta.span, "变动额"));
@@ -428,7 +554,8 @@ impl<'a> Run<'a> {
             let agree = computed.agrees(&rq);
             if agree == Agreement::Inconsistent {
                 let rn = rate.number.as_ref().unwrap();
-                let truncated = computed.agrees(&Quantity::truncated(rn.value, rn.decimals)) == Agreement::Consistent;
+                let truncated = computed.agrees(&Quantity::truncated(rn.value, rn.decimals))
+                    == Agreement::Consistent;
                 let values = [
                     ("label", c.label.clone()),
                     ("stated", rn.written.clone()),
@@ -438,7 +565,10 @@ impl<'a> Run<'a> {
                 let mut d = self.diag(&values);
                 if truncated {
                     d.severity = Severity::Info;
-                    d.message = format!("{}：变动率 {} 似为截断而非四舍五入（复算 {}）", c.label, rn.written, values[2].1);
+                    d.message = format!(
+                        "{}：变动率 {} 似为截断而非四舍五入（复算 {}）",
+                        c.label, rn.written, values[2].1
+                    );
                 }
                 d.labels.push(Label::new(rate.span, "变动率"));
                 d.labels.push(Label::new(delta.span, "变动额"));
@@ -463,7 +593,12 @@ impl<'a> Run<'a> {
     }
 
     fn slice(&self, s: crate::source::Span) -> String {
-        self.text.get(s.range()).unwrap_or("").chars().filter(|c| !c.is_whitespace()).collect()
+        self.text
+            .get(s.range())
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
     }
 
     /// The deltas of a broken-down list add up to the delta of its total,
@@ -478,15 +613,24 @@ impl<'a> Run<'a> {
                 (_, None) => return None,
                 (dir, Some(d)) => {
                     let q = doc.facts[d].quantity_wan()?;
-                    if dir == Direction::Decrease { q.neg() } else { q }
+                    if dir == Direction::Decrease {
+                        q.neg()
+                    } else {
+                        q
+                    }
                 }
             };
             Some((base.to_owned(), q, ch.delta))
         };
-        let totals: Vec<&Fact> = self.value_facts().filter(|f| f.links.items.len() >= 2).collect();
+        let totals: Vec<&Fact> = self
+            .value_facts()
+            .filter(|f| f.links.items.len() >= 2)
+            .collect();
         for t in totals {
             for &tc in &t.links.changes {
-                let Some((base, tq, tdelta)) = signed(&doc.facts[tc]) else { continue };
+                let Some((base, tq, tdelta)) = signed(&doc.facts[tc]) else {
+                    continue;
+                };
                 let Some(tdelta) = tdelta else { continue };
                 let mut parts = Vec::new();
                 for &item in &t.links.items {
@@ -520,12 +664,19 @@ impl<'a> Run<'a> {
                             show(sum.mid())
                         ),
                     );
-                    d.labels.push(Label::new(doc.facts[tdelta].span, "合计的变动额"));
+                    d.labels
+                        .push(Label::new(doc.facts[tdelta].span, "合计的变动额"));
                     for p in &parts {
-                        let span = p.2.map(|d| doc.facts[d].span).unwrap_or(doc.facts[p.0].span);
+                        let span =
+                            p.2.map(|d| doc.facts[d].span)
+                                .unwrap_or(doc.facts[p.0].span);
                         d.labels.push(Label::new(span, "分项变动"));
                     }
-                    d.help = Some(format!("分项变动额（增加为正、减少为负）之和为 {}，范围 {}", show(sum.mid()), range(&sum, 3)));
+                    d.help = Some(format!(
+                        "分项变动额（增加为正、减少为负）之和为 {}，范围 {}",
+                        show(sum.mid()),
+                        range(&sum, 3)
+                    ));
                     self.out.diagnostics.push(d);
                 }
             }
@@ -549,10 +700,15 @@ impl<'a> Run<'a> {
             };
             let total = self.share_total(s, amount, denominator);
             let Some(total) = total else {
-                self.not_checked(format!("找不到“{}”占比的分母（合计）", amount.label), Some(s.span));
+                self.not_checked(
+                    format!("找不到“{}”占比的分母（合计）", amount.label),
+                    Some(s.span),
+                );
                 continue;
             };
-            let (Some(a), Some(t), Some(sq)) = (self.q(amount), self.q(total), s.quantity()) else { continue };
+            let (Some(a), Some(t), Some(sq)) = (self.q(amount), self.q(total), s.quantity()) else {
+                continue;
+            };
             let computed = a.div(&t).mul(&hundred);
             if computed.is_undefined() {
                 // 0 of 0: any stated share is undefined; 0% is the convention.
@@ -561,7 +717,8 @@ impl<'a> Run<'a> {
             self.cover([s.id, amount.id, total.id]);
             if computed.agrees(&sq) == Agreement::Inconsistent {
                 let n = s.number.as_ref().unwrap();
-                let truncated = computed.agrees(&Quantity::truncated(n.value, n.decimals)) == Agreement::Consistent;
+                let truncated = computed.agrees(&Quantity::truncated(n.value, n.decimals))
+                    == Agreement::Consistent;
                 let values = [
                     ("label", amount.label.clone()),
                     ("stated", n.written.clone()),
@@ -572,11 +729,15 @@ impl<'a> Run<'a> {
                 let mut d = self.diag(&values);
                 if truncated {
                     d.severity = Severity::Info;
-                    d.message = format!("{}：占比 {} 似为截断而非四舍五入（复算 {}）", amount.label, n.written, values[2].1);
+                    d.message = format!(
+                        "{}：占比 {} 似为截断而非四舍五入（复算 {}）",
+                        amount.label, n.written, values[2].1
+                    );
                 }
                 d.labels.push(Label::new(s.span, "占比"));
                 d.labels.push(Label::new(amount.span, "金额"));
-                d.labels.push(Label::new(total.span, format!("分母：{}", total.label)));
+                d.labels
+                    .push(Label::new(total.span, format!("分母：{}", total.label)));
                 if d.help.is_none() {
                     d.help = Some(format!(
                         "占比 = {} ÷ {} × 100% = {}，考虑四舍五入的范围 {}",
@@ -590,34 +751,62 @@ impl<'a> Run<'a> {
             }
         }
         if complete_lists {
-            let totals: Vec<&Fact> = self.value_facts().filter(|f| f.links.items.len() >= 2).collect();
+            let totals: Vec<&Fact> = self
+                .value_facts()
+                .filter(|f| f.links.items.len() >= 2)
+                .collect();
             for t in totals {
                 let items: Vec<&Fact> = t.links.items.iter().map(|&i| &self.doc.facts[i]).collect();
-                let Some(sh) = items.iter().map(|f| f.links.share.map(|s| &self.doc.facts[s])).collect::<Option<Vec<_>>>() else { continue };
-                let (Some(tq), Some(iq)) = (self.q(t), items.iter().map(|f| self.q(f)).collect::<Option<Vec<_>>>()) else { continue };
+                let Some(sh) = items
+                    .iter()
+                    .map(|f| f.links.share.map(|s| &self.doc.facts[s]))
+                    .collect::<Option<Vec<_>>>()
+                else {
+                    continue;
+                };
+                let (Some(tq), Some(iq)) = (
+                    self.q(t),
+                    items.iter().map(|f| self.q(f)).collect::<Option<Vec<_>>>(),
+                ) else {
+                    continue;
+                };
                 // Only a complete list (its items add up to the total).
                 if Quantity::sum(&iq).agrees(&tq) != Agreement::Consistent {
                     continue;
                 }
-                let Some(sq) = sh.iter().map(|f| f.quantity()).collect::<Option<Vec<_>>>() else { continue };
+                let Some(sq) = sh.iter().map(|f| f.quantity()).collect::<Option<Vec<_>>>() else {
+                    continue;
+                };
                 let sum = Quantity::sum(&sq);
                 if sum.agrees(&hundred) == Agreement::Inconsistent {
                     let mut d = Diagnostic::new(
                         self.rule.id.clone(),
                         self.rule.severity,
-                        format!("{}各项占比之和为 {}%，不等于 100%", t.label, show(sum.mid())),
+                        format!(
+                            "{}各项占比之和为 {}%，不等于 100%",
+                            t.label,
+                            show(sum.mid())
+                        ),
                     );
                     for f in &sh {
                         d.labels.push(Label::new(f.span, "占比"));
                     }
-                    d.help = Some(format!("完整列举的各项占比之和应为 100%（考虑四舍五入的范围 {}%）", range(&sum, 2)));
+                    d.help = Some(format!(
+                        "完整列举的各项占比之和应为 100%（考虑四舍五入的范围 {}%）",
+                        range(&sum, 2)
+                    ));
                     self.out.diagnostics.push(d);
                 }
             }
         }
     }
 
-    fn share_total(&self, s: &Fact, amount: &Fact, denominator: Option<&[String]>) -> Option<&'a Fact> {
+    fn share_total(
+        &self,
+        s: &Fact,
+        amount: &Fact,
+        denominator: Option<&[String]>,
+    ) -> Option<&'a Fact> {
         let doc = self.doc;
         let before = |f: &&Fact| f.span.start < s.span.start;
         if let Some(base) = s.share_base.as_deref() {
@@ -633,7 +822,8 @@ impl<'a> Run<'a> {
                 .filter(|f| f.role == Role::Value && f.kind == FactKind::Amount)
                 .find(|f| {
                     let l = fold(&f.label);
-                    !want.is_empty() && (l == want || l.ends_with(want) || l.trim_start_matches("本年") == want)
+                    !want.is_empty()
+                        && (l == want || l.ends_with(want) || l.trim_start_matches("本年") == want)
                 });
             if found.is_some() {
                 return found;
@@ -658,15 +848,25 @@ impl<'a> Run<'a> {
 
     // ---- require / forbid / numbering --------------------------------------
 
-    fn require(&mut self, pattern: Option<&regex::Regex>, heading: Option<&[String]>, when: Option<&regex::Regex>) {
+    fn require(
+        &mut self,
+        pattern: Option<&regex::Regex>,
+        heading: Option<&[String]>,
+        when: Option<&regex::Regex>,
+    ) {
         if let Some(w) = when {
             if !w.is_match(self.text) {
                 return;
             }
         }
-        let scope_sections: Vec<usize> = (0..self.doc.sections.len()).filter(|&s| self.in_scope(s)).collect();
+        let scope_sections: Vec<usize> = (0..self.doc.sections.len())
+            .filter(|&s| self.in_scope(s))
+            .collect();
         if !self.rule.scope.is_empty() && scope_sections.is_empty() {
-            self.not_checked(format!("未找到适用范围“{}”对应的章节", self.rule.scope.join("、")), None);
+            self.not_checked(
+                format!("未找到适用范围“{}”对应的章节", self.rule.scope.join("、")),
+                None,
+            );
             return;
         }
         let mut ok = true;
@@ -693,10 +893,15 @@ impl<'a> Run<'a> {
                 .flatten()
                 .and_then(|&s| self.doc.sections[s].heading)
                 .map(|h| self.doc.headings[h].span);
-            let at = scoped
-                .or(self.doc.title.as_ref().map(|t| t.1))
-                .or(self.doc.headings.first().map(|h| h.span));
-            let what = heading.map(|h| h.join("/")).or(pattern.map(|p| p.as_str().to_owned())).unwrap_or_default();
+            let at = scoped.or(self.doc.title.as_ref().map(|t| t.1)).or(self
+                .doc
+                .headings
+                .first()
+                .map(|h| h.span));
+            let what = heading
+                .map(|h| h.join("/"))
+                .or(pattern.map(|p| p.as_str().to_owned()))
+                .unwrap_or_default();
             let mut d = self.diag(&[("label", what)]);
             if let Some(s) = at {
                 d.labels.push(Label::new(s, "应在此处说明"));
@@ -712,15 +917,22 @@ impl<'a> Run<'a> {
                 continue;
             }
             if let Some(u) = unless {
-                let ls = self.text[..m.start()].rfind('\n').map(|i| i + 1).unwrap_or(0);
-                let le = self.text[m.end()..].find('\n').map(|i| m.end() + i).unwrap_or(self.text.len());
+                let ls = self.text[..m.start()]
+                    .rfind('\n')
+                    .map(|i| i + 1)
+                    .unwrap_or(0);
+                let le = self.text[m.end()..]
+                    .find('\n')
+                    .map(|i| m.end() + i)
+                    .unwrap_or(self.text.len());
                 if u.is_match(&self.text[ls..le]) {
                     continue;
                 }
             }
             let found: String = m.as_str().to_owned();
             let mut d = self.diag(&[("found", found.clone()), ("label", found)]);
-            d.labels.push(Label::bare(crate::source::Span::new(m.start(), m.end())));
+            d.labels
+                .push(Label::bare(crate::source::Span::new(m.start(), m.end())));
             self.out.diagnostics.push(d);
         }
     }
@@ -736,15 +948,24 @@ impl<'a> Run<'a> {
             }
             let at = h.number_span.unwrap_or(h.span);
             let message = if issue.kind == "style" {
-                format!("同一级标题编号样式不一致：此处为“{}”，同级前文为“{}”", issue.found, issue.expected)
+                format!(
+                    "同一级标题编号样式不一致：此处为“{}”，同级前文为“{}”",
+                    issue.found, issue.expected
+                )
             } else {
-                format!("标题编号不连续：应为 {}，此处为 {}", issue.expected, issue.found)
+                format!(
+                    "标题编号不连续：应为 {}，此处为 {}",
+                    issue.expected, issue.found
+                )
             };
             let mut d = Diagnostic::new(self.rule.id.clone(), self.rule.severity, message);
             d.labels.push(Label::new(at, "此标题"));
             if let Some(o) = issue.other {
                 let oh = &self.doc.headings[o];
-                d.labels.push(Label::new(oh.number_span.unwrap_or(oh.span), "同级的前一标题"));
+                d.labels.push(Label::new(
+                    oh.number_span.unwrap_or(oh.span),
+                    "同级的前一标题",
+                ));
             }
             d.help = self.rule.help.clone();
             self.out.diagnostics.push(d);
@@ -753,7 +974,13 @@ impl<'a> Run<'a> {
 
     // ---- table-row -------------------------------------------------------
 
-    fn table_row(&mut self, table: &str, expr: &super::expr::RowExpr, row_filter: Option<&str>, exact: &[String]) {
+    fn table_row(
+        &mut self,
+        table: &str,
+        expr: &super::expr::RowExpr,
+        row_filter: Option<&str>,
+        exact: &[String],
+    ) {
         use super::expr::RowOutcome;
         let tables: Vec<usize> = (0..self.doc.tables.len())
             .filter(|&t| self.doc.tables[t].has_header(table))
@@ -774,11 +1001,20 @@ impl<'a> Run<'a> {
                 let mut spans = Vec::new();
                 let mut complete = true;
                 for c in &expr.columns {
-                    match row.get(c).and_then(|cell| cell.number.as_ref().map(|n| (cell, n))) {
+                    match row
+                        .get(c)
+                        .and_then(|cell| cell.number.as_ref().map(|n| (cell, n)))
+                    {
                         Some((cell, n)) => {
-                            let is_exact = exact.iter().any(|e| crate::document::strip_unit_suffix(&fold(e)) == crate::document::strip_unit_suffix(c))
-                                && n.decimals == 0;
-                            let q = if is_exact { Quantity::exact(n.value) } else { n.quantity() };
+                            let is_exact = exact.iter().any(|e| {
+                                crate::document::strip_unit_suffix(&fold(e))
+                                    == crate::document::strip_unit_suffix(c)
+                            }) && n.decimals == 0;
+                            let q = if is_exact {
+                                Quantity::exact(n.value)
+                            } else {
+                                n.quantity()
+                            };
                             cols.insert(c.clone(), q);
                             spans.push((c.clone(), cell.span));
                         }
@@ -815,22 +1051,42 @@ impl<'a> Run<'a> {
                         ];
                         let mut d = self.diag(&values);
                         for (i, (c, s)) in spans.iter().enumerate() {
-                            let msg = if i == 0 { format!("{c}（所述）") } else { c.clone() };
+                            let msg = if i == 0 {
+                                format!("{c}（所述）")
+                            } else {
+                                c.clone()
+                            };
                             d.labels.push(Label::new(*s, msg));
                         }
                         if d.help.is_none() {
-                            d.help = Some(format!("{}：{} 应为 {}（考虑四舍五入的范围 {}）", expr.source, show(left.mid()), show(right.mid()), range(&right, 2)));
+                            d.help = Some(format!(
+                                "{}：{} 应为 {}（考虑四舍五入的范围 {}）",
+                                expr.source,
+                                show(left.mid()),
+                                show(right.mid()),
+                                range(&right, 2)
+                            ));
                         }
                         self.out.diagnostics.push(d);
                     }
                     RowOutcome::Undefined => {
-                        self.not_checked(format!("“{label}”行：{} 中出现除以 0，无法计算", expr.source), spans.first().map(|s| s.1));
+                        self.not_checked(
+                            format!("“{label}”行：{} 中出现除以 0，无法计算", expr.source),
+                            spans.first().map(|s| s.1),
+                        );
                     }
                     RowOutcome::Missing(_) => {}
                     RowOutcome::Error(e) => {
-                        let mut d = Diagnostic::new(self.rule.id.clone(), Severity::Error, format!("规则表达式出错：{e}"))
-                            .with_outcome(Outcome::ToolError);
-                        d.help = Some(format!("在规则文件 {} 中检查 assert", self.rule.origin.file));
+                        let mut d = Diagnostic::new(
+                            self.rule.id.clone(),
+                            Severity::Error,
+                            format!("规则表达式出错：{e}"),
+                        )
+                        .with_outcome(Outcome::ToolError);
+                        d.help = Some(format!(
+                            "在规则文件 {} 中检查 assert",
+                            self.rule.origin.file
+                        ));
                         self.out.diagnostics.push(d);
                         return;
                     }
@@ -842,7 +1098,10 @@ impl<'a> Run<'a> {
             if tables.is_empty() {
                 self.not_checked(format!("未找到表头含“{table}”的表格"), None);
             } else {
-                self.not_checked(format!("表格中没有可计算“{}”的行", expr.source), at.map(|s| crate::source::Span::new(s.start as usize, s.start as usize + 1)));
+                self.not_checked(
+                    format!("表格中没有可计算“{}”的行", expr.source),
+                    at.map(|s| crate::source::Span::new(s.start as usize, s.start as usize + 1)),
+                );
             }
         }
     }

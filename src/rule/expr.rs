@@ -79,8 +79,14 @@ pub fn register_quantity(e: &mut Engine) {
     e.register_fn("<=", |a: Quantity, b: INT| !a.certainly_gt(&q_int(b)));
     e.register_fn(">=", |a: Quantity, b: Quantity| !a.certainly_lt(&b));
     e.register_fn(">=", |a: Quantity, b: INT| !a.certainly_lt(&q_int(b)));
-    e.register_fn("<", |a: Quantity, b: Quantity| !(a.certainly_gt(&b) || a.agrees(&b) == Agreement::Consistent && a.is_point() && b.is_point()));
-    e.register_fn(">", |a: Quantity, b: Quantity| !(a.certainly_lt(&b) || a.agrees(&b) == Agreement::Consistent && a.is_point() && b.is_point()));
+    e.register_fn("<", |a: Quantity, b: Quantity| {
+        !(a.certainly_gt(&b)
+            || a.agrees(&b) == Agreement::Consistent && a.is_point() && b.is_point())
+    });
+    e.register_fn(">", |a: Quantity, b: Quantity| {
+        !(a.certainly_lt(&b)
+            || a.agrees(&b) == Agreement::Consistent && a.is_point() && b.is_point())
+    });
 }
 
 /// A compiled row expression and the columns it reads.
@@ -173,10 +179,12 @@ impl RowExpr {
                 }
                 match v.as_bool() {
                     Ok(true) => RowOutcome::Pass,
-                    Ok(false) => match comparisons.iter().find(|c| c.0 == Agreement::Inconsistent) {
-                        Some((_, a, b)) => RowOutcome::Fail(*a, *b),
-                        None => RowOutcome::Fail(Quantity::undefined(), Quantity::undefined()),
-                    },
+                    Ok(false) => {
+                        match comparisons.iter().find(|c| c.0 == Agreement::Inconsistent) {
+                            Some((_, a, b)) => RowOutcome::Fail(*a, *b),
+                            None => RowOutcome::Fail(Quantity::undefined(), Quantity::undefined()),
+                        }
+                    }
                     Err(_) => RowOutcome::Error("the expression must give true or false".into()),
                 }
             }

@@ -18,7 +18,8 @@ use toml::Spanned;
 pub const SHIPPED_STAMP: &str = env!("GOUJI_RULES_STAMP");
 
 /// The shipped pack, embedded in the binary.
-pub static SHIPPED: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/rules");
+pub static SHIPPED: include_dir::Dir<'static> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/rules");
 
 /// Where a rule came from.
 #[derive(Debug, Clone)]
@@ -282,7 +283,13 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn err<T>(&mut self, at: &Spanned<T>, message: impl Into<String>, label: &str, help: impl Into<String>) {
+    fn err<T>(
+        &mut self,
+        at: &Spanned<T>,
+        message: impl Into<String>,
+        label: &str,
+        help: impl Into<String>,
+    ) {
         self.errors.push(LoadError::new(
             &self.f.name,
             &self.f.text,
@@ -299,14 +306,29 @@ impl Ctx<'_> {
                 let msg = e.to_string();
                 let last = msg.lines().last().unwrap_or("invalid regex");
                 let last = last.trim().trim_start_matches("error:").trim().to_owned();
-                self.err(s, format!("invalid regex: {last}"), "this pattern", "regex syntax: https://docs.rs/regex/#syntax");
+                self.err(
+                    s,
+                    format!("invalid regex: {last}"),
+                    "this pattern",
+                    "regex syntax: https://docs.rs/regex/#syntax",
+                );
                 None
             }
         }
     }
-    fn require<'s, T>(&mut self, v: &'s Option<T>, key: &str, kind: &Spanned<String>) -> Option<&'s T> {
+    fn require<'s, T>(
+        &mut self,
+        v: &'s Option<T>,
+        key: &str,
+        kind: &Spanned<String>,
+    ) -> Option<&'s T> {
         if v.is_none() {
-            self.err(kind, format!("a `{}` rule needs `{key}`", kind.get_ref()), "this kind", format!("add `{key} = …` to the rule"));
+            self.err(
+                kind,
+                format!("a `{}` rule needs `{key}`", kind.get_ref()),
+                "this kind",
+                format!("add `{key} = …` to the rule"),
+            );
         }
         v.as_ref()
     }
@@ -324,7 +346,12 @@ fn compile_rule(f: &RuleFile, offset: usize, rs: RuleSpec) -> Result<Rule, Vec<L
     };
     let id = rs.id.get_ref().trim().to_owned();
     if id.is_empty() || id.contains(char::is_whitespace) {
-        cx.err(&rs.id, "rule id must be non-empty and without spaces", "this id", "use an id such as `sum-linked-lists`");
+        cx.err(
+            &rs.id,
+            "rule id must be non-empty and without spaces",
+            "this id",
+            "use an id such as `sum-linked-lists`",
+        );
     }
     let kind_name = rs.kind.get_ref().as_str();
     let kind = match kind_name {
@@ -332,7 +359,12 @@ fn compile_rule(f: &RuleFile, offset: usize, rs: RuleSpec) -> Result<Rule, Vec<L
             let total = rs.total.as_ref().map(labels).unwrap_or_default();
             let parts: Vec<Vec<String>> = rs.parts.iter().flatten().map(labels).collect();
             if !parts.is_empty() && total.is_empty() {
-                cx.err(&rs.kind, "a `sum` rule with `parts` needs `total`", "this rule", "name the total's label with `total = \"…\"`");
+                cx.err(
+                    &rs.kind,
+                    "a `sum` rule with `parts` needs `total`",
+                    "this rule",
+                    "name the total's label with `total = \"…\"`",
+                );
             }
             Some(Kind::Sum { total, parts })
         }
@@ -342,7 +374,10 @@ fn compile_rule(f: &RuleFile, offset: usize, rs: RuleSpec) -> Result<Rule, Vec<L
             if groups.is_empty() && each.is_empty() {
                 cx.err(&rs.kind, "an `equal` rule needs `label` (figures each stated several times) or `labels` (figures that must be equal)", "this kind", "add `labels = [\"收入总计\", \"支出总计\"]`");
             }
-            Some(Kind::Equal { labels: groups, each })
+            Some(Kind::Equal {
+                labels: groups,
+                each,
+            })
         }
         "growth" => Some(Kind::Growth {
             list_deltas: rs.list_deltas.unwrap_or(true),
@@ -356,20 +391,40 @@ fn compile_rule(f: &RuleFile, offset: usize, rs: RuleSpec) -> Result<Rule, Vec<L
             let when = rs.when.as_ref().and_then(|p| cx.regex(p));
             let heading = rs.heading.as_ref().map(labels);
             if rs.pattern.is_none() && heading.is_none() {
-                cx.err(&rs.kind, "a `require` rule needs `pattern` or `heading`", "this kind", "add `heading = \"…\"` or `pattern = \"…\"`");
+                cx.err(
+                    &rs.kind,
+                    "a `require` rule needs `pattern` or `heading`",
+                    "this kind",
+                    "add `heading = \"…\"` or `pattern = \"…\"`",
+                );
             }
-            Some(Kind::Require { pattern, heading, when })
+            Some(Kind::Require {
+                pattern,
+                heading,
+                when,
+            })
         }
         "forbid" => {
-            let pattern = cx.require(&rs.pattern, "pattern", &rs.kind).cloned().and_then(|p| cx.regex(&p));
+            let pattern = cx
+                .require(&rs.pattern, "pattern", &rs.kind)
+                .cloned()
+                .and_then(|p| cx.regex(&p));
             let unless = rs.unless.as_ref().and_then(|p| cx.regex(p));
             pattern.map(|pattern| Kind::Forbid { pattern, unless })
         }
         "numbering" => {
-            let check = rs.check.clone().unwrap_or_else(|| vec!["sequence".into(), "style".into()]);
+            let check = rs
+                .check
+                .clone()
+                .unwrap_or_else(|| vec!["sequence".into(), "style".into()]);
             for c in &check {
                 if c != "sequence" && c != "style" {
-                    cx.err(&rs.kind, format!("unknown numbering check `{c}`"), "this rule", "check takes \"sequence\" and/or \"style\"");
+                    cx.err(
+                        &rs.kind,
+                        format!("unknown numbering check `{c}`"),
+                        "this rule",
+                        "check takes \"sequence\" and/or \"style\"",
+                    );
                 }
             }
             Some(Kind::Numbering {
@@ -378,7 +433,9 @@ fn compile_rule(f: &RuleFile, offset: usize, rs: RuleSpec) -> Result<Rule, Vec<L
             })
         }
         "table-row" => {
-            let table = cx.require(&rs.table, "table", &rs.kind).map(|t| t.get_ref().clone());
+            let table = cx
+                .require(&rs.table, "table", &rs.kind)
+                .map(|t| t.get_ref().clone());
             let expr = match cx.require(&rs.assert, "assert", &rs.kind).cloned() {
                 Some(a) => match expr::RowExpr::compile(a.get_ref()) {
                     Ok(e) => Some(e),
@@ -400,11 +457,21 @@ fn compile_rule(f: &RuleFile, offset: usize, rs: RuleSpec) -> Result<Rule, Vec<L
             }
         }
         "script" => {
-            cx.err(&rs.kind, "script rules are not available in this build yet", "this kind", "use a declarative kind for now");
+            cx.err(
+                &rs.kind,
+                "script rules are not available in this build yet",
+                "this kind",
+                "use a declarative kind for now",
+            );
             None
         }
         other => {
-            cx.err(&rs.kind, format!("unknown rule kind `{other}`"), "this kind", format!("kind is one of: {}", KINDS.join(", ")));
+            cx.err(
+                &rs.kind,
+                format!("unknown rule kind `{other}`"),
+                "this kind",
+                format!("kind is one of: {}", KINDS.join(", ")),
+            );
             None
         }
     };

@@ -29,7 +29,11 @@ pub fn check_text(text: &str) -> (SourceFile, Vec<Diagnostic>) {
 /// Replace the `n`th (0-based) occurrence of `from` with `to`; returns the
 /// text and the byte offset of the change.
 pub fn mutate(text: &str, from: &str, to: &str, n: usize) -> (String, usize) {
-    let at = text.match_indices(from).nth(n).unwrap_or_else(|| panic!("{from} #{n} not in text")).0;
+    let at = text
+        .match_indices(from)
+        .nth(n)
+        .unwrap_or_else(|| panic!("{from} #{n} not in text"))
+        .0;
     let mut out = String::with_capacity(text.len());
     out.push_str(&text[..at]);
     out.push_str(to);
@@ -41,6 +45,8 @@ pub fn mutate(text: &str, from: &str, to: &str, n: usize) -> (String, usize) {
 pub fn findings(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
     diags
         .iter()
-        .filter(|d| d.outcome == Outcome::Finding && d.severity >= gouji::diagnostic::Severity::Warning)
+        .filter(|d| {
+            d.outcome == Outcome::Finding && d.severity >= gouji::diagnostic::Severity::Warning
+        })
         .collect()
 }
