@@ -1,5 +1,6 @@
 //! `gouji.toml`: packs to load, rule selection, severity overrides, rule
-//! options. Found in the current directory or its parents, or given with
+//! options, suppressions (`[[suppress]]`, applied by `crate::baseline`).
+//! Found in the current directory or its parents, or given with
 //! `--config`. Errors are located like rule-file errors.
 
 use crate::diagnostic::Severity;
@@ -30,9 +31,34 @@ pub struct Config {
     /// Per-rule options: `[options.RULE-ID]`.
     #[serde(default)]
     pub options: BTreeMap<String, toml::Table>,
+    /// Accepted findings: `[[suppress]]` tables (see [`Suppression`]).
+    #[serde(default)]
+    pub suppress: Vec<toml::Spanned<Suppression>>,
     /// Where the config was read from (set after loading).
     #[serde(skip)]
     pub dir: Option<PathBuf>,
+    /// The config file's display path and text (set when parsed), so that a
+    /// diagnostic about the config (an unused suppression) can point into it.
+    #[serde(skip)]
+    pub source: Option<(String, Arc<String>)>,
+}
+
+/// One `[[suppress]]` entry: findings of `rule` whose primary label covers
+/// exactly `text`, or whose fingerprint is `fingerprint`, are not reported.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Suppression {
+    /// The rule id.
+    pub rule: String,
+    /// The text the finding's primary label covers (e.g. `"79.41%"`).
+    pub text: Option<String>,
+    /// The finding's fingerprint (SARIF `partialFingerprints`, JSON
+    /// `fingerprint`, baseline files).
+    pub fingerprint: Option<String>,
+    /// Only in this report (its path as given on the command line).
+    pub path: Option<String>,
+    /// Why the finding is accepted. Required.
+    pub reason: String,
 }
 
 impl Config {
@@ -43,16 +69,41 @@ impl Config {
     }
 
     pub fn parse(path: &str, text: &str) -> Result<Config, LoadError> {
-        toml::from_str::<Config>(text).map_err(|e| {
+        let shared = Arc::new(text.to_owned());
+        let mut config = toml::from_str::<Config>(text).map_err(|e| {
             LoadError::new(
                 path,
-                &Arc::new(text.to_owned()),
+                &shared,
                 e.span(),
                 e.message().trim().to_owned(),
                 "here",
-                Some("gouji.toml keys: packs, no_default_rules, select, ignore, [severity], [options.RULE-ID]".into()),
+                Some("gouji.toml keys: packs, no_default_rules, select, ignore, [severity], [options.RULE-ID], [[suppress]]".into()),
             )
-        })
+        })?;
+        for s in &config.suppress {
+            let entry = s.get_ref();
+            let problem = if entry.rule.trim().is_empty() {
+                Some("a suppression needs a non-empty `rule`")
+            } else if entry.text.is_some() == entry.fingerprint.is_some() {
+                Some("a suppression needs exactly one of `text` and `fingerprint`")
+            } else if entry.reason.trim().is_empty() {
+                Some("a suppression needs a non-empty `reason`")
+            } else {
+                None
+            };
+            if let Some(message) = problem {
+                return Err(LoadError::new(
+                    path,
+                    &shared,
+                    Some(s.span()),
+                    message,
+                    "this suppression",
+                    Some("[[suppress]] takes rule = \"ID\", text = \"79.41%\" or fingerprint = \"…\", reason = \"why it is accepted\", and optionally path = \"report.txt\"".into()),
+                ));
+            }
+        }
+        config.source = Some((path.to_owned(), shared));
+        Ok(config)
     }
 
     pub fn load(path: &Path) -> Result<Config, LoadError> {

@@ -17,4 +17,6 @@ pub mod dump;
 pub mod render;
 pub mod testing;
 pub mod docs;
+pub mod baseline;
+pub mod fsutil;
 pub mod lsp;

@@ -1,10 +1,12 @@
 //! The `gouji` binary: arguments → library → output → exit code.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use gouji::baseline::{self, Baseline};
 use gouji::check::{self, FileReport};
 use gouji::config::Config;
 use gouji::diagnostic::Severity;
-use gouji::render::{human, json};
+use gouji::fsutil;
+use gouji::render::{github, human, json, junit, sarif};
 use gouji::rule::{self, spec::LoadError, RuleSet};
 use gouji::source::Encoding;
 use std::io::{IsTerminal, Write};
@@ -22,6 +24,17 @@ struct Cli {
 enum Format {
     Human,
     Json,
+}
+
+/// Output formats of `check`.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum CheckFormat {
+    Human,
+    Json,
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    Junit,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -48,11 +61,32 @@ struct RuleArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Check reports (files, or directories walked for *.txt).
+    ///
+    /// Exit status: 0 no finding at or above --fail-on; 1 findings at or
+    /// above it; 2 a tool, input, rule-pack, config or baseline error.
     Check {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Output on stdout.
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: CheckFormat,
+        /// Also write SARIF 2.1.0 to FILE (atomically).
+        #[arg(long, value_name = "FILE")]
+        output_sarif: Option<PathBuf>,
+        /// Also write JSON to FILE (atomically).
+        #[arg(long, value_name = "FILE")]
+        output_json: Option<PathBuf>,
+        /// Also write JUnit XML to FILE (atomically).
+        #[arg(long, value_name = "FILE")]
+        output_junit: Option<PathBuf>,
+        /// Report only findings not recorded in this baseline file; list
+        /// its entries that no longer occur (gouji::baseline-stale).
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Record the current findings in FILE (keeping the reasons of
+        /// entries that still occur), then report against it.
+        #[arg(long, value_name = "FILE")]
+        write_baseline: Option<PathBuf>,
         /// Exit 1 when a finding at or above this severity is reported.
         #[arg(long, value_enum, default_value = "error")]
         fail_on: FailOn,
@@ -103,9 +137,37 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Check { paths, format, fail_on, encoding, coverage, width, color, rules } => {
-            cmd_check(paths, format, fail_on, encoding, coverage, width, &color, rules)
-        }
+        Command::Check {
+            paths,
+            format,
+            output_sarif,
+            output_json,
+            output_junit,
+            baseline,
+            write_baseline,
+            fail_on,
+            encoding,
+            coverage,
+            width,
+            color,
+            rules,
+        } => cmd_check(
+            CheckArgs {
+                paths,
+                format,
+                output_sarif,
+                output_json,
+                output_junit,
+                baseline,
+                write_baseline,
+                fail_on,
+                encoding,
+                coverage,
+                width,
+                color,
+            },
+            rules,
+        ),
         Command::Dump { path, format: _, encoding } => cmd_dump(path, encoding),
         Command::Rules { format, rules } => cmd_rules(format, rules),
         Command::Explain { id, rules } => cmd_explain(&id, rules),
@@ -177,8 +239,22 @@ fn load(args: &RuleArgs) -> Result<(Config, RuleSet), Vec<LoadError>> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn cmd_check(paths: Vec<PathBuf>, format: Format, fail_on: FailOn, encoding: Option<Encoding>, coverage: bool, width: usize, color: &str, args: RuleArgs) -> i32 {
+struct CheckArgs {
+    paths: Vec<PathBuf>,
+    format: CheckFormat,
+    output_sarif: Option<PathBuf>,
+    output_json: Option<PathBuf>,
+    output_junit: Option<PathBuf>,
+    baseline: Option<PathBuf>,
+    write_baseline: Option<PathBuf>,
+    fail_on: FailOn,
+    encoding: Option<Encoding>,
+    coverage: bool,
+    width: usize,
+    color: String,
+}
+
+fn cmd_check(a: CheckArgs, args: RuleArgs) -> i32 {
     let (config, rules) = match load(&args) {
         Ok(x) => x,
         Err(errors) => {
@@ -186,28 +262,106 @@ fn cmd_check(paths: Vec<PathBuf>, format: Format, fail_on: FailOn, encoding: Opt
             return 2;
         }
     };
-    let reports: Vec<FileReport> = check::check_paths(&paths, &rules, &config, encoding);
-    let text = match format {
-        Format::Json => json::render(&reports, coverage),
-        Format::Human => {
-            let color = match color {
+    let old_baseline = match &a.baseline {
+        Some(p) => match Baseline::load(p) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                print_load_errors(&[e]);
+                return 2;
+            }
+        },
+        None => None,
+    };
+    let threshold = match a.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    let mut reports: Vec<FileReport> = check::check_paths(&a.paths, &rules, &config, a.encoding);
+
+    let mut active = old_baseline;
+    if let Some(path) = &a.write_baseline {
+        // Reasons are kept from the file being replaced and from --baseline.
+        let replaced = Baseline::load(path).ok();
+        let previous: Vec<&Baseline> = replaced.iter().chain(active.iter()).collect();
+        let text = baseline::record(&reports, &config, &previous);
+        if let Err(e) = fsutil::write_atomic(path, text.as_bytes()) {
+            eprintln!("gouji: cannot write baseline {}: {e}", path.display());
+            return 2;
+        }
+        match Baseline::parse(&path.display().to_string(), &text) {
+            Ok(b) => {
+                eprintln!(
+                    "gouji: wrote {} finding(s) to baseline {}",
+                    b.entries.len(),
+                    path.display()
+                );
+                active = Some(b);
+            }
+            Err(e) => {
+                print_load_errors(&[e]);
+                return 2;
+            }
+        }
+    }
+    let applied = baseline::apply(&mut reports, &config, active.as_ref());
+    if applied.suppressed + applied.baselined > 0 {
+        eprintln!(
+            "gouji: {} known finding(s) not reported ({} by suppressions in gouji.toml, {} by the baseline)",
+            applied.suppressed + applied.baselined,
+            applied.suppressed,
+            applied.baselined
+        );
+    }
+    let write = |path: &PathBuf, text: String| match fsutil::write_atomic(path, text.as_bytes()) {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!("gouji: cannot write {}: {e}", path.display());
+            false
+        }
+    };
+    if let Some(p) = &a.output_sarif {
+        if !write(p, sarif::render(&reports, &rules)) {
+            return 2;
+        }
+    }
+    if let Some(p) = &a.output_json {
+        if !write(p, json::render_with(&reports, a.coverage, Some(&applied))) {
+            return 2;
+        }
+    }
+    if let Some(p) = &a.output_junit {
+        if !write(p, junit::render(&reports, threshold)) {
+            return 2;
+        }
+    }
+
+    let text = match a.format {
+        CheckFormat::Json => json::render_with(&reports, a.coverage, Some(&applied)),
+        CheckFormat::Sarif => sarif::render(&reports, &rules),
+        CheckFormat::Github => github::render(&reports),
+        CheckFormat::Junit => junit::render(&reports, threshold),
+        CheckFormat::Human => {
+            let color = match a.color.as_str() {
                 "always" => true,
                 "never" => false,
                 _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
             };
-            human::render(&reports, human::HumanOptions { color, width }, coverage)
+            human::render(
+                &reports,
+                human::HumanOptions {
+                    color,
+                    width: a.width,
+                },
+                a.coverage,
+            )
         }
     };
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(text.as_bytes()).is_err() {
         return 2;
     }
-    let threshold = match fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
     check::exit_code(&reports, threshold)
 }
 

@@ -1,7 +1,10 @@
 //! JSON output (format version 1): one object with a `diagnostics` array.
 //! Label positions: `start`/`end` are byte offsets into the decoded UTF-8
 //! text; `line`/`column` are 1-based, the column in Unicode code points.
+//! `fingerprint` names a diagnostic independently of its position (see
+//! `crate::baseline`); use it in `[[suppress]]` entries.
 
+use crate::baseline::{self, Applied};
 use crate::check::FileReport;
 use crate::diagnostic::{Outcome, Severity};
 use serde_json::{json, Value};
@@ -41,6 +44,7 @@ pub fn diagnostics_value(reports: &[FileReport]) -> Value {
                 "message": d.message,
                 "path": r.path,
                 "labels": labels,
+                "fingerprint": baseline::fingerprint(r.source.as_deref(), d),
             });
             if let Some(h) = &d.help {
                 v["help"] = json!(h);
@@ -65,7 +69,7 @@ pub fn diagnostics_value(reports: &[FileReport]) -> Value {
         "version": FORMAT_VERSION,
         "diagnostics": diags,
         "summary": {
-            "reports": reports.len(),
+            "reports": reports.iter().filter(|r| !baseline::is_meta_report(r)).count(),
             "errors": counts[0],
             "warnings": counts[1],
             "infos": counts[2],
@@ -87,9 +91,44 @@ pub fn coverage_value(reports: &[FileReport]) -> Value {
 }
 
 pub fn render(reports: &[FileReport], with_coverage: bool) -> String {
+    render_with(reports, with_coverage, None)
+}
+
+/// With what suppressions and the baseline did: `summary.suppressed`,
+/// `summary.baselined`, `summary.baseline_stale`, and `suppressions`
+/// (each `[[suppress]]` entry with `used`, how many findings it hid).
+pub fn render_with(
+    reports: &[FileReport],
+    with_coverage: bool,
+    applied: Option<&Applied>,
+) -> String {
     let mut v = diagnostics_value(reports);
     if with_coverage {
         v["files"] = coverage_value(reports);
+    }
+    if let Some(a) = applied {
+        v["summary"]["suppressed"] = json!(a.suppressed);
+        v["summary"]["baselined"] = json!(a.baselined);
+        v["summary"]["baseline_stale"] = json!(a.stale);
+        v["suppressions"] = Value::Array(
+            a.suppressions
+                .iter()
+                .map(|u| {
+                    let s = &u.suppression;
+                    let mut e = json!({ "rule": s.rule, "reason": s.reason, "line": u.line, "used": u.used });
+                    if let Some(t) = &s.text {
+                        e["text"] = json!(t);
+                    }
+                    if let Some(f) = &s.fingerprint {
+                        e["fingerprint"] = json!(f);
+                    }
+                    if let Some(p) = &s.path {
+                        e["path"] = json!(p);
+                    }
+                    e
+                })
+                .collect(),
+        );
     }
     serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
 }

@@ -1,5 +1,8 @@
 //! Output formats. Each takes the checked reports and returns text; nothing
 //! here decides exit codes.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
