@@ -459,6 +459,31 @@ fn is_report(uri: &Url, language_id: &str) -> bool {
         || p.ends_with(".text")
 }
 
+/// The findings of a check less those that a `[[suppress]]` entry of
+/// gouji.toml accepts (as `gouji check` applies them; baselines are CLI-only).
+pub fn visible(
+    config: &Config,
+    src: &SourceFile,
+    c: &DetailedCheck,
+) -> Vec<diagnostic::Diagnostic> {
+    if config.suppress.is_empty() {
+        return c.diagnostics.clone();
+    }
+    let mut reports = vec![check::FileReport {
+        path: src.path.clone(),
+        source: Some(Arc::new(src.clone())),
+        diagnostics: c.diagnostics.clone(),
+        coverage: Some(c.coverage.clone()),
+        rules_run: Vec::new(),
+    }];
+    crate::baseline::apply(&mut reports, config, None);
+    reports
+        .into_iter()
+        .find(|r| !crate::baseline::is_meta_report(r) && r.path == src.path)
+        .map(|r| r.diagnostics)
+        .unwrap_or_default()
+}
+
 // ---- hover -------------------------------------------------------------
 
 fn kind_name(k: FactKind) -> &'static str {
@@ -556,6 +581,9 @@ struct Analysis {
     src: SourceFile,
     /// None when checking panicked (reported as a tool error).
     check: Option<DetailedCheck>,
+    /// The findings to show: `check.diagnostics` less those accepted by a
+    /// `[[suppress]]` entry of gouji.toml.
+    shown: Vec<diagnostic::Diagnostic>,
 }
 
 struct Doc {
@@ -1062,10 +1090,16 @@ impl<W: Write> Server<W> {
             check::check_source_detailed(&src, &self.rules, &self.config)
         }))
         .ok();
+        let shown = match &check {
+            Some(c) => catch_unwind(AssertUnwindSafe(|| visible(&self.config, &src, c)))
+                .unwrap_or_else(|_| c.diagnostics.clone()),
+            None => Vec::new(),
+        };
         let a = Arc::new(Analysis {
             version,
             src,
             check,
+            shown,
         });
         if let Some(doc) = self.docs.get_mut(uri) {
             doc.analysis = Some(a.clone());
@@ -1082,8 +1116,8 @@ impl<W: Write> Server<W> {
         }
         let Some(a) = self.analysis(uri) else { return };
         let diags: Vec<lt::Diagnostic> = match &a.check {
-            Some(c) => c
-                .diagnostics
+            Some(_) => a
+                .shown
                 .iter()
                 .filter(|d| self.show_not_checked || d.outcome != Outcome::NotChecked)
                 .map(|d| to_lsp_diagnostic(&a.src, uri, d))
@@ -1308,6 +1342,32 @@ mod tests {
         let h = hover_markdown(&src, &check, fact_of("66.70"));
         assert!(h.contains("`t-share`: 一致"), "{h}");
         assert!(h.contains("66.7"), "{h}");
+    }
+
+    #[test]
+    fn suppressed_findings_are_not_shown() {
+        let text = "本年支出合计308.97万元，其中：基本支出242.27万元，占比79.41%；项目支出66.70万元，占比21.59%。";
+        let src = SourceFile::new("/w/r.txt", text.to_owned(), Encoding::Utf8);
+        let files = vec![rule::RuleFile {
+            name: "t.toml".into(),
+            text: Arc::new(
+                "[[rule]]\nid = \"t-forbid\"\nkind = \"forbid\"\nseverity = \"error\"\nmessage = \"{found}\"\npattern = \"\\\\d+\\\\.41%\"\n"
+                    .into(),
+            ),
+            dir: None,
+        }];
+        let rules = rule::compile(&files).unwrap();
+        let plain = Config::default();
+        let c = check::check_source_detailed(&src, &rules, &plain);
+        assert_eq!(visible(&plain, &src, &c).len(), 1);
+        let config = Config::parse(
+            "gouji.toml",
+            "[[suppress]]\nrule = \"t-forbid\"\ntext = \"79.41%\"\nreason = \"测试\"\n",
+        )
+        .unwrap();
+        let c = check::check_source_detailed(&src, &rules, &config);
+        assert_eq!(c.diagnostics.len(), 1);
+        assert!(visible(&config, &src, &c).is_empty());
     }
 
     #[test]
