@@ -21,7 +21,7 @@ static TOC_TITLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[\s\x0c]*目\s*录[\s\x0c]*$").unwrap());
 static TOC_TAIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.…·\s\d]+$").unwrap());
 static REPORT_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<year>\d{4})\s*年?\s*度?\s*(?P<scope>部门|单位)?\s*(?P<stage>决算|预算)")
+    Regex::new(r"(?P<year>\d{4})\s*年?\s*度?[^。，,\d]{0,8}?(?P<scope>部门|单位)?\s*(?P<stage>决算|预算)")
         .unwrap()
 });
 
@@ -95,7 +95,19 @@ pub fn parse(text: &str) -> Document {
                 in_toc[i] = true;
                 continue;
             }
-            if first.as_deref() == Some(key.as_str()) && count >= 2 {
+            // The contents end where the first entry comes again, at the next
+            // page, or at a line of prose.
+            let new_page = raw.contains('\x0c');
+            let body = raw.trim_start_matches([' ', '\u{3000}', '\x0c', '\t']);
+            let toc_like = raw.contains("……")
+                || raw.contains("....")
+                || parse_numbering(body).is_some()
+                || body.starts_with('第');
+            if count >= 2
+                && (first.as_deref() == Some(key.as_str())
+                    || key.chars().count() > 45
+                    || (new_page && !toc_like))
+            {
                 break;
             }
             if first.is_none() {
@@ -185,6 +197,8 @@ pub fn parse(text: &str) -> Document {
     // Open levels: (section id, numbering of the level's first heading, last value).
     let mut stack: Vec<(usize, Numbering, u32)> = Vec::new();
     let mut title_done = false;
+    // The last numbered block of each style: (value, was it a heading).
+    let mut last_numbered: Vec<(Numbering, bool)> = Vec::new();
     for block in blocks {
         let norm = Normalized::from_pieces(text, &block.pieces);
         if norm.text.is_empty() {
@@ -194,10 +208,20 @@ pub fn parse(text: &str) -> Document {
             block.pieces[0].start as usize,
             block.pieces.last().unwrap().end as usize,
         );
-        let heading_split = block
+        let mut heading_split = block
             .numbering
             .and_then(|n| heading_title(&norm, n, text, block.marker_start).map(|t| (n, t)));
-        if !title_done && block.numbering.is_none() && doc.headings.is_empty() {
+        // A numbered run is either headings or list items: `2.` after the
+        // list item `1.履行…职责。` is an item too, however short its title.
+        if let Some(n) = block.numbering {
+            let prev = last_numbered.iter().rev().find(|(m, _)| m.same_style(&n));
+            if prev.is_some_and(|&(m, was_heading)| m.value + 1 == n.value && !was_heading) {
+                heading_split = None;
+            }
+            last_numbered.retain(|(m, _)| !m.same_style(&n));
+            last_numbered.push((n, heading_split.is_some()));
+        }
+        if !title_done && block.numbering.is_none() && doc.headings.is_empty() && doc.title.is_none() {
             // Lines before the first heading: the report's title.
             if REPORT_TITLE.is_match(&norm.text) && doc.title.is_none() {
                 doc.title = Some((norm.text.clone(), block_span));
@@ -397,9 +421,19 @@ fn place_heading(
         stack.clear();
         return (0, n);
     }
-    for pos in (0..stack.len()).rev() {
-        let (sid, first, last) = stack[pos];
-        if first.compatible(&n) && n.value == last + 1 {
+    // A level that expects this number: in the same style first (anywhere on
+    // the stack), then in a compatible style (`2、` continuing `一、`).
+    let expects = |p: usize, same: bool| {
+        let (_, first, last) = stack[p];
+        n.value == last + 1 && if same { first.same_style(&n) } else { first.compatible(&n) }
+    };
+    let found = (0..stack.len())
+        .rev()
+        .find(|&p| expects(p, true))
+        .or_else(|| (0..stack.len()).rev().find(|&p| expects(p, false)));
+    if let Some(pos) = found {
+        let (sid, first, _) = stack[pos];
+        {
             if !first.same_style(&n) {
                 doc.numbering_issues.push(NumberingIssue {
                     heading: heading_id,

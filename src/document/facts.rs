@@ -53,6 +53,10 @@ static COMPLETION: LazyLock<Regex> = LazyLock::new(|| {
 
 static LIST: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"其中[:,]?").unwrap());
 
+/// `财政拨款支出预算中，…`: a sentence that breaks down one item.
+static SUBLIST: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([^,;:。\d]{2,24}?)中[,:]").unwrap());
+
 /// Leading words that are not part of an item's label.
 static LABEL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -304,6 +308,36 @@ impl<'a> Reader<'a> {
         id
     }
 
+    /// A `其中` list goes on into the next sentence only when that sentence
+    /// opens with another item (`公用经费30.54万元，…`); `财政拨款支出预算中，…`
+    /// opens a sub-list of that item; anything else ends the list.
+    fn continue_list(&mut self, stext: &str) {
+        if self.list_total.is_none() {
+            return;
+        }
+        if let Some(c) = SUBLIST.captures(stext) {
+            let want = clean_label(&c[1]);
+            self.list_total = self
+                .facts
+                .iter()
+                .rev()
+                .find(|f| f.role == Role::Value && f.kind == FactKind::Amount && f.label == want)
+                .map(|f| f.id);
+            return;
+        }
+        let prefix_end = stext.find(|c: char| c.is_ascii_digit()).unwrap_or(stext.len());
+        let prefix = &stext[..prefix_end];
+        let opens_with_item = prefix_end < stext.len()
+            && prefix.chars().count() <= 30
+            && !prefix.contains([',', ';', ':'])
+            && !["比", "较", "与", "同比", "增", "减", "此外", "另外", "同时"]
+                .iter()
+                .any(|w| prefix.contains(w));
+        if !opens_with_item {
+            self.list_total = None;
+        }
+    }
+
     fn read_sentence(&mut self, sentence: usize, range: (usize, usize)) {
         let text = self.text;
         let stext = &text[range.0..range.1];
@@ -314,12 +348,7 @@ impl<'a> Reader<'a> {
         self.open_change = None;
         self.pending_base = None;
         self.subject = None;
-        if ["此外", "另外", "同时", "另,"]
-            .iter()
-            .any(|p| stext.starts_with(p))
-        {
-            self.list_total = None;
-        }
+        self.continue_list(stext);
         let mut i = 0;
         while i < toks.len() {
             let t = &toks[i];
@@ -527,8 +556,11 @@ impl<'a> Reader<'a> {
                                 self.span(ns, te),
                                 sentence,
                             );
-                            // List membership: same family as the total.
-                            if let Some(total) = self.list_total {
+                            // List membership: same family as the total; a
+                            // closing `合计1170.00万` restates the total.
+                            let restates =
+                                matches!(f.label.as_str(), "合计" | "总计" | "小计" | "共计");
+                            if let Some(total) = self.list_total.filter(|_| !restates) {
                                 let tf = &self.facts[self.local(total)];
                                 let same = tf.number.as_ref().is_some_and(|tn| {
                                     same_family(&tn.unit, &f.number.as_ref().unwrap().unit)

@@ -159,6 +159,15 @@ impl Row {
         self.cells
             .iter()
             .find(|c| c.column.as_deref() == Some(want.as_str()))
+            // A layout table keys cells by header path (`支出/合计`).
+            .or_else(|| {
+                self.cells.iter().find(|c| {
+                    c.column
+                        .as_deref()
+                        .and_then(|col| col.rsplit('/').next())
+                        .is_some_and(|leaf| leaf == want)
+                })
+            })
             .or_else(|| {
                 self.cells.iter().find(|c| {
                     c.column

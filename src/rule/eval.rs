@@ -59,7 +59,8 @@ pub fn run(rule: &Rule, doc: &Document, text: &str) -> RuleResult {
             pattern,
             heading,
             when,
-        } => r.require(pattern.as_ref(), heading.as_deref(), when.as_ref()),
+            unless,
+        } => r.require(pattern.as_ref(), heading.as_deref(), when.as_ref(), unless.as_ref()),
         Kind::Forbid { pattern, unless } => r.forbid(pattern, unless.as_ref()),
         Kind::Numbering { sequence, style } => r.numbering(*sequence, *style),
         Kind::TableRow {
@@ -853,6 +854,7 @@ impl<'a> Run<'a> {
         pattern: Option<&regex::Regex>,
         heading: Option<&[String]>,
         when: Option<&regex::Regex>,
+        unless: Option<&regex::Regex>,
     ) {
         if let Some(w) = when {
             if !w.is_match(self.text) {
@@ -871,20 +873,34 @@ impl<'a> Run<'a> {
         }
         let mut ok = true;
         if let Some(alts) = heading {
-            ok &= self.doc.sections.iter().skip(1).any(|s| {
+            let alts: Vec<String> = alts.iter().map(|a| fold(a)).collect();
+            let numbered = self.doc.sections.iter().skip(1).any(|s| {
                 let t = fold(&s.title);
-                self.in_scope(s.id) && alts.iter().any(|a| t.contains(&fold(a)))
+                self.in_scope(s.id) && alts.iter().any(|a| t.contains(a.as_str()))
             });
+            // An unnumbered title line (`名词解释` centred on its own line).
+            let unnumbered = self.doc.paragraphs.iter().any(|p| {
+                p.norm.text.chars().count() <= 20
+                    && self.in_scope(p.section)
+                    && alts.iter().any(|a| p.norm.text.contains(a.as_str()))
+            });
+            ok &= numbered || unnumbered;
         }
-        if let Some(p) = pattern {
-            ok &= if self.rule.scope.is_empty() {
+        let found = |p: &regex::Regex| {
+            if self.rule.scope.is_empty() {
                 p.is_match(self.text)
             } else {
                 scope_sections.iter().filter(|&&s| s != 0).any(|&s| {
                     let span = self.doc.sections[s].span;
                     p.is_match(self.text.get(span.range()).unwrap_or(""))
                 })
-            };
+            }
+        };
+        if let Some(p) = pattern {
+            ok &= found(p);
+        }
+        if !ok && unless.is_some_and(found) {
+            ok = true;
         }
         if !ok {
             // Located on the scope's heading, or on the report's title.

@@ -53,6 +53,8 @@ pub enum Kind {
         pattern: Option<Regex>,
         heading: Option<Vec<String>>,
         when: Option<Regex>,
+        /// Satisfied also when this matches in scope (`无“三公”经费` covers every item).
+        unless: Option<Regex>,
     },
     Forbid {
         pattern: Regex,
@@ -398,10 +400,12 @@ fn compile_rule(f: &RuleFile, offset: usize, rs: RuleSpec) -> Result<Rule, Vec<L
                     "add `heading = \"…\"` or `pattern = \"…\"`",
                 );
             }
+            let unless = rs.unless.as_ref().and_then(|p| cx.regex(p));
             Some(Kind::Require {
                 pattern,
                 heading,
                 when,
+                unless,
             })
         }
         "forbid" => {
