@@ -674,7 +674,12 @@ fn add_table_facts(doc: &mut Document) {
                     Unit::Percent => FactKind::Percent,
                     _ => FactKind::Number,
                 };
-                let label = row.label.clone().unwrap_or_default();
+                // A key–value cell is about its key (`自评总分（分）`), not the row.
+                let label = if row.kind == RowKind::KeyValue {
+                    column.clone().or_else(|| row.label.clone()).unwrap_or_default()
+                } else {
+                    row.label.clone().unwrap_or_default()
+                };
                 let id = doc.facts.len();
                 let span = cell.span;
                 doc.facts.push(Fact {

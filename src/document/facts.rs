@@ -528,6 +528,11 @@ impl<'a> Reader<'a> {
                     let unit_txt = cap(1).map(|(a, b)| &text[a..b]).unwrap_or("");
                     // `万` must stand alone (`0.39万（含…`), not begin a word.
                     let unit_ok = unit_txt != "万" || !char_after(text, te).is_some_and(is_han);
+                    // `单价100万元（含）以上设备`: a threshold, not a figure of the report.
+                    let threshold = ["(含)以上", "以上", "及以上", "以下", "(含)以下"]
+                        .iter()
+                        .any(|w| text[te..].starts_with(w));
+                    let unit_ok = unit_ok && !threshold;
                     if is_figure(text, ns, ne, !unit_txt.is_empty() && unit_ok) {
                         let unit = Unit::from_written(unit_txt);
                         if let Some(number) =

@@ -35,11 +35,15 @@ pub fn run(rule: &Rule, doc: &Document, text: &str) -> RuleResult {
         out: RuleResult::default(),
     };
     match &rule.kind {
-        Kind::Sum { total, parts } => {
+        Kind::Sum {
+            total,
+            parts,
+            minus,
+        } => {
             if parts.is_empty() {
                 r.sum_linked(total)
             } else {
-                r.sum_named(total, parts)
+                r.sum_named(total, parts, minus)
             }
         }
         Kind::Equal { labels, each } => {
@@ -180,42 +184,45 @@ impl<'a> Run<'a> {
                         continue;
                     }
                     self.cover(std::iter::once(t.id).chain(items.iter().map(|f| f.id)));
-                    self.report_sum(t, &items, &sum, &tq);
+                    self.report_sum(t, &items, items.len(), &sum, &tq);
                 }
                 Agreement::Undefined => {}
             }
         }
     }
 
-    fn report_sum(&mut self, t: &Fact, items: &[&Fact], sum: &Quantity, tq: &Quantity) {
+    /// Report a total that disagrees with its parts; the items after the
+    /// first `n_plus` are subtracted.
+    fn report_sum(&mut self, t: &Fact, items: &[&Fact], n_plus: usize, sum: &Quantity, tq: &Quantity) {
         let unit = self.unit_word(t);
-        let parts: Vec<String> = items
-            .iter()
-            .map(|f| {
-                format!(
-                    "{}{}",
-                    f.label,
-                    show(self.q(f).map(|q| q.mid()).unwrap_or_default())
-                )
-            })
-            .collect();
+        let mut formula = String::new();
+        for (i, f) in items.iter().enumerate() {
+            if i > 0 {
+                formula.push_str(if i < n_plus { " + " } else { " − " });
+            }
+            formula.push_str(&format!(
+                "{}{}",
+                f.label,
+                show(self.q(f).map(|q| q.mid()).unwrap_or_default())
+            ));
+        }
         let values = [
             ("label", t.label.clone()),
             ("stated", format!("{}{unit}", show(tq.mid()))),
             ("computed", format!("{}{unit}", show(sum.mid()))),
             ("range", format!("{}{unit}", range(sum, 3))),
-            ("parts", parts.join(" + ")),
+            ("parts", formula.clone()),
         ];
         let mut d = self.diag(&values);
         d.labels.push(Label::new(t.span, "合计"));
-        for f in items {
-            d.labels
-                .push(Label::new(f.span, format!("{}（各项之一）", f.label)));
+        for (i, f) in items.iter().enumerate() {
+            let role = if i < n_plus { "各项之一" } else { "减项" };
+            d.labels.push(Label::new(f.span, format!("{}（{role}）", f.label)));
         }
         if d.help.is_none() {
             d.help = Some(format!(
-                "各项之和 {} = {}{unit}，考虑四舍五入后的范围为 {}{unit}，与合计 {}{unit} 不符",
-                parts.join(" + "),
+                "{} = {}{unit}，考虑四舍五入后的范围为 {}{unit}，与 {}{unit} 不符",
+                formula,
                 show(sum.mid()),
                 range(sum, 3),
                 show(tq.mid())
@@ -290,7 +297,7 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn sum_named(&mut self, total: &[String], parts: &[Vec<String>]) {
+    fn sum_named(&mut self, total: &[String], parts: &[Vec<String>], minus: &[Vec<String>]) {
         let totals: Vec<&Fact> = self
             .value_facts()
             .filter(|f| matches_label(f, total) && f.kind != FactKind::Change)
@@ -298,11 +305,12 @@ impl<'a> Run<'a> {
         let mut checked = false;
         let mut first_missing: Option<(String, crate::source::Span)> = None;
         for t in &totals {
+            let all: Vec<&Vec<String>> = parts.iter().chain(minus).collect();
             let found: Vec<Option<&Fact>> =
-                parts.iter().map(|alts| self.find_near(t, alts)).collect();
+                all.iter().map(|alts| self.find_near(t, alts)).collect();
             if let Some(missing) = found.iter().position(|f| f.is_none()) {
                 if first_missing.is_none() {
-                    first_missing = Some((parts[missing][0].clone(), t.span));
+                    first_missing = Some((all[missing][0].clone(), t.span));
                 }
                 continue;
             }
@@ -315,9 +323,10 @@ impl<'a> Run<'a> {
             };
             checked = true;
             self.cover(std::iter::once(t.id).chain(items.iter().map(|f| f.id)));
-            let sum = Quantity::sum(&qs);
+            let (plus_q, minus_q) = qs.split_at(parts.len());
+            let sum = Quantity::sum(plus_q).sub(&Quantity::sum(minus_q));
             if sum.agrees(&tq) == Agreement::Inconsistent {
-                self.report_sum(t, &items, &sum, &tq);
+                self.report_sum(t, &items, parts.len(), &sum, &tq);
             }
         }
         if !checked {

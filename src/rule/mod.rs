@@ -35,6 +35,8 @@ pub enum Kind {
     Sum {
         total: Vec<String>,
         parts: Vec<Vec<String>>,
+        /// Parts subtracted (balances: 年末 = 年初 + 收入 − 支出).
+        minus: Vec<Vec<String>>,
     },
     Equal {
         /// Groups of alternative labels; all must agree.
@@ -368,7 +370,12 @@ fn compile_rule(f: &RuleFile, offset: usize, rs: RuleSpec) -> Result<Rule, Vec<L
                     "name the total's label with `total = \"…\"`",
                 );
             }
-            Some(Kind::Sum { total, parts })
+            let minus: Vec<Vec<String>> = rs.minus.iter().flatten().map(labels).collect();
+            Some(Kind::Sum {
+                total,
+                parts,
+                minus,
+            })
         }
         "equal" => {
             let groups: Vec<Vec<String>> = rs.labels.iter().flatten().map(labels).collect();

@@ -85,6 +85,8 @@ pub struct RuleSpec {
     // sum / equal / share / growth
     pub total: Option<Spanned<OneOrMany>>,
     pub parts: Option<Vec<Spanned<OneOrMany>>>,
+    /// For `sum`: parts subtracted from the sum.
+    pub minus: Option<Vec<Spanned<OneOrMany>>>,
     pub label: Option<Spanned<OneOrMany>>,
     pub labels: Option<Vec<Spanned<OneOrMany>>>,
     /// Which facts a numeric rule looks at: `value` (default), `delta`.
