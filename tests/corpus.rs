@@ -1,0 +1,100 @@
+//! The shipped pack on the six real published reports in ../shared/corpus:
+//! every warning or error must be a real defect of the report, confirmed by
+//! hand and listed here with the evidence. A new finding that is not listed
+//! fails this test: it is either a real defect to add here (with evidence) or
+//! a false alarm to fix.
+
+mod common;
+
+use gouji::diagnostic::{Outcome, Severity};
+use gouji::source::SourceFile;
+
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
+
+/// (report, rule, line, labelled text): confirmed real defects.
+const CONFIRMED: &[(&str, &str, u32, &str)] = &[
+    // The body's part-2 heading is printed as "上海市规划和自然资源局 2024 年度部门决算表"
+    // without "第二部分" (the TOC has it), so the body goes 第一部分 → 第三部分.
+    ("pt_ghzyj_2024_final_dept", "heading-numbering", 578, "第三部分"),
+    // "与 2023 年度相比，一般公共预算财政拨款支出增加 1193.20 万元，增长 13.95。" — the % is missing.
+    ("pt_ghzyj_2024_final_dept", "percent-sign-missing", 627, "增长 13.95。"),
+    // "减少 0.15 万元，下降（增长）27.78%" — the template's alternative left in.
+    ("pt_ghzyj_2024_final_dept", "template-residue", 825, "下降（增长）"),
+    // As in ghzyj: the tables part has no "第二部分" heading in the body.
+    ("pt_shgzb_2024_final_dept", "heading-numbering", 433, "第三部分"),
+    ("template_2024_final_dept", "heading-numbering", 371, "第三部分"),
+];
+
+fn findings(name: &str) -> Vec<(String, u32, String)> {
+    let path = format!("{CORPUS}/{name}.layout.txt");
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let src = SourceFile::from_bytes(path, &bytes, None).unwrap();
+    let (_, diags, _, _) = gouji::check::check_source(&src, common::shipped(), &gouji::config::Config::default());
+    diags
+        .iter()
+        .filter(|d| d.outcome == Outcome::Finding && d.severity >= Severity::Warning)
+        .map(|d| {
+            let span = d.labels[0].span;
+            (d.code.clone(), src.line_col(span.start).line, src.slice(span).to_owned())
+        })
+        .collect()
+}
+
+fn check_report(name: &str) {
+    let found = findings(name);
+    let mut unexpected = Vec::new();
+    for (code, line, text) in &found {
+        // The blank template is full of placeholders: every one is a real finding.
+        if name == "template_2024_final_dept" && code == "template-residue" {
+            continue;
+        }
+        if !CONFIRMED.iter().any(|c| c.0 == name && c.1 == code && c.2 == *line && c.3 == text) {
+            unexpected.push(format!("{code} at line {line}: {text:?}"));
+        }
+    }
+    assert!(unexpected.is_empty(), "{name}: findings not confirmed as real defects:\n{}", unexpected.join("\n"));
+    for c in CONFIRMED.iter().filter(|c| c.0 == name) {
+        assert!(
+            found.iter().any(|f| f.0 == c.1 && f.1 == c.2 && f.2 == c.3),
+            "{name}: the confirmed defect {} at line {} is no longer found",
+            c.1,
+            c.2
+        );
+    }
+}
+
+#[test]
+fn ghzyj_final_accounts() {
+    check_report("pt_ghzyj_2024_final_dept");
+}
+
+#[test]
+fn shgzb_final_accounts() {
+    check_report("pt_shgzb_2024_final_dept");
+}
+
+#[test]
+fn qfb_budget() {
+    check_report("pt_qfb_2025_budget_dept");
+}
+
+#[test]
+fn sww_budget() {
+    check_report("pt_sww_2025_budget_dept");
+}
+
+#[test]
+fn wanli_budget() {
+    check_report("pt_wanli_2024_budget_dept");
+}
+
+#[test]
+fn blank_template_raises_only_template_findings() {
+    check_report("template_2024_final_dept");
+    let found = findings("template_2024_final_dept");
+    assert!(found.iter().filter(|f| f.0 == "template-residue").count() >= 20);
+    // No arithmetic finding: the template has no figures.
+    for (code, ..) in &found {
+        assert!(!code.starts_with("sum-") && !code.starts_with("share") && !code.starts_with("growth"), "{code}");
+    }
+}
