@@ -134,9 +134,26 @@ pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config)
             diagnostics: own,
         });
     }
+    let coverage = coverage(src, &doc, &covered);
+    // A report whose figures mostly went unchecked must not look clean.
+    if coverage.figures > 0 && coverage.covered * 2 < coverage.figures && !outcomes.is_empty() {
+        diagnostics.push(
+            Diagnostic::new(
+                "gouji::coverage",
+                Severity::Info,
+                format!(
+                    "未能核对：报告中 {} 个数字只有 {} 个参与了核对（{:.0}%），其余未经验证",
+                    coverage.figures,
+                    coverage.covered,
+                    coverage.ratio() * 100.0
+                ),
+            )
+            .with_help("用 --coverage 列出未核对的数字")
+            .with_outcome(Outcome::NotChecked),
+        );
+    }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
-    let coverage = coverage(src, &doc, &covered);
     DetailedCheck {
         document: doc,
         rules: outcomes,

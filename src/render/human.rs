@@ -208,7 +208,7 @@ pub fn render(reports: &[FileReport], opts: HumanOptions, show_coverage: bool) -
             }
         }
     }
-    let _ = writeln!(
+    let _ = write!(
         out,
         "{} 个报告：{} 个错误，{} 个警告，{} 个提示，{} 项未能核对",
         reports
@@ -220,5 +220,15 @@ pub fn render(reports: &[FileReport], opts: HumanOptions, show_coverage: bool) -
         i,
         nc
     );
+    // How much was verified at all: a clean report with little coverage is
+    // not a clean report.
+    let (figs, cov) = reports
+        .iter()
+        .filter_map(|r| r.coverage.as_ref())
+        .fold((0, 0), |(f, c), x| (f + x.figures, c + x.covered));
+    if figs > 0 {
+        let _ = write!(out, "；{cov}/{figs} 个数字参与了核对");
+    }
+    out.push('\n');
     out
 }
