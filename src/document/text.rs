@@ -33,6 +33,49 @@ pub fn fold_char(c: char) -> Option<char> {
         '〕' | '】' => ']',
         '\u{00A0}' | '\u{2002}' | '\u{2003}' | '\u{2009}' => ' ',
         '﹪' => '%',
+        // Traditional-character mirrors of mainland pages (FORMS.md §1): the
+        // characters of this genre's vocabulary, folded one to one so spans
+        // stay exact.
+        '萬' => '万',
+        '億' => '亿',
+        '撥' => '拨',
+        '決' => '决',
+        '預' => '预',
+        '較' => '较',
+        '長' => '长',
+        '減' => '减',
+        '額' => '额',
+        '計' => '计',
+        '費' => '费',
+        '經' => '经',
+        '與' => '与',
+        '產' => '产',
+        '務' => '务',
+        '區' => '区',
+        '門' => '门',
+        '單' => '单',
+        '據' => '据',
+        '說' => '说',
+        '劃' => '划',
+        '國' => '国',
+        '資' => '资',
+        '採' => '采',
+        '購' => '购',
+        '會' => '会',
+        '議' => '议',
+        '車' => '车',
+        '輛' => '辆',
+        '運' => '运',
+        '維' => '维',
+        '護' => '护',
+        '開' => '开',
+        '業' => '业',
+        '項' => '项',
+        '類' => '类',
+        '無' => '无',
+        '變' => '变',
+        '為' => '为',
+        '個' => '个',
         '\u{FF61}' => '。',
         '—' | '–' => '-',
         _ => c,
@@ -55,9 +98,20 @@ impl Normalized {
             let Some(slice) = original.get(piece.range()) else {
                 continue;
             };
+            let mut skip_to = 0usize;
             for (i, c) in slice.char_indices() {
+                if i < skip_to {
+                    continue;
+                }
                 let start = piece.start + i as u32;
                 let end = start + c.len_utf8() as u32;
+                // `經(jīng)費`: a pinyin gloss after a character is dropped.
+                if (c == '(' || c == '（') && n.text.chars().next_back().is_some_and(is_cjk) {
+                    if let Some(len) = pinyin_gloss(&slice[i + c.len_utf8()..]) {
+                        skip_to = i + c.len_utf8() + len;
+                        continue;
+                    }
+                }
                 if is_space(c) {
                     if pending_space.is_none() {
                         pending_space = Some((start, end));
@@ -127,6 +181,33 @@ impl Normalized {
             self.ends.last().copied().unwrap_or(0)
         }
     }
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+/// The length of `jīng)` at the start of `s` (1–8 pinyin letters, at least
+/// one with a tone mark, then a closing parenthesis), if it is one.
+fn pinyin_gloss(s: &str) -> Option<usize> {
+    const TONED: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ";
+    let mut letters = 0;
+    let mut toned = false;
+    for (i, c) in s.char_indices() {
+        if c == ')' || c == '）' {
+            return (letters > 0 && toned).then_some(i + c.len_utf8());
+        }
+        if TONED.contains(c) {
+            toned = true;
+        } else if !(c.is_ascii_lowercase() || c == 'ü') {
+            return None;
+        }
+        letters += 1;
+        if letters > 8 {
+            return None;
+        }
+    }
+    None
 }
 
 /// Fold a label or header written by a rule author the same way report text
@@ -215,6 +296,20 @@ mod tests {
         let ls = lines("a\r\nb\rc\nd");
         assert_eq!(ls.len(), 4);
         assert_eq!(ls[1].span, Span::new(3, 4));
+    }
+
+    #[test]
+    fn traditional_characters_and_pinyin_glosses() {
+        let text = "經(jīng)費支出1,234.50萬元，較上年增長5.00%";
+        let n = Normalized::from_pieces(text, &[Span::new(0, text.len())]);
+        assert_eq!(n.text, "经费支出1,234.50万元,较上年增长5.00%");
+        let pos = n.text.find("1,234.50万元").unwrap();
+        let span = n.original(pos, pos + "1,234.50万元".len());
+        assert_eq!(&text[span.range()], "1,234.50萬元");
+        // Not a gloss: a parenthesised ASCII word without tone marks.
+        let text = "收入(abc)";
+        let n = Normalized::from_pieces(text, &[Span::new(0, text.len())]);
+        assert_eq!(n.text, "收入(abc)");
     }
 
     #[test]
