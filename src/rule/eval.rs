@@ -65,7 +65,17 @@ pub fn run(rule: &Rule, doc: &Document, text: &str) -> RuleResult {
             when,
             unless,
         } => r.require(pattern.as_ref(), heading.as_deref(), when.as_ref(), unless.as_ref()),
-        Kind::Forbid { pattern, unless } => r.forbid(pattern, unless.as_ref()),
+        Kind::Forbid {
+            pattern,
+            unless,
+            sentences,
+        } => {
+            if *sentences {
+                r.forbid_sentences(pattern, unless.as_ref())
+            } else {
+                r.forbid(pattern, unless.as_ref())
+            }
+        }
         Kind::Numbering { sequence, style } => r.numbering(*sequence, *style),
         Kind::TableRow {
             table,
@@ -959,6 +969,28 @@ impl<'a> Run<'a> {
             d.labels
                 .push(Label::bare(crate::source::Span::new(m.start(), m.end())));
             self.out.diagnostics.push(d);
+        }
+    }
+
+    /// `forbid` on normalised sentences: line breaks and spaces removed,
+    /// forms folded, so `完成年初预算的\n100%` is one phrase.
+    fn forbid_sentences(&mut self, pattern: &regex::Regex, unless: Option<&regex::Regex>) {
+        for (si, sent) in self.doc.sentences.iter().enumerate() {
+            if !self.in_scope(sent.section) {
+                continue;
+            }
+            let text = self.doc.sentence_text(si);
+            if unless.is_some_and(|u| u.is_match(text)) {
+                continue;
+            }
+            let norm = &self.doc.paragraphs[sent.paragraph].norm;
+            for m in pattern.find_iter(text) {
+                let span = norm.original(sent.norm_range.0 + m.start(), sent.norm_range.0 + m.end());
+                let found = self.slice(span);
+                let mut d = self.diag(&[("found", found.clone()), ("label", found)]);
+                d.labels.push(Label::bare(span));
+                self.out.diagnostics.push(d);
+            }
         }
     }
 

@@ -61,6 +61,8 @@ pub enum Kind {
     Forbid {
         pattern: Regex,
         unless: Option<Regex>,
+        /// Match normalised sentences rather than the original text.
+        sentences: bool,
     },
     Numbering {
         sequence: bool,
@@ -421,7 +423,24 @@ fn compile_rule(f: &RuleFile, offset: usize, rs: RuleSpec) -> Result<Rule, Vec<L
                 .cloned()
                 .and_then(|p| cx.regex(&p));
             let unless = rs.unless.as_ref().and_then(|p| cx.regex(p));
-            pattern.map(|pattern| Kind::Forbid { pattern, unless })
+            let sentences = match rs.on.as_ref().map(|o| o.get_ref().as_str()) {
+                None | Some("text") => false,
+                Some("sentences") => true,
+                Some(other) => {
+                    cx.err(
+                        rs.on.as_ref().unwrap(),
+                        format!("unknown `on = \"{other}\"`"),
+                        "this value",
+                        "`on` is \"text\" (the original text) or \"sentences\" (normalised sentences)",
+                    );
+                    false
+                }
+            };
+            pattern.map(|pattern| Kind::Forbid {
+                pattern,
+                unless,
+                sentences,
+            })
         }
         "numbering" => {
             let check = rs

@@ -107,6 +107,10 @@ pub struct RuleSpec {
     pub when: Option<Spanned<String>>,
     /// `forbid`: text matched by this regex around a match is allowed.
     pub unless: Option<Spanned<String>>,
+    /// `forbid`: match the original text (`"text"`, default) or each
+    /// sentence with its line breaks and spaces removed and forms folded
+    /// (`"sentences"`).
+    pub on: Option<Spanned<String>>,
 
     // table-row
     pub table: Option<Spanned<String>>,
