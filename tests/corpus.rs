@@ -23,6 +23,10 @@ const CONFIRMED: &[(&str, &str, u32, &str)] = &[
     // As in ghzyj: the tables part has no "第二部分" heading in the body.
     ("pt_shgzb_2024_final_dept", "heading-numbering", 433, "第三部分"),
     ("template_2024_final_dept", "heading-numbering", 371, "第三部分"),
+    // Item 31: "…住房公积金（项）”350.35万元 … 2023年当年预算执行数为348.52万元，2024年预算安排
+    // 352.67万元，比2023年预算执行数增加0.53%". 348.52 → 352.67 is +1.19%; 0.53% is what
+    // 350.35 (the item's amount two sentences earlier) gives: the two 2024 figures disagree.
+    ("pt_wanli_2024_budget_dept", "growth-rate", 176, "0.53%"),
 ];
 
 fn findings(name: &str) -> Vec<(String, u32, String)> {

@@ -83,6 +83,7 @@ pub fn run(rule: &Rule, doc: &Document, text: &str) -> RuleResult {
             row_filter,
             exact,
         } => r.table_row(table, expr, row_filter.as_deref(), exact),
+        Kind::Tables(k) => super::tables::run(k, rule, doc, text, &mut r.out),
     }
     r.out
 }
@@ -511,11 +512,13 @@ impl<'a> Run<'a> {
                 continue;
             }
             let (Some(delta), Some(rate)) = (delta, rate) else {
-                if rate.is_some() && delta.is_none() {
-                    self.not_checked(
-                        format!("“{}”只有变动率，没有变动额，无法复算", c.label),
-                        Some(c.span),
-                    );
+                if let (Some(rate), None) = (rate, delta) {
+                    if !self.rate_from_inline_prior(c, rate, amount) {
+                        self.not_checked(
+                            format!("“{}”只有变动率，没有变动额，无法复算", c.label),
+                            Some(c.span),
+                        );
+                    }
                 }
                 continue;
             };
@@ -610,6 +613,74 @@ impl<'a> Run<'a> {
         if list_deltas {
             self.list_deltas();
         }
+    }
+
+    /// `2023年当年预算执行数为60.13万元，2024年预算安排25.77万元，比2023年
+    /// 预算执行数减少57.14%`: a rate with no delta, the prior value stated in
+    /// the same sentence. Returns whether the rate could be checked.
+    fn rate_from_inline_prior(&mut self, c: &Fact, rate: &Fact, amount: Option<&Fact>) -> bool {
+        let Some(cur) = amount else { return false };
+        let prior_words = ["执行", "上年", "去年", "上一年"];
+        let priors: Vec<&Fact> = self
+            .doc
+            .facts
+            .iter()
+            .filter(|f| f.sentence.is_some() && f.sentence == c.sentence && f.id != cur.id)
+            .filter(|f| f.role == Role::Value && f.kind == FactKind::Amount)
+            .filter(|f| prior_words.iter().any(|w| f.label.contains(w)))
+            .collect();
+        let [prior] = priors.as_slice() else { return false };
+        if prior_words.iter().any(|w| cur.label.contains(w)) {
+            return false;
+        }
+        let (Some(now), Some(before), Some(rq)) = (self.q(cur), self.q(prior), rate.quantity()) else {
+            return false;
+        };
+        let ch = c.change.as_ref().unwrap();
+        let hundred = Quantity::exact(Decimal::ONE_HUNDRED);
+        let diff = now.sub(&before);
+        let computed = diff.abs().div(&before).mul(&hundred);
+        if computed.is_undefined() {
+            return false;
+        }
+        self.cover([cur.id, prior.id, rate.id]);
+        let wrong_way = match ch.direction {
+            Direction::Increase => diff.hi() < Decimal::ZERO,
+            Direction::Decrease => diff.lo() > Decimal::ZERO,
+            Direction::Unchanged => false,
+        };
+        if wrong_way || computed.agrees(&rq) == Agreement::Inconsistent {
+            let rn = rate.number.as_ref().unwrap();
+            let values = [
+                ("label", c.label.clone()),
+                ("stated", rn.written.clone()),
+                ("computed", format!("{}%", computed.mid().round_dp(2))),
+                ("range", format!("{}%", range(&computed, 2))),
+            ];
+            let mut d = self.diag(&values);
+            if wrong_way {
+                d.message = format!(
+                    "{}：由 {} 变为 {}，方向与“{}”不符",
+                    c.label,
+                    prior.number.as_ref().unwrap().written,
+                    cur.number.as_ref().unwrap().written,
+                    self.slice(ch.direction_span)
+                );
+            }
+            d.labels.push(Label::new(rate.span, "变动率"));
+            d.labels.push(Label::new(cur.span, "本期"));
+            d.labels.push(Label::new(prior.span, "比较基数"));
+            d.help = Some(format!(
+                "变动率 = |{} − {}| ÷ {} × 100% = {}，考虑四舍五入的范围 {}",
+                cur.number.as_ref().unwrap().written,
+                prior.number.as_ref().unwrap().written,
+                prior.number.as_ref().unwrap().written,
+                values[2].1,
+                values[3].1
+            ));
+            self.out.diagnostics.push(d);
+        }
+        true
     }
 
     fn slice(&self, s: crate::source::Span) -> String {
