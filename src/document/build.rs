@@ -31,6 +31,8 @@ struct Block {
     numbering: Option<Numbering>,
     /// Byte offset in the original where the marker starts.
     marker_start: u32,
+    /// Leading white space of the first line, in characters.
+    indent: usize,
 }
 
 fn is_terminated(s: &str) -> bool {
@@ -58,10 +60,9 @@ pub fn parse(text: &str) -> Document {
     let layout_tables = layout::find_layout_tables(text);
     if !layout_tables.is_empty() {
         for (i, l) in all_lines.iter().enumerate() {
-            if layout_tables
-                .iter()
-                .any(|t| t.span.start <= l.span.start && l.span.end <= t.span.end)
-            {
+            // Any overlap: a table's span starts at its title text, after the
+            // title line's indentation.
+            if layout_tables.iter().any(|t| t.span.overlaps(l.span)) {
                 in_table[i] = true;
             }
         }
@@ -174,6 +175,7 @@ pub fn parse(text: &str) -> Document {
                 pieces: vec![content],
                 numbering,
                 marker_start,
+                indent: raw[..lead].chars().count(),
             });
         } else if let Some(b) = current.as_mut() {
             b.pieces.push(content);
@@ -231,6 +233,57 @@ pub fn parse(text: &str) -> Document {
                     doc.kind.scope = c.name("scope").map(|m| m.as_str().to_owned());
                 }
             }
+        }
+        // In PDF text, a short line centred on its own is a title
+        // (`名词解释`, `科技创新专项经费情况说明`): a top-level section, and
+        // the numbering under it starts afresh.
+        let is_title_line = layout_mode
+            && block.numbering.is_none()
+            && block.pieces.len() == 1
+            && block.indent >= 8
+            && doc.title.as_ref().is_none_or(|t| t.1 != block_span)
+            && {
+                let n = norm.text.chars().count();
+                (2..=30).contains(&n)
+                    && !norm.text.contains(['。', ';', ':', ','])
+                    // `（如持平作持平表述）`: a note, not a title.
+                    && !norm.text.starts_with('(')
+                    && !norm.text.ends_with(')')
+                    && !AMOUNT_IN_TITLE.is_match(&norm.text)
+            };
+        if is_title_line {
+            title_done = true;
+            stack.clear();
+            let section_id = doc.sections.len();
+            let heading_id = doc.headings.len();
+            let title: String = text[block_span.range()].chars().filter(|c| !c.is_whitespace()).collect();
+            doc.sections.push(Section {
+                id: section_id,
+                title: title.clone(),
+                level: 1,
+                path: vec![title.clone()],
+                parent: Some(0),
+                children: Vec::new(),
+                heading: Some(heading_id),
+                span: block_span,
+            });
+            doc.sections[0].children.push(section_id);
+            doc.headings.push(Heading {
+                numbering: None,
+                title,
+                span: block_span,
+                number_span: None,
+                title_span: block_span,
+                section: section_id,
+            });
+            let title_level = Numbering {
+                numeral: super::heading::Numeral::Chinese,
+                delimiter: Delimiter::Title,
+                value: 0,
+                len: 0,
+            };
+            stack.push((section_id, title_level, 0));
+            continue;
         }
         if let Some((numbering, (title_end_norm, title))) = heading_split {
             title_done = true;
@@ -359,7 +412,8 @@ fn heading_title(
     if chars == 0
         || chars > max
         || AMOUNT_IN_TITLE.is_match(title)
-        || title.contains(',') && has_body
+        // A title is a short phrase; a comma makes it a sentence.
+        || title.contains(',')
     {
         return None;
     }
@@ -408,15 +462,24 @@ fn place_heading(
 ) -> (usize, Numbering) {
     let heading_id = doc.headings.len();
     let top = |stack: &Vec<(usize, Numbering, u32)>| stack.last().map(|s| s.0).unwrap_or(0);
-    // A part heading always goes to the top.
+    // A part heading always goes to the top; parts are numbered through the
+    // whole report, whatever titles stand between them.
     if n.delimiter == Delimiter::Part {
-        if let Some(pos) = stack.iter().position(|s| s.1.delimiter == Delimiter::Part) {
-            let (sid, first, last) = stack[pos];
-            if n.value != last + 1 {
-                record_sequence(doc, heading_id, sid, last, &n);
-            }
-            stack.truncate(pos);
-            return (top(stack), first);
+        let previous = doc
+            .headings
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(i, h)| h.numbering.filter(|m| m.delimiter == Delimiter::Part).map(|m| (i, m)));
+        let expected = previous.map_or(1, |(_, m)| m.value + 1);
+        if n.value != expected {
+            doc.numbering_issues.push(NumberingIssue {
+                heading: heading_id,
+                kind: "sequence",
+                expected: expected.to_string(),
+                found: n.value.to_string(),
+                other: previous.map(|(i, _)| i),
+            });
         }
         stack.clear();
         return (0, n);

@@ -29,6 +29,9 @@ pub enum Delimiter {
     Paren,
     /// ①
     Bare,
+    /// An unnumbered title line centred on its own (`名词解释`,
+    /// `科技创新专项经费情况说明`): a level of its own, compatible with nothing.
+    Title,
 }
 
 /// A heading number as written.
@@ -48,6 +51,7 @@ impl Numbering {
     pub fn style_name(&self) -> &'static str {
         match (self.numeral, self.delimiter) {
             (_, Delimiter::Part) => "第一部分",
+            (_, Delimiter::Title) => "标题",
             (Numeral::Chinese, Delimiter::Comma) => "一、",
             (Numeral::Arabic, Delimiter::Comma) => "1、",
             (_, Delimiter::Dot) => "1.",
@@ -63,6 +67,9 @@ impl Numbering {
     /// the delimiter (`一、` and `2、`; `（一）` and `（2）`), or are `1.` and `1、`.
     pub fn compatible(&self, other: &Numbering) -> bool {
         let comma_or_dot = |d| matches!(d, Delimiter::Comma | Delimiter::Dot);
+        if self.delimiter == Delimiter::Title || other.delimiter == Delimiter::Title {
+            return false;
+        }
         self.delimiter == other.delimiter
             || (self.numeral == Numeral::Arabic
                 && other.numeral == Numeral::Arabic
