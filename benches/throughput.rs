@@ -31,7 +31,7 @@ fn scaled(text: &str, k: u32) -> String {
             Some((f.span.start as usize, digits_end, format!("{:.*}", n.decimals as usize, v)))
         })
         .collect();
-    edits.sort_by(|a, b| b.0.cmp(&a.0));
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
     let mut out = text.to_owned();
     for (s, e, v) in edits {
         out.replace_range(s..e, &v);

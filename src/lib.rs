@@ -6,6 +6,10 @@
 //!
 //! The library never prints and never exits; `main.rs` does.
 
+// `LoadError` carries its rule file's text so miette can underline it; it is
+// returned once per load, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
 pub mod diagnostic;
 pub mod document;
 pub mod quantity;

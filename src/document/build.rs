@@ -336,10 +336,9 @@ pub fn parse(text: &str) -> Document {
     for r in &tab_regions {
         let title = (r.first > 0)
             .then(|| {
-                (0..r.first).rev().find_map(|i| {
-                    let s = text[all_lines[i].span.range()].trim();
-                    (!s.is_empty()).then_some(i)
-                })
+                (0..r.first)
+                    .rev()
+                    .find(|&i| !text[all_lines[i].span.range()].trim().is_empty())
             })
             .flatten()
             .and_then(|i| {
@@ -364,6 +363,7 @@ pub fn parse(text: &str) -> Document {
     finish_sections(&mut doc, text.len());
     link_enumerations(&mut doc);
     add_table_facts(&mut doc);
+    super::kind::cover_title(&mut doc, text);
     doc.build_indexes();
     doc
 }
@@ -665,15 +665,13 @@ fn link_enumerations(doc: &mut Document) {
         else {
             continue;
         };
-        let mut expected = 1;
-        for q in p + 1..np {
+        for (expected, q) in (1..).zip(p + 1..np) {
             let Some(num) = doc.paragraphs[q].numbering else {
                 break;
             };
             if num.value != expected {
                 break;
             }
-            expected += 1;
             let item = doc
                 .facts
                 .iter()

@@ -226,9 +226,9 @@ pub fn parse_numbering(line: &str) -> Option<Numbering> {
                 (Delimiter::Comma, '、'.len_utf8())
             } else if after.starts_with('．') {
                 (Delimiter::Dot, '．'.len_utf8())
-            } else if after.starts_with('.') {
+            } else if let Some(rest) = after.strip_prefix('.') {
                 // `1.5万元` is a number, not a heading.
-                if after[1..].starts_with(|c: char| c.is_ascii_digit() || is_fw_digit(c)) {
+                if rest.starts_with(|c: char| c.is_ascii_digit() || is_fw_digit(c)) {
                     return None;
                 }
                 (Delimiter::Dot, 1)
