@@ -5,6 +5,7 @@
 mod build;
 pub mod facts;
 pub mod heading;
+mod kind;
 pub mod layout;
 pub mod number;
 pub mod tabtable;

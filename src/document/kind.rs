@@ -1,0 +1,82 @@
+//! The report's title and kind from its cover.
+//!
+//! A published PDF centres its title over several lines (`中共上海市普陀区委` /
+//! `社会工作部 2024 年度` / `部门决算`), so no single line names year, scope
+//! and stage. When the block-level title detection found none (or only its
+//! last line), the cover — the text before the table of contents, the first
+//! heading or the first table — is read as one title.
+
+use super::text::Normalized;
+use super::Document;
+use crate::source::Span;
+use regex::Regex;
+use std::sync::LazyLock;
+
+static TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<year>\d{4})年?度?[^。,\d]{0,12}?(?P<scope>部门|单位)?(?P<stage>决算|预算)")
+        .unwrap()
+});
+static CONTENTS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"目\s*录").unwrap());
+
+/// Complete `doc.title` and `doc.kind` from the cover.
+pub(super) fn cover_title(doc: &mut Document, text: &str) {
+    let mut end = [
+        doc.toc.first().map(|t| t.1.start),
+        doc.headings.first().map(|h| h.span.start),
+        doc.tables.first().map(|t| t.span.start),
+    ]
+    .into_iter()
+    .flatten()
+    .min()
+    .unwrap_or(text.len() as u32) as usize;
+    end = end.min(text.len()).min(400);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    if let Some(m) = CONTENTS.find(&text[..end]) {
+        end = m.start();
+    }
+    let lead = text.len() - text.trim_start().len();
+    if lead >= end {
+        return;
+    }
+    match &doc.title {
+        // A title found on one of the cover's lines: widen it to the whole
+        // cover above it.
+        Some((_, span)) if doc.kind.year.is_some() && doc.kind.stage.is_some() => {
+            let (s, e) = (span.start as usize, span.end as usize);
+            if s > lead && s <= end && text[lead..s].chars().filter(|c| !c.is_whitespace()).count() <= 40
+            {
+                let norm = Normalized::from_pieces(text, &[Span::new(lead, e)]);
+                doc.title = Some((norm.text, Span::new(lead, e)));
+            }
+        }
+        _ => {
+            let norm = Normalized::from_pieces(text, &[Span::new(lead, end)]);
+            let Some(c) = TITLE.captures(&norm.text) else {
+                return;
+            };
+            let m = c.get(0).unwrap();
+            let span = norm.original(0, m.end());
+            doc.title = Some((norm.text[..m.end()].to_owned(), span));
+            doc.kind.year = c["year"].parse().ok();
+            doc.kind.stage = Some(c["stage"].to_owned());
+            doc.kind.scope = c.name("scope").map(|m| m.as_str().to_owned());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn title_over_three_centred_lines() {
+        let text = "中共上海市普陀区委\n社会工作部 2024 年度\n   部门决算\n               目   录\n\n\n第一部分 概况\n";
+        let doc = crate::document::parse(text);
+        assert_eq!(doc.kind.year, Some(2024));
+        assert_eq!(doc.kind.stage.as_deref(), Some("决算"));
+        assert_eq!(doc.kind.scope.as_deref(), Some("部门"));
+        let (title, span) = doc.title.unwrap();
+        assert_eq!(title, "中共上海市普陀区委社会工作部2024年度部门决算");
+        assert_eq!(&text[span.range()], "中共上海市普陀区委\n社会工作部 2024 年度\n   部门决算");
+    }
+}
