@@ -27,6 +27,29 @@ const CONFIRMED: &[(&str, &str, u32, &str)] = &[
     // 352.67万元，比2023年预算执行数增加0.53%". 348.52 → 352.67 is +1.19%; 0.53% is what
     // 350.35 (the item's amount two sentences earlier) gives: the two 2024 figures disagree.
     ("pt_wanli_2024_budget_dept", "growth-rate", 176, "0.53%"),
+    // Table rules (rules/tables.toml; details and PDF pages in tests/corpus_tables.rs).
+    // PDF p.7: the tables part is headed with the municipal bureau's name, 普陀区 left out.
+    ("pt_ghzyj_2024_final_dept", "unit-name", 188, "上海市规划和自然资源局"),
+    // Items named in prose that T5 does not have: item 5's 项 (T5 2080599 is
+    // 其他行政事业单位养老支出); item 11's pre-2019 name for 2200199 其他自然资源事务支出;
+    // items 12–13 give the 款 as 住房保障支出 (T5 22102 住房改革支出).
+    ("pt_ghzyj_2024_final_dept", "prose-item-names", 694, "机关事业单位退休人员活动费支出"),
+    ("pt_ghzyj_2024_final_dept", "prose-item-names", 755, "其\n\n他国土资源事务支出"),
+    ("pt_ghzyj_2024_final_dept", "prose-item-names", 763, "住房保障支出"),
+    ("pt_ghzyj_2024_final_dept", "prose-item-names", 774, "住房保障支出"),
+    // "一般公共预算财政拨款基本支出 5377.64 万元。其中：人员经费 4896.98 万元": T5 基本支出
+    // 5364.75 and T6 人员经费合计 4884.09; 5377.64 is T3's 基本支出 of all funds.
+    ("pt_ghzyj_2024_final_dept", "prose-final-figures", 785, "5377.64 万元"),
+    ("pt_ghzyj_2024_final_dept", "prose-final-figures", 787, "4896.98 万元"),
+    // "规划与自然资源局" for "规划和自然资源局" in sections 七–九.
+    ("pt_ghzyj_2024_final_dept", "unit-name", 855, "上海市普陀区规划与自然资源局"),
+    ("pt_ghzyj_2024_final_dept", "unit-name", 870, "上海市普陀区规划与自然资源局"),
+    ("pt_ghzyj_2024_final_dept", "unit-name", 876, "上海市普陀区规划与自然资源局"),
+    // Item 31's 预算安排 352.67 against the table's 3,503,499 元 = 350.35 万元 (the
+    // same defect as the growth-rate finding above, seen against the table).
+    ("pt_wanli_2024_budget_dept", "prose-item-amounts", 176, "352.67万元"),
+    // PDF p.31: the 三公 table carries 47.91 万元 etc., its note says it is empty.
+    ("pt_wanli_2024_budget_dept", "empty-table-statement", 794, "注:本部门2024年无“三公”经费和机关运行经费预算，故本表为空表。"),
 ];
 
 fn findings(name: &str) -> Vec<(String, u32, String)> {

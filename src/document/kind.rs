@@ -45,7 +45,9 @@ pub(super) fn cover_title(doc: &mut Document, text: &str) {
         // cover above it.
         Some((_, span)) if doc.kind.year.is_some() && doc.kind.stage.is_some() => {
             let (s, e) = (span.start as usize, span.end as usize);
-            if s > lead && s <= end && text[lead..s].chars().filter(|c| !c.is_whitespace()).count() <= 40
+            if s > lead
+                && s <= end
+                && text[lead..s].chars().filter(|c| !c.is_whitespace()).count() <= 40
             {
                 let norm = Normalized::from_pieces(text, &[Span::new(lead, e)]);
                 doc.title = Some((norm.text, Span::new(lead, e)));
@@ -77,6 +79,9 @@ mod tests {
         assert_eq!(doc.kind.scope.as_deref(), Some("部门"));
         let (title, span) = doc.title.unwrap();
         assert_eq!(title, "中共上海市普陀区委社会工作部2024年度部门决算");
-        assert_eq!(&text[span.range()], "中共上海市普陀区委\n社会工作部 2024 年度\n   部门决算");
+        assert_eq!(
+            &text[span.range()],
+            "中共上海市普陀区委\n社会工作部 2024 年度\n   部门决算"
+        );
     }
 }

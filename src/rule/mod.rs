@@ -4,6 +4,7 @@
 pub mod eval;
 pub mod expr;
 pub mod spec;
+pub mod tables;
 
 use crate::diagnostic::Severity;
 use regex::Regex;
@@ -74,6 +75,8 @@ pub enum Kind {
         row_filter: Option<String>,
         exact: Vec<String>,
     },
+    /// The table kinds of `tables.rs` (table-sum, cross-table, prose-table …).
+    Tables(Box<tables::TableKind>),
 }
 
 impl Kind {
@@ -87,6 +90,7 @@ impl Kind {
             Kind::Forbid { .. } => "forbid",
             Kind::Numbering { .. } => "numbering",
             Kind::TableRow { .. } => "table-row",
+            Kind::Tables(k) => k.name(),
         }
     }
 }
@@ -100,6 +104,16 @@ pub const KINDS: &[&str] = &[
     "forbid",
     "numbering",
     "table-row",
+    "table-sum",
+    "table-columns",
+    "cross-table",
+    "prose-table",
+    "prose-items",
+    "tables-present",
+    "empty-table",
+    "report-year",
+    "unit-name",
+    "toc-match",
 ];
 
 #[derive(Debug, Clone)]
@@ -485,6 +499,9 @@ fn compile_rule(f: &RuleFile, offset: usize, rs: RuleSpec) -> Result<Rule, Vec<L
                 }),
                 _ => None,
             }
+        }
+        k if tables::TABLE_KINDS.contains(&k) => {
+            tables::compile(k, &rs, &mut cx).map(|k| Kind::Tables(Box::new(k)))
         }
         "script" => {
             cx.err(

@@ -124,12 +124,53 @@ pub struct RuleSpec {
     // numbering
     pub check: Option<Vec<String>>,
 
+    // table kinds (src/rule/tables.rs)
+    /// Tables the rule applies to (standard names or titles), besides `table`.
+    pub tables: Option<Vec<String>>,
+    /// `table-columns`: per-row identities, `合计 = 基本支出 + 项目支出`.
+    pub identities: Option<Vec<Spanned<String>>>,
+    /// `cross-table`/`prose-table`: row labels or codes, summed.
+    pub row: Option<Spanned<OneOrMany>>,
+    /// `cross-table`/`prose-table`/`prose-items`: a column header (path or leaf).
+    pub column: Option<Spanned<String>>,
+    /// `cross-table`: the other table, its rows and column.
+    pub other: Option<Spanned<String>>,
+    pub other_row: Option<Spanned<OneOrMany>>,
+    pub other_column: Option<Spanned<String>>,
+    /// `cross-table`/`prose-table`: `==` (default), `<=`, `>=`.
+    pub relation: Option<Spanned<String>>,
+    /// `table-sum`: `codes` or `numbered`; `cross-table`: `classes`.
+    pub by: Option<Spanned<String>>,
+    /// `cross-table`/`prose-table`: several comparisons in one rule.
+    pub pairs: Option<Vec<PairSpec>>,
+    /// `prose-items`: labels of the item's amount in the prose.
+    pub figure: Option<Spanned<OneOrMany>>,
+    /// `tables-present`/`empty-table`: table names.
+    pub required: Option<Vec<String>>,
+
     // script
     pub script: Option<Spanned<String>>,
     pub options: Option<toml::Table>,
 
     #[serde(default)]
     pub tests: Vec<TestSpec>,
+}
+
+/// One comparison of a `cross-table` or `prose-table` rule; keys left out
+/// are taken from the rule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairSpec {
+    pub label: Option<OneOrMany>,
+    pub table: Option<String>,
+    pub row: Option<OneOrMany>,
+    pub column: Option<String>,
+    pub other: Option<String>,
+    pub other_row: Option<OneOrMany>,
+    pub other_column: Option<String>,
+    pub relation: Option<String>,
+    /// `prose-table`: sections the prose figure must be in.
+    pub scope: Option<OneOrMany>,
 }
 
 #[derive(Debug, Deserialize)]
