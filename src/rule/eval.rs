@@ -83,6 +83,7 @@ pub fn run(rule: &Rule, doc: &Document, text: &str) -> RuleResult {
             row_filter,
             exact,
         } => r.table_row(table, expr, row_filter.as_deref(), exact),
+        Kind::Script(script) => r.out = super::script::run(rule, script, doc, text),
         Kind::Tables(k) => super::tables::run(k, rule, doc, text, &mut r.out),
     }
     r.out

@@ -17,6 +17,9 @@ use std::sync::LazyLock;
 thread_local! {
     /// Comparisons evaluated in the current row: (agreement, left, right).
     static COMPARISONS: RefCell<Vec<(Agreement, Quantity, Quantity)>> = const { RefCell::new(Vec::new()) };
+    /// Record comparisons? Only while a row expression is evaluated: script
+    /// rules use the same operators and must not fill the list.
+    static RECORDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// The engine for row expressions: arithmetic on quantities, nothing else.
@@ -67,7 +70,9 @@ pub fn register_quantity(e: &mut Engine) {
     e.register_fn("to_string", |a: &mut Quantity| a.to_string());
     fn cmp(a: Quantity, b: Quantity) -> bool {
         let ag = a.agrees(&b);
-        COMPARISONS.with(|c| c.borrow_mut().push((ag, a, b)));
+        if RECORDING.with(|r| r.get()) {
+            COMPARISONS.with(|c| c.borrow_mut().push((ag, a, b)));
+        }
         ag != Agreement::Inconsistent
     }
     e.register_fn("==", cmp);
@@ -168,8 +173,10 @@ impl RowExpr {
             .map(|(k, v)| (k.as_str().into(), Dynamic::from(*v)))
             .collect();
         scope.push_constant("__cols", map);
+        RECORDING.with(|r| r.set(true));
         let result: Result<Dynamic, Box<EvalAltResult>> =
             ENGINE.eval_ast_with_scope(&mut scope, &self.ast);
+        RECORDING.with(|r| r.set(false));
         let comparisons = COMPARISONS.with(|c| std::mem::take(&mut *c.borrow_mut()));
         match result {
             Err(e) => RowOutcome::Error(e.to_string()),

@@ -3,6 +3,8 @@
 
 pub mod eval;
 pub mod expr;
+pub mod sandbox;
+pub mod script;
 pub mod spec;
 pub mod tables;
 
@@ -75,6 +77,8 @@ pub enum Kind {
         row_filter: Option<String>,
         exact: Vec<String>,
     },
+    /// A Rhai script, compiled once (`script.rs`).
+    Script(Arc<script::Script>),
     /// The table kinds of `tables.rs` (table-sum, cross-table, prose-table …).
     Tables(Box<tables::TableKind>),
 }
@@ -90,6 +94,7 @@ impl Kind {
             Kind::Forbid { .. } => "forbid",
             Kind::Numbering { .. } => "numbering",
             Kind::TableRow { .. } => "table-row",
+            Kind::Script(_) => "script",
             Kind::Tables(k) => k.name(),
         }
     }
@@ -104,6 +109,7 @@ pub const KINDS: &[&str] = &[
     "forbid",
     "numbering",
     "table-row",
+    "script",
     "table-sum",
     "table-columns",
     "cross-table",
@@ -503,15 +509,16 @@ fn compile_rule(f: &RuleFile, offset: usize, rs: RuleSpec) -> Result<Rule, Vec<L
         k if tables::TABLE_KINDS.contains(&k) => {
             tables::compile(k, &rs, &mut cx).map(|k| Kind::Tables(Box::new(k)))
         }
-        "script" => {
-            cx.err(
-                &rs.kind,
-                "script rules are not available in this build yet",
-                "this kind",
-                "use a declarative kind for now",
-            );
-            None
-        }
+        "script" => match cx.require(&rs.script, "script", &rs.kind).cloned() {
+            Some(s) => match script::compile(f, &id, &s, shift(s.span(), offset)) {
+                Ok(s) => Some(Kind::Script(Arc::new(s))),
+                Err(e) => {
+                    cx.errors.push(e);
+                    None
+                }
+            },
+            None => None,
+        },
         other => {
             cx.err(
                 &rs.kind,
