@@ -77,6 +77,17 @@ fn applies(rule: &crate::rule::Rule, doc: &Document) -> bool {
         })
 }
 
+/// `--kind`: the kinds given on the command line replace the title's.
+fn force_kinds(doc: &mut Document, kinds: &[String]) {
+    for k in kinds {
+        match k.as_str() {
+            "决算" | "预算" => doc.kind.stage = Some(k.clone()),
+            "部门" | "单位" => doc.kind.scope = Some(k.clone()),
+            _ => {}
+        }
+    }
+}
+
 /// One rule's part in checking a report.
 #[derive(Debug, Clone)]
 pub struct RuleOutcome {
@@ -108,7 +119,8 @@ pub fn check_source(src: &SourceFile, rules: &RuleSet, config: &Config) -> (Docu
 
 /// Check one decoded report, keeping each rule's covered facts and findings.
 pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config) -> DetailedCheck {
-    let doc = document::parse(&src.text);
+    let mut doc = document::parse(&src.text);
+    force_kinds(&mut doc, &config.kinds);
     let mut diagnostics = Vec::new();
     let mut covered = BTreeSet::new();
     let mut outcomes = Vec::new();

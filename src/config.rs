@@ -41,6 +41,10 @@ pub struct Config {
     /// diagnostic about the config (an unused suppression) can point into it.
     #[serde(skip)]
     pub source: Option<(String, Arc<String>)>,
+    /// Report kinds forced on the command line (`gouji check --kind 决算`):
+    /// they replace what the title says for `applies_to`.
+    #[serde(skip)]
+    pub kinds: Vec<String>,
 }
 
 /// One `[[suppress]]` entry: findings of `rule` whose primary label covers

@@ -96,6 +96,10 @@ enum Command {
         /// Report which figures took part in a completed check.
         #[arg(long)]
         coverage: bool,
+        /// Report kind, instead of what the title says: 决算, 预算, 部门,
+        /// 单位 (repeatable or a comma list: --kind 决算,单位).
+        #[arg(long, value_name = "KIND", value_delimiter = ',', value_parser = ["决算", "预算", "部门", "单位"])]
+        kind: Vec<String>,
         /// Terminal width for human output.
         #[arg(long, default_value_t = 100)]
         width: usize,
@@ -148,6 +152,7 @@ fn main() -> ExitCode {
             fail_on,
             encoding,
             coverage,
+            kind,
             width,
             color,
             rules,
@@ -163,6 +168,7 @@ fn main() -> ExitCode {
                 fail_on,
                 encoding,
                 coverage,
+                kind,
                 width,
                 color,
             },
@@ -250,18 +256,20 @@ struct CheckArgs {
     fail_on: FailOn,
     encoding: Option<Encoding>,
     coverage: bool,
+    kind: Vec<String>,
     width: usize,
     color: String,
 }
 
 fn cmd_check(a: CheckArgs, args: RuleArgs) -> i32 {
-    let (config, rules) = match load(&args) {
+    let (mut config, rules) = match load(&args) {
         Ok(x) => x,
         Err(errors) => {
             print_load_errors(&errors);
             return 2;
         }
     };
+    config.kinds = a.kind.clone();
     let old_baseline = match &a.baseline {
         Some(p) => match Baseline::load(p) {
             Ok(b) => Some(b),

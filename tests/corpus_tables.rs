@@ -884,3 +884,49 @@ fn other_reports_raise_nothing() {
         assert_eq!(table_findings(name), vec![], "{name}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Report kinds: from the title, or forced with --kind
+// ---------------------------------------------------------------------------
+
+fn run_gouji(args: &[&str]) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gouji"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("gouji runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+fn codes(json: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(json).expect("json output");
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["outcome"] == "finding")
+        .map(|d| d["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn kind_flag_overrides_the_title() {
+    let path = format!("{CORPUS}/{GHZYJ}.layout.txt");
+    let (_, out) = run_gouji(&["check", &path, "--format", "json"]);
+    assert!(codes(&out).iter().any(|c| c == "prose-final-figures"));
+    // Read as a budget, the 决算-only rules do not run.
+    let (_, out) = run_gouji(&["check", &path, "--format", "json", "--kind", "预算"]);
+    assert!(!codes(&out).iter().any(|c| c == "prose-final-figures"));
+    // Repeatable and comma lists.
+    let (_, out) = run_gouji(&["check", &path, "--format", "json", "--kind", "单位,预算"]);
+    assert!(!codes(&out).iter().any(|c| c == "prose-final-figures"));
+    let (_, out2) = run_gouji(&[
+        "check", &path, "--format", "json", "--kind", "单位", "--kind", "预算",
+    ]);
+    assert_eq!(codes(&out), codes(&out2));
+    let (code, _) = run_gouji(&["check", &path, "--kind", "年度"]);
+    assert_eq!(code, 2);
+}
