@@ -26,9 +26,14 @@ fn scaled(text: &str, k: u32) -> String {
         .filter(|f| f.kind == FactKind::Amount)
         .filter_map(|f| {
             let n = f.number.as_ref()?;
-            let digits_end = f.span.start as usize + text[f.span.range()].find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+            let digits_end = f.span.start as usize
+                + text[f.span.range()].find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
             let v = (n.value * Decimal::from(k)).round_dp(n.decimals);
-            Some((f.span.start as usize, digits_end, format!("{:.*}", n.decimals as usize, v)))
+            Some((
+                f.span.start as usize,
+                digits_end,
+                format!("{:.*}", n.decimals as usize, v),
+            ))
         })
         .collect();
     edits.sort_by_key(|e| std::cmp::Reverse(e.0));
@@ -69,16 +74,31 @@ fn bench(c: &mut Criterion) {
     });
     g.throughput(Throughput::Elements(corpus.len() as u64));
     g.bench_function("1000 reports, one thread", |b| {
-        b.iter(|| corpus.iter().map(|s| check_source(s, &rules, &config).1.len()).sum::<usize>())
+        b.iter(|| {
+            corpus
+                .iter()
+                .map(|s| check_source(s, &rules, &config).1.len())
+                .sum::<usize>()
+        })
     });
-    g.bench_function(format!("1000 reports, {} threads", rayon::current_num_threads()), |b| {
-        b.iter(|| corpus.par_iter().map(|s| check_source(s, &rules, &config).1.len()).sum::<usize>())
-    });
+    g.bench_function(
+        format!("1000 reports, {} threads", rayon::current_num_threads()),
+        |b| {
+            b.iter(|| {
+                corpus
+                    .par_iter()
+                    .map(|s| check_source(s, &rules, &config).1.len())
+                    .sum::<usize>()
+            })
+        },
+    );
     g.finish();
 
     let mut g = c.benchmark_group("load");
     g.sample_size(20);
-    g.bench_function("compile the shipped pack", |b| b.iter(|| compile(&shipped_files()).unwrap().rules.len()));
+    g.bench_function("compile the shipped pack", |b| {
+        b.iter(|| compile(&shipped_files()).unwrap().rules.len())
+    });
     g.finish();
 }
 

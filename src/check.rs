@@ -111,7 +111,11 @@ pub struct DetailedCheck {
 }
 
 /// Check one decoded report.
-pub fn check_source(src: &SourceFile, rules: &RuleSet, config: &Config) -> (Document, Vec<Diagnostic>, Coverage, Vec<String>) {
+pub fn check_source(
+    src: &SourceFile,
+    rules: &RuleSet,
+    config: &Config,
+) -> (Document, Vec<Diagnostic>, Coverage, Vec<String>) {
     let d = check_source_detailed(src, rules, config);
     let ran = d.rules.into_iter().map(|r| r.rule).collect();
     (d.document, d.diagnostics, d.coverage, ran)
@@ -177,7 +181,10 @@ pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config)
 fn coverage(src: &SourceFile, doc: &Document, covered: &BTreeSet<usize>) -> Coverage {
     let mut c = Coverage::default();
     for f in &doc.facts {
-        if !matches!(f.kind, FactKind::Amount | FactKind::Percent | FactKind::Share | FactKind::Number) {
+        if !matches!(
+            f.kind,
+            FactKind::Amount | FactKind::Percent | FactKind::Share | FactKind::Number
+        ) {
             continue;
         }
         c.figures += 1;
@@ -223,7 +230,9 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport>) {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -251,7 +260,12 @@ pub fn read_source(path: &Path, encoding: Option<Encoding>) -> Result<SourceFile
 }
 
 /// Check many files in parallel; reports come back sorted by path.
-pub fn check_paths(paths: &[PathBuf], rules: &RuleSet, config: &Config, encoding: Option<Encoding>) -> Vec<FileReport> {
+pub fn check_paths(
+    paths: &[PathBuf],
+    rules: &RuleSet,
+    config: &Config,
+    encoding: Option<Encoding>,
+) -> Vec<FileReport> {
     let (files, mut reports) = collect_inputs(paths);
     let mut checked: Vec<FileReport> = files
         .par_iter()
@@ -282,7 +296,13 @@ pub fn exit_code(reports: &[FileReport], fail_on: Option<Severity>) -> i32 {
         return 2;
     }
     match fail_on {
-        Some(t) if diags.clone().any(|d| d.outcome == Outcome::Finding && d.severity >= t) => 1,
+        Some(t)
+            if diags
+                .clone()
+                .any(|d| d.outcome == Outcome::Finding && d.severity >= t) =>
+        {
+            1
+        }
         _ => 0,
     }
 }

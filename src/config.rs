@@ -113,7 +113,14 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, LoadError> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| {
-            LoadError::new(&name, &Arc::new(String::new()), None, format!("cannot read config: {e}"), "", None)
+            LoadError::new(
+                &name,
+                &Arc::new(String::new()),
+                None,
+                format!("cannot read config: {e}"),
+                "",
+                None,
+            )
         })?;
         let mut c = Config::parse(&name, &text)?;
         c.dir = path.parent().map(Path::to_path_buf);

@@ -10,17 +10,17 @@
 // returned once per load, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
-pub mod diagnostic;
-pub mod document;
-pub mod quantity;
-pub mod source;
-pub mod rule;
+pub mod baseline;
 pub mod check;
 pub mod config;
-pub mod dump;
-pub mod render;
-pub mod testing;
+pub mod diagnostic;
 pub mod docs;
-pub mod baseline;
+pub mod document;
+pub mod dump;
 pub mod fsutil;
 pub mod lsp;
+pub mod quantity;
+pub mod render;
+pub mod rule;
+pub mod source;
+pub mod testing;

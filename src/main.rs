@@ -14,7 +14,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "gouji", version, about = "勾稽 — audit linter for 决算/预算公开说明")]
+#[command(
+    name = "gouji",
+    version,
+    about = "勾稽 — audit linter for 决算/预算公开说明"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -131,9 +135,7 @@ enum Command {
         rules: RuleArgs,
     },
     /// Run the test cases of a rule pack (the shipped pack when none is given).
-    Test {
-        pack: Option<PathBuf>,
-    },
+    Test { pack: Option<PathBuf> },
     /// Run the language server on stdin/stdout (see docs/editors.md).
     Lsp,
 }
@@ -174,7 +176,11 @@ fn main() -> ExitCode {
             },
             rules,
         ),
-        Command::Dump { path, format: _, encoding } => cmd_dump(path, encoding),
+        Command::Dump {
+            path,
+            format: _,
+            encoding,
+        } => cmd_dump(path, encoding),
         Command::Rules { format, rules } => cmd_rules(format, rules),
         Command::Explain { id, rules } => cmd_explain(&id, rules),
         Command::Test { pack } => cmd_test(pack),
@@ -184,11 +190,13 @@ fn main() -> ExitCode {
 }
 
 fn print_load_errors(errors: &[LoadError]) {
-    let handler = miette::GraphicalReportHandler::new_themed(if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    })
+    let handler = miette::GraphicalReportHandler::new_themed(
+        if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+            miette::GraphicalTheme::unicode()
+        } else {
+            miette::GraphicalTheme::unicode_nocolor()
+        },
+    )
     // Our location line gives the column in characters; miette's counts bytes.
     .without_primary_span_start();
     let mut out = String::new();
@@ -197,7 +205,10 @@ fn print_load_errors(errors: &[LoadError]) {
         let _ = handler.render_report(&mut out, e);
         out.push('\n');
     }
-    out.push_str(&format!("gouji: {} error(s) in rule packs or config; no report was checked\n", errors.len()));
+    out.push_str(&format!(
+        "gouji: {} error(s) in rule packs or config; no report was checked\n",
+        errors.len()
+    ));
     eprint!("{out}");
 }
 
@@ -205,7 +216,10 @@ fn print_load_errors(errors: &[LoadError]) {
 fn load(args: &RuleArgs) -> Result<(Config, RuleSet), Vec<LoadError>> {
     let config = match &args.config {
         Some(p) => Config::load(p).map_err(|e| vec![e])?,
-        None => match std::env::current_dir().ok().and_then(|d| Config::discover(&d)) {
+        None => match std::env::current_dir()
+            .ok()
+            .and_then(|d| Config::discover(&d))
+        {
             Some(p) => Config::load(&p).map_err(|e| vec![e])?,
             None => Config::default(),
         },
@@ -215,10 +229,13 @@ fn load(args: &RuleArgs) -> Result<(Config, RuleSet), Vec<LoadError>> {
         files.extend(rule::shipped_files());
     }
     let mut errors = Vec::new();
-    let config_packs = config
-        .packs
-        .iter()
-        .map(|p| config.dir.as_ref().map(|d| d.join(p)).unwrap_or_else(|| p.clone()));
+    let config_packs = config.packs.iter().map(|p| {
+        config
+            .dir
+            .as_ref()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|| p.clone())
+    });
     for dir in args.rules.iter().cloned().chain(config_packs) {
         match rule::pack_files(&dir) {
             Ok(mut f) => files.append(&mut f),
@@ -405,7 +422,13 @@ fn cmd_rules(format: Format, args: RuleArgs) -> i32 {
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
         for r in &rules.rules {
-            println!("{:<32} {:<10} {:<8} {}", r.id, r.kind.name(), r.severity.as_str(), r.origin.file);
+            println!(
+                "{:<32} {:<10} {:<8} {}",
+                r.id,
+                r.kind.name(),
+                r.severity.as_str(),
+                r.origin.file
+            );
         }
     }
     0

@@ -15,54 +15,144 @@ const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
 const CONFIRMED: &[(&str, &str, u32, &str)] = &[
     // The body's part-2 heading is printed as "上海市规划和自然资源局 2024 年度部门决算表"
     // without "第二部分" (the TOC has it), so the body goes 第一部分 → 第三部分.
-    ("pt_ghzyj_2024_final_dept", "heading-numbering", 578, "第三部分"),
+    (
+        "pt_ghzyj_2024_final_dept",
+        "heading-numbering",
+        578,
+        "第三部分",
+    ),
     // "与 2023 年度相比，一般公共预算财政拨款支出增加 1193.20 万元，增长 13.95。" — the % is missing.
-    ("pt_ghzyj_2024_final_dept", "percent-sign-missing", 627, "增长 13.95。"),
+    (
+        "pt_ghzyj_2024_final_dept",
+        "percent-sign-missing",
+        627,
+        "增长 13.95。",
+    ),
     // "减少 0.15 万元，下降（增长）27.78%" — the template's alternative left in.
-    ("pt_ghzyj_2024_final_dept", "template-residue", 825, "下降（增长）"),
+    (
+        "pt_ghzyj_2024_final_dept",
+        "template-residue",
+        825,
+        "下降（增长）",
+    ),
     // As in ghzyj: the tables part has no "第二部分" heading in the body.
-    ("pt_shgzb_2024_final_dept", "heading-numbering", 433, "第三部分"),
-    ("template_2024_final_dept", "heading-numbering", 371, "第三部分"),
+    (
+        "pt_shgzb_2024_final_dept",
+        "heading-numbering",
+        433,
+        "第三部分",
+    ),
+    (
+        "template_2024_final_dept",
+        "heading-numbering",
+        371,
+        "第三部分",
+    ),
     // Item 31: "…住房公积金（项）”350.35万元 … 2023年当年预算执行数为348.52万元，2024年预算安排
     // 352.67万元，比2023年预算执行数增加0.53%". 348.52 → 352.67 is +1.19%; 0.53% is what
     // 350.35 (the item's amount two sentences earlier) gives: the two 2024 figures disagree.
     ("pt_wanli_2024_budget_dept", "growth-rate", 176, "0.53%"),
     // Table rules (rules/tables.toml; details and PDF pages in tests/corpus_tables.rs).
     // PDF p.7: the tables part is headed with the municipal bureau's name, 普陀区 left out.
-    ("pt_ghzyj_2024_final_dept", "unit-name", 188, "上海市规划和自然资源局"),
+    (
+        "pt_ghzyj_2024_final_dept",
+        "unit-name",
+        188,
+        "上海市规划和自然资源局",
+    ),
     // Items named in prose that T5 does not have: item 5's 项 (T5 2080599 is
     // 其他行政事业单位养老支出); item 11's pre-2019 name for 2200199 其他自然资源事务支出;
     // items 12–13 give the 款 as 住房保障支出 (T5 22102 住房改革支出).
-    ("pt_ghzyj_2024_final_dept", "prose-item-names", 694, "机关事业单位退休人员活动费支出"),
-    ("pt_ghzyj_2024_final_dept", "prose-item-names", 755, "其\n\n他国土资源事务支出"),
-    ("pt_ghzyj_2024_final_dept", "prose-item-names", 763, "住房保障支出"),
-    ("pt_ghzyj_2024_final_dept", "prose-item-names", 774, "住房保障支出"),
+    (
+        "pt_ghzyj_2024_final_dept",
+        "prose-item-names",
+        694,
+        "机关事业单位退休人员活动费支出",
+    ),
+    (
+        "pt_ghzyj_2024_final_dept",
+        "prose-item-names",
+        755,
+        "其\n\n他国土资源事务支出",
+    ),
+    (
+        "pt_ghzyj_2024_final_dept",
+        "prose-item-names",
+        763,
+        "住房保障支出",
+    ),
+    (
+        "pt_ghzyj_2024_final_dept",
+        "prose-item-names",
+        774,
+        "住房保障支出",
+    ),
     // "一般公共预算财政拨款基本支出 5377.64 万元。其中：人员经费 4896.98 万元": T5 基本支出
     // 5364.75 and T6 人员经费合计 4884.09; 5377.64 is T3's 基本支出 of all funds.
-    ("pt_ghzyj_2024_final_dept", "prose-final-figures", 785, "5377.64 万元"),
-    ("pt_ghzyj_2024_final_dept", "prose-final-figures", 787, "4896.98 万元"),
+    (
+        "pt_ghzyj_2024_final_dept",
+        "prose-final-figures",
+        785,
+        "5377.64 万元",
+    ),
+    (
+        "pt_ghzyj_2024_final_dept",
+        "prose-final-figures",
+        787,
+        "4896.98 万元",
+    ),
     // "规划与自然资源局" for "规划和自然资源局" in sections 七–九.
-    ("pt_ghzyj_2024_final_dept", "unit-name", 855, "上海市普陀区规划与自然资源局"),
-    ("pt_ghzyj_2024_final_dept", "unit-name", 870, "上海市普陀区规划与自然资源局"),
-    ("pt_ghzyj_2024_final_dept", "unit-name", 876, "上海市普陀区规划与自然资源局"),
+    (
+        "pt_ghzyj_2024_final_dept",
+        "unit-name",
+        855,
+        "上海市普陀区规划与自然资源局",
+    ),
+    (
+        "pt_ghzyj_2024_final_dept",
+        "unit-name",
+        870,
+        "上海市普陀区规划与自然资源局",
+    ),
+    (
+        "pt_ghzyj_2024_final_dept",
+        "unit-name",
+        876,
+        "上海市普陀区规划与自然资源局",
+    ),
     // Item 31's 预算安排 352.67 against the table's 3,503,499 元 = 350.35 万元 (the
     // same defect as the growth-rate finding above, seen against the table).
-    ("pt_wanli_2024_budget_dept", "prose-item-amounts", 176, "352.67万元"),
+    (
+        "pt_wanli_2024_budget_dept",
+        "prose-item-amounts",
+        176,
+        "352.67万元",
+    ),
     // PDF p.31: the 三公 table carries 47.91 万元 etc., its note says it is empty.
-    ("pt_wanli_2024_budget_dept", "empty-table-statement", 794, "注:本部门2024年无“三公”经费和机关运行经费预算，故本表为空表。"),
+    (
+        "pt_wanli_2024_budget_dept",
+        "empty-table-statement",
+        794,
+        "注:本部门2024年无“三公”经费和机关运行经费预算，故本表为空表。",
+    ),
 ];
 
 fn findings(name: &str) -> Vec<(String, u32, String)> {
     let path = format!("{CORPUS}/{name}.layout.txt");
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let src = SourceFile::from_bytes(path, &bytes, None).unwrap();
-    let (_, diags, _, _) = gouji::check::check_source(&src, common::shipped(), &gouji::config::Config::default());
+    let (_, diags, _, _) =
+        gouji::check::check_source(&src, common::shipped(), &gouji::config::Config::default());
     diags
         .iter()
         .filter(|d| d.outcome == Outcome::Finding && d.severity >= Severity::Warning)
         .map(|d| {
             let span = d.labels[0].span;
-            (d.code.clone(), src.line_col(span.start).line, src.slice(span).to_owned())
+            (
+                d.code.clone(),
+                src.line_col(span.start).line,
+                src.slice(span).to_owned(),
+            )
         })
         .collect()
 }
@@ -75,11 +165,18 @@ fn check_report(name: &str) {
         if name == "template_2024_final_dept" && code == "template-residue" {
             continue;
         }
-        if !CONFIRMED.iter().any(|c| c.0 == name && c.1 == code && c.2 == *line && c.3 == text) {
+        if !CONFIRMED
+            .iter()
+            .any(|c| c.0 == name && c.1 == code && c.2 == *line && c.3 == text)
+        {
             unexpected.push(format!("{code} at line {line}: {text:?}"));
         }
     }
-    assert!(unexpected.is_empty(), "{name}: findings not confirmed as real defects:\n{}", unexpected.join("\n"));
+    assert!(
+        unexpected.is_empty(),
+        "{name}: findings not confirmed as real defects:\n{}",
+        unexpected.join("\n")
+    );
     for c in CONFIRMED.iter().filter(|c| c.0 == name) {
         assert!(
             found.iter().any(|f| f.0 == c.1 && f.1 == c.2 && f.2 == c.3),
@@ -122,6 +219,9 @@ fn blank_template_raises_only_template_findings() {
     assert!(found.iter().filter(|f| f.0 == "template-residue").count() >= 20);
     // No arithmetic finding: the template has no figures.
     for (code, ..) in &found {
-        assert!(!code.starts_with("sum-") && !code.starts_with("share") && !code.starts_with("growth"), "{code}");
+        assert!(
+            !code.starts_with("sum-") && !code.starts_with("share") && !code.starts_with("growth"),
+            "{code}"
+        );
     }
 }

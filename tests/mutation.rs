@@ -22,11 +22,17 @@ fn mutants(text: &str) -> Vec<Mutant> {
     let doc = parse(text);
     let mut out = Vec::new();
     for f in &doc.facts {
-        let figure = matches!(f.kind, FactKind::Amount | FactKind::Percent | FactKind::Share | FactKind::Number);
+        let figure = matches!(
+            f.kind,
+            FactKind::Amount | FactKind::Percent | FactKind::Share | FactKind::Number
+        );
         if figure {
             let s = f.span;
             let written = &text[s.range()];
-            let digits: Vec<(usize, char)> = written.char_indices().filter(|(_, c)| c.is_ascii_digit()).collect();
+            let digits: Vec<(usize, char)> = written
+                .char_indices()
+                .filter(|(_, c)| c.is_ascii_digit())
+                .collect();
             for &(i, c) in &digits {
                 let d = c.to_digit(10).unwrap();
                 let to = char::from_digit((d + 5) % 10, 10).unwrap();
@@ -76,7 +82,14 @@ fn mutants(text: &str) -> Vec<Mutant> {
 }
 
 fn key(d: &Diagnostic) -> (String, String, Vec<(u32, u32)>) {
-    (d.code.clone(), d.message.clone(), d.labels.iter().map(|l| (l.span.start, l.span.end)).collect())
+    (
+        d.code.clone(),
+        d.message.clone(),
+        d.labels
+            .iter()
+            .map(|l| (l.span.start, l.span.end))
+            .collect(),
+    )
 }
 
 #[test]
@@ -97,7 +110,9 @@ fn at_least_90_percent_of_mutants_are_caught() {
             d.outcome == Outcome::Finding
                 && d.severity >= Severity::Warning
                 && !base.contains(&key(d))
-                && d.labels.iter().any(|l| l.span.start <= changed.0 && changed.1 <= l.span.end)
+                && d.labels
+                    .iter()
+                    .any(|l| l.span.start <= changed.0 && changed.1 <= l.span.end)
         });
         if !caught {
             survivors.push(&m.what);
@@ -105,7 +120,11 @@ fn at_least_90_percent_of_mutants_are_caught() {
     }
     let caught = ms.len() - survivors.len();
     let rate = caught as f64 / ms.len() as f64;
-    println!("mutants: {}, caught: {caught}, rate: {:.1}%", ms.len(), rate * 100.0);
+    println!(
+        "mutants: {}, caught: {caught}, rate: {:.1}%",
+        ms.len(),
+        rate * 100.0
+    );
     println!("survivors ({}):", survivors.len());
     for s in &survivors {
         println!("  {s}");

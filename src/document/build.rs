@@ -21,8 +21,10 @@ static TOC_TITLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[\s\x0c]*目\s*录[\s\x0c]*$").unwrap());
 static TOC_TAIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.…·\s\d]+$").unwrap());
 static REPORT_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<year>\d{4})\s*年?\s*度?[^。，,\d]{0,8}?(?P<scope>部门|单位)?\s*(?P<stage>决算|预算)")
-        .unwrap()
+    Regex::new(
+        r"(?P<year>\d{4})\s*年?\s*度?[^。，,\d]{0,8}?(?P<scope>部门|单位)?\s*(?P<stage>决算|预算)",
+    )
+    .unwrap()
 });
 
 /// One block of lines before it is known to be a heading or a paragraph.
@@ -223,7 +225,11 @@ pub fn parse(text: &str) -> Document {
             last_numbered.retain(|(m, _)| !m.same_style(&n));
             last_numbered.push((n, heading_split.is_some()));
         }
-        if !title_done && block.numbering.is_none() && doc.headings.is_empty() && doc.title.is_none() {
+        if !title_done
+            && block.numbering.is_none()
+            && doc.headings.is_empty()
+            && doc.title.is_none()
+        {
             // Lines before the first heading: the report's title.
             if REPORT_TITLE.is_match(&norm.text) && doc.title.is_none() {
                 doc.title = Some((norm.text.clone(), block_span));
@@ -256,7 +262,10 @@ pub fn parse(text: &str) -> Document {
             stack.clear();
             let section_id = doc.sections.len();
             let heading_id = doc.headings.len();
-            let title: String = text[block_span.range()].chars().filter(|c| !c.is_whitespace()).collect();
+            let title: String = text[block_span.range()]
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
             doc.sections.push(Section {
                 id: section_id,
                 title: title.clone(),
@@ -465,12 +474,11 @@ fn place_heading(
     // A part heading always goes to the top; parts are numbered through the
     // whole report, whatever titles stand between them.
     if n.delimiter == Delimiter::Part {
-        let previous = doc
-            .headings
-            .iter()
-            .enumerate()
-            .rev()
-            .find_map(|(i, h)| h.numbering.filter(|m| m.delimiter == Delimiter::Part).map(|m| (i, m)));
+        let previous = doc.headings.iter().enumerate().rev().find_map(|(i, h)| {
+            h.numbering
+                .filter(|m| m.delimiter == Delimiter::Part)
+                .map(|m| (i, m))
+        });
         let expected = previous.map_or(1, |(_, m)| m.value + 1);
         if n.value != expected {
             doc.numbering_issues.push(NumberingIssue {
@@ -488,7 +496,12 @@ fn place_heading(
     // the stack), then in a compatible style (`2、` continuing `一、`).
     let expects = |p: usize, same: bool| {
         let (_, first, last) = stack[p];
-        n.value == last + 1 && if same { first.same_style(&n) } else { first.compatible(&n) }
+        n.value == last + 1
+            && if same {
+                first.same_style(&n)
+            } else {
+                first.compatible(&n)
+            }
     };
     let found = (0..stack.len())
         .rev()
@@ -737,7 +750,10 @@ fn add_table_facts(doc: &mut Document) {
                 };
                 // A key–value cell is about its key (`自评总分（分）`), not the row.
                 let label = if row.kind == RowKind::KeyValue {
-                    column.clone().or_else(|| row.label.clone()).unwrap_or_default()
+                    column
+                        .clone()
+                        .or_else(|| row.label.clone())
+                        .unwrap_or_default()
                 } else {
                     row.label.clone().unwrap_or_default()
                 };

@@ -325,7 +325,9 @@ impl<'a> Reader<'a> {
                 .map(|f| f.id);
             return;
         }
-        let prefix_end = stext.find(|c: char| c.is_ascii_digit()).unwrap_or(stext.len());
+        let prefix_end = stext
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(stext.len());
         let prefix = &stext[..prefix_end];
         let opens_with_item = prefix_end < stext.len()
             && prefix.chars().count() <= 30

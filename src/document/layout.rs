@@ -2032,7 +2032,11 @@ fn pipe_cells(text: &str, l: &Line) -> Option<Vec<(String, Span)>> {
     if cells.last().is_some_and(|c| c.0.is_empty()) {
         cells.pop();
     }
-    if cells.len() < 2 { None } else { Some(cells) }
+    if cells.len() < 2 {
+        None
+    } else {
+        Some(cells)
+    }
 }
 
 fn pipe_table_at(text: &str, lines: &[Line], i: usize) -> Option<(LayoutTable, usize)> {
@@ -2394,11 +2398,10 @@ mod tests {
         );
         cell_is(&text, t4, "本年支出合计", "支出/合计", "9746.50");
         cell_is(&text, t4, "本年收入合计", "收入/决算数", "9746.50");
-        assert!(
-            t4.rows_matching("二十二、灾害防治及应急管理支出")
-                .next()
-                .is_some()
-        );
+        assert!(t4
+            .rows_matching("二十二、灾害防治及应急管理支出")
+            .next()
+            .is_some());
         let t5 = table(&ts, GeneralPublicExpenditure);
         cell_is(&text, t5, "2080505", "合计", "446.11");
         assert_eq!(label_of(t5, "2080505"), "机关事业单位基本养老保险缴费支出");
@@ -3086,4 +3089,3 @@ mod tests {
         }
     }
 }
-

@@ -64,7 +64,12 @@ pub fn run(rule: &Rule, doc: &Document, text: &str) -> RuleResult {
             heading,
             when,
             unless,
-        } => r.require(pattern.as_ref(), heading.as_deref(), when.as_ref(), unless.as_ref()),
+        } => r.require(
+            pattern.as_ref(),
+            heading.as_deref(),
+            when.as_ref(),
+            unless.as_ref(),
+        ),
         Kind::Forbid {
             pattern,
             unless,
@@ -205,7 +210,14 @@ impl<'a> Run<'a> {
 
     /// Report a total that disagrees with its parts; the items after the
     /// first `n_plus` are subtracted.
-    fn report_sum(&mut self, t: &Fact, items: &[&Fact], n_plus: usize, sum: &Quantity, tq: &Quantity) {
+    fn report_sum(
+        &mut self,
+        t: &Fact,
+        items: &[&Fact],
+        n_plus: usize,
+        sum: &Quantity,
+        tq: &Quantity,
+    ) {
         let unit = self.unit_word(t);
         let mut formula = String::new();
         for (i, f) in items.iter().enumerate() {
@@ -229,7 +241,8 @@ impl<'a> Run<'a> {
         d.labels.push(Label::new(t.span, "合计"));
         for (i, f) in items.iter().enumerate() {
             let role = if i < n_plus { "各项之一" } else { "减项" };
-            d.labels.push(Label::new(f.span, format!("{}（{role}）", f.label)));
+            d.labels
+                .push(Label::new(f.span, format!("{}（{role}）", f.label)));
         }
         if d.help.is_none() {
             d.help = Some(format!(
@@ -442,8 +455,7 @@ impl<'a> Run<'a> {
                     ("range", range(&qs[best], 2)),
                 ];
                 let mut d = self.diag(&values);
-                d.labels
-                    .push(Label::new(fs[i].span, format!("{}", fs[i].label)));
+                d.labels.push(Label::new(fs[i].span, fs[i].label.clone()));
                 d.labels.push(Label::new(
                     fs[best].span,
                     format!("{}（应与之相等）", fs[best].label),
@@ -630,11 +642,14 @@ impl<'a> Run<'a> {
             .filter(|f| f.role == Role::Value && f.kind == FactKind::Amount)
             .filter(|f| prior_words.iter().any(|w| f.label.contains(w)))
             .collect();
-        let [prior] = priors.as_slice() else { return false };
+        let [prior] = priors.as_slice() else {
+            return false;
+        };
         if prior_words.iter().any(|w| cur.label.contains(w)) {
             return false;
         }
-        let (Some(now), Some(before), Some(rq)) = (self.q(cur), self.q(prior), rate.quantity()) else {
+        let (Some(now), Some(before), Some(rq)) = (self.q(cur), self.q(prior), rate.quantity())
+        else {
             return false;
         };
         let ch = c.change.as_ref().unwrap();
@@ -932,8 +947,7 @@ impl<'a> Run<'a> {
                 .into_iter()
                 .map(|i| &doc.facts[i])
                 .filter(|f| f.role == Role::Value)
-                .filter(before)
-                .last();
+                .rfind(before);
         }
         None
     }
@@ -1057,7 +1071,8 @@ impl<'a> Run<'a> {
             }
             let norm = &self.doc.paragraphs[sent.paragraph].norm;
             for m in pattern.find_iter(text) {
-                let span = norm.original(sent.norm_range.0 + m.start(), sent.norm_range.0 + m.end());
+                let span =
+                    norm.original(sent.norm_range.0 + m.start(), sent.norm_range.0 + m.end());
                 let found = self.slice(span);
                 let mut d = self.diag(&[("found", found.clone()), ("label", found)]);
                 d.labels.push(Label::bare(span));
