@@ -158,6 +158,21 @@ pub fn render_diagnostic(
         _ => path.to_owned(),
     };
     let _ = writeln!(out, "{loc}: {}[{}] {}", d.severity, d.code, d.message);
+    // Labels far from the primary one (another page, another table) are
+    // listed by position instead of being drawn: a snippet spanning them
+    // would print every line in between.
+    let mut near = d.clone();
+    let mut far = Vec::new();
+    if let (Some(s), Some(primary)) = (src, d.primary_span()) {
+        let anchor = s.lines.line_of(primary.start) as i64;
+        let (keep, rest): (Vec<_>, Vec<_>) =
+            d.labels.iter().cloned().enumerate().partition(|(i, l)| {
+                *i == 0 || (s.lines.line_of(l.span.start) as i64 - anchor).abs() <= FAR_LINES
+            });
+        near.labels = keep.into_iter().map(|(_, l)| l).collect();
+        far = rest.into_iter().map(|(_, l)| l).collect();
+    }
+    let d = &near;
     let report = Report {
         d,
         src: src.map(|s| Snippet {
@@ -170,8 +185,28 @@ pub fn render_diagnostic(
     if handler(opts).render_report(&mut buf, &report).is_ok() {
         out.push_str(&buf);
     }
+    if let Some(s) = src {
+        for l in &far {
+            let lc = s.line_col(l.span.start);
+            let _ = writeln!(
+                out,
+                "  另见 {path}:{}:{} “{}”{}",
+                lc.line,
+                lc.column,
+                s.slice(l.span),
+                l.message
+                    .as_deref()
+                    .map(|m| format!("（{m}）"))
+                    .unwrap_or_default()
+            );
+        }
+    }
     out.push('\n');
 }
+
+/// How many lines from the primary label a secondary label may stand and
+/// still be drawn in the same snippet.
+const FAR_LINES: i64 = 40;
 
 /// All reports, then a summary line.
 pub fn render(reports: &[FileReport], opts: HumanOptions, show_coverage: bool) -> String {
