@@ -407,39 +407,8 @@ pub fn load_workspace(root: Option<&Path>) -> Result<(Config, RuleSet), Vec<Load
         Some(p) => Config::load(&p).map_err(|e| vec![e])?,
         None => Config::default(),
     };
-    let mut files = Vec::new();
-    if !config.no_default_rules {
-        files.extend(rule::shipped_files());
-    }
-    let mut errors = Vec::new();
-    for p in &config.packs {
-        let dir = config
-            .dir
-            .as_ref()
-            .map(|d| d.join(p))
-            .unwrap_or_else(|| p.clone());
-        match rule::pack_files(&dir) {
-            Ok(mut f) => files.append(&mut f),
-            Err(e) => errors.push(e),
-        }
-    }
-    match rule::compile(&files) {
-        Ok(mut set) if errors.is_empty() => {
-            for r in &mut set.rules {
-                if let Some(opts) = config.options.get(&r.id) {
-                    for (k, v) in opts {
-                        r.options.insert(k.clone(), v.clone());
-                    }
-                }
-            }
-            Ok((config, set))
-        }
-        Ok(_) => Err(errors),
-        Err(mut e) => {
-            errors.append(&mut e);
-            Err(errors)
-        }
-    }
+    let rules = rule::load_for(&config, &[], false)?;
+    Ok((config, rules))
 }
 
 fn is_rule_file(uri: &Url) -> bool {

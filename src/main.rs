@@ -224,42 +224,8 @@ fn load(args: &RuleArgs) -> Result<(Config, RuleSet), Vec<LoadError>> {
             None => Config::default(),
         },
     };
-    let mut files = Vec::new();
-    if !args.no_default_rules && !config.no_default_rules {
-        files.extend(rule::shipped_files());
-    }
-    let mut errors = Vec::new();
-    let config_packs = config.packs.iter().map(|p| {
-        config
-            .dir
-            .as_ref()
-            .map(|d| d.join(p))
-            .unwrap_or_else(|| p.clone())
-    });
-    for dir in args.rules.iter().cloned().chain(config_packs) {
-        match rule::pack_files(&dir) {
-            Ok(mut f) => files.append(&mut f),
-            Err(e) => errors.push(e),
-        }
-    }
-    let compiled = rule::compile(&files);
-    match compiled {
-        Ok(mut set) if errors.is_empty() => {
-            for r in &mut set.rules {
-                if let Some(opts) = config.options.get(&r.id) {
-                    for (k, v) in opts {
-                        r.options.insert(k.clone(), v.clone());
-                    }
-                }
-            }
-            Ok((config, set))
-        }
-        Ok(_) => Err(errors),
-        Err(mut e) => {
-            errors.append(&mut e);
-            Err(errors)
-        }
-    }
+    let rules = rule::load_for(&config, &args.rules, args.no_default_rules)?;
+    Ok((config, rules))
 }
 
 struct CheckArgs {

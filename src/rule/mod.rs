@@ -553,6 +553,52 @@ fn compile_rule(f: &RuleFile, offset: usize, rs: RuleSpec) -> Result<Rule, Vec<L
     })
 }
 
+/// The rule set a run uses: the shipped pack (unless `no_default` or the
+/// config leaves it out), the `extra` pack directories, then the config's
+/// packs (relative to the config file); the config's rule options applied.
+/// Every error of every pack is returned together.
+pub fn load_for(
+    config: &crate::config::Config,
+    extra: &[PathBuf],
+    no_default: bool,
+) -> Result<RuleSet, Vec<LoadError>> {
+    let mut files = Vec::new();
+    if !no_default && !config.no_default_rules {
+        files.extend(shipped_files());
+    }
+    let mut errors = Vec::new();
+    let config_packs = config.packs.iter().map(|p| {
+        config
+            .dir
+            .as_ref()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|| p.clone())
+    });
+    for dir in extra.iter().cloned().chain(config_packs) {
+        match pack_files(&dir) {
+            Ok(mut f) => files.append(&mut f),
+            Err(e) => errors.push(e),
+        }
+    }
+    match compile(&files) {
+        Ok(mut set) if errors.is_empty() => {
+            for r in &mut set.rules {
+                if let Some(opts) = config.options.get(&r.id) {
+                    for (k, v) in opts {
+                        r.options.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+            Ok(set)
+        }
+        Ok(_) => Err(errors),
+        Err(mut e) => {
+            errors.append(&mut e);
+            Err(errors)
+        }
+    }
+}
+
 /// Fill `{name}` placeholders of a message template.
 pub fn interpolate(template: &str, values: &[(&str, String)]) -> String {
     let mut out = template.to_owned();
