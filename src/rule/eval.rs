@@ -590,22 +590,7 @@ impl<'a> Run<'a> {
             let agree = computed.agrees(&rq);
             if agree == Agreement::Inconsistent {
                 let rn = rate.number.as_ref().unwrap();
-                let truncated = computed.agrees(&Quantity::truncated(rn.value, rn.decimals))
-                    == Agreement::Consistent;
-                let values = [
-                    ("label", c.label.clone()),
-                    ("stated", rn.written.clone()),
-                    ("computed", format!("{}%", computed.mid().round_dp(2))),
-                    ("range", format!("{}%", range(&computed, 2))),
-                ];
-                let mut d = self.diag(&values);
-                if truncated {
-                    d.severity = Severity::Info;
-                    d.message = format!(
-                        "{}：变动率 {} 似为截断而非四舍五入（复算 {}）",
-                        c.label, rn.written, values[2].1
-                    );
-                }
+                let (mut d, values) = self.percent_mismatch(&c.label, "变动率", rn, &computed, &[]);
                 d.labels.push(Label::new(rate.span, "变动率"));
                 d.labels.push(Label::new(delta.span, "变动额"));
                 d.labels.push(Label::new(amount.span, "本期金额"));
@@ -697,6 +682,40 @@ impl<'a> Run<'a> {
             self.out.diagnostics.push(d);
         }
         true
+    }
+
+    /// A stated percentage that disagrees with the one recomputed: the
+    /// rule's diagnostic with `{label}`, `{stated}`, `{computed}`, `{range}`
+    /// (and `extra`) filled in, downgraded to `info` when the figure is right
+    /// once read as truncated rather than rounded (RULES.md §11). Returns the
+    /// values too, for the caller's help text (`values[2]` computed,
+    /// `values[3]` range).
+    fn percent_mismatch(
+        &self,
+        label: &str,
+        what: &str,
+        stated: &crate::document::Number,
+        computed: &Quantity,
+        extra: &[(&'static str, String)],
+    ) -> (Diagnostic, Vec<(&'static str, String)>) {
+        let mut values = vec![
+            ("label", label.to_owned()),
+            ("stated", stated.written.clone()),
+            ("computed", format!("{}%", computed.mid().round_dp(2))),
+            ("range", format!("{}%", range(computed, 2))),
+        ];
+        values.extend(extra.iter().cloned());
+        let mut d = self.diag(&values);
+        let truncated = computed.agrees(&Quantity::truncated(stated.value, stated.decimals))
+            == Agreement::Consistent;
+        if truncated {
+            d.severity = Severity::Info;
+            d.message = format!(
+                "{label}：{what} {} 似为截断而非四舍五入（复算 {}）",
+                stated.written, values[2].1
+            );
+        }
+        (d, values)
     }
 
     fn slice(&self, s: crate::source::Span) -> String {
@@ -824,23 +843,13 @@ impl<'a> Run<'a> {
             self.cover([s.id, amount.id, total.id]);
             if computed.agrees(&sq) == Agreement::Inconsistent {
                 let n = s.number.as_ref().unwrap();
-                let truncated = computed.agrees(&Quantity::truncated(n.value, n.decimals))
-                    == Agreement::Consistent;
-                let values = [
-                    ("label", amount.label.clone()),
-                    ("stated", n.written.clone()),
-                    ("computed", format!("{}%", computed.mid().round_dp(2))),
-                    ("range", format!("{}%", range(&computed, 2))),
-                    ("total", total.label.clone()),
-                ];
-                let mut d = self.diag(&values);
-                if truncated {
-                    d.severity = Severity::Info;
-                    d.message = format!(
-                        "{}：占比 {} 似为截断而非四舍五入（复算 {}）",
-                        amount.label, n.written, values[2].1
-                    );
-                }
+                let (mut d, values) = self.percent_mismatch(
+                    &amount.label,
+                    "占比",
+                    n,
+                    &computed,
+                    &[("total", total.label.clone())],
+                );
                 d.labels.push(Label::new(s.span, "占比"));
                 d.labels.push(Label::new(amount.span, "金额"));
                 d.labels
