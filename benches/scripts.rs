@@ -9,7 +9,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use gouji::check::check_source;
 use gouji::config::Config;
 use gouji::document::parse;
-use gouji::rule::{compile, eval, pack_files, shipped_files, RuleSet};
+use gouji::rule::{compile, pack_files, shipped_files, RuleSet};
 use gouji::source::{Encoding, SourceFile};
 use std::hint::black_box;
 
@@ -61,7 +61,9 @@ fn bench(c: &mut Criterion) {
             .iter()
             .filter(|r| r.kind.name() == "script" || r.id == "perf-indicator-score"),
     ) {
-        g.bench_function(&r.id, |b| b.iter(|| black_box(eval::run(r, &doc, &text))));
+        g.bench_function(&r.id, |b| {
+            b.iter(|| black_box(gouji::rule::run(r, &doc, &text)))
+        });
     }
     g.finish();
 

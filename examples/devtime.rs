@@ -12,7 +12,7 @@ fn main() {
     let rules = gouji::rule::compile(&gouji::rule::shipped_files()).unwrap();
     for r in &rules.rules {
         let t = std::time::Instant::now();
-        let res = gouji::rule::eval::run(r, &doc, &text);
+        let res = gouji::rule::run(r, &doc, &text);
         let e = t.elapsed();
         if e.as_millis() > 50 {
             eprintln!("{} {:?} {}", r.id, e, res.diagnostics.len());

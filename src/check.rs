@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Outcome, Severity};
 use crate::document::{self, Document, FactKind};
-use crate::rule::{eval, RuleSet};
+use crate::rule::RuleSet;
 use crate::source::{Encoding, SourceFile, Span};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -132,7 +132,7 @@ pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config)
         if !config.selects(&rule.id) || !applies(rule, &doc) {
             continue;
         }
-        let result = eval::run(rule, &doc, &src.text);
+        let result = crate::rule::run(rule, &doc, &src.text);
         covered.extend(result.covered.iter().copied());
         let mut own = Vec::with_capacity(result.diagnostics.len());
         for mut d in result.diagnostics {

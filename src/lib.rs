@@ -17,6 +17,7 @@ pub mod diagnostic;
 pub mod docs;
 pub mod document;
 pub mod dump;
+pub mod error;
 pub mod fsutil;
 pub mod lsp;
 pub mod quantity;

@@ -4,7 +4,7 @@
 //! flagged.
 
 use crate::diagnostic::Outcome;
-use crate::rule::{eval, Rule, RuleSet};
+use crate::rule::{Rule, RuleSet};
 use crate::source::SourceFile;
 use std::path::Path;
 
@@ -75,7 +75,7 @@ pub fn run_rule_tests(rule: &Rule) -> RuleTestReport {
         };
         let src = SourceFile::new("<test>", text, crate::source::Encoding::Utf8);
         let doc = crate::document::parse(&src.text);
-        let result = eval::run(rule, &doc, &src.text);
+        let result = crate::rule::run(rule, &doc, &src.text);
         let found: Vec<String> = result
             .diagnostics
             .iter()

@@ -59,3 +59,8 @@ broken_case!(
 );
 broken_case!(missing_required_key, "missing-key", "needs `assert`");
 broken_case!(all_errors_at_once, "several", "3 error(s)");
+broken_case!(
+    key_of_another_kind,
+    "key-of-another-kind",
+    "`identities` is not a key of a `growth` rule"
+);

@@ -338,7 +338,7 @@ fn an_endless_loop_is_stopped_within_a_second() {
     let text = sample_text();
     let doc = gouji::document::parse(&text);
     let t = Instant::now();
-    let r = gouji::rule::eval::run(rule, &doc, &text);
+    let r = gouji::rule::run(rule, &doc, &text);
     let took = t.elapsed();
     assert_eq!(r.diagnostics.len(), 1);
     assert_eq!(r.diagnostics[0].outcome, Outcome::ToolError);
@@ -534,7 +534,7 @@ fn the_deepest_script_fits_in_a_worker_stack() {
             .stack_size(2 << 20)
             .spawn_scoped(s, || {
                 for rule in &rules.rules {
-                    let r = gouji::rule::eval::run(rule, &doc, &text);
+                    let r = gouji::rule::run(rule, &doc, &text);
                     assert_eq!(r.diagnostics.len(), 1, "{}", rule.id);
                     let d = &r.diagnostics[0];
                     assert_eq!(d.outcome, Outcome::ToolError);

@@ -27,7 +27,7 @@
 
 use super::sandbox::{self, api_error, ScriptError, ScriptErrorKind};
 use super::spec::LoadError;
-use super::{eval::RuleResult, interpolate, Rule, RuleFile, SHIPPED};
+use super::{interpolate, Rule, RuleFile, RuleOutput as RuleResult, SHIPPED};
 use crate::diagnostic::{Diagnostic, Label, Outcome, Severity};
 use crate::document::text::fold;
 use crate::document::{Document, Fact, RowKind};

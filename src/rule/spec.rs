@@ -1,15 +1,15 @@
-//! Rule files as written: serde mirrors of the TOML (`deny_unknown_fields`),
-//! and the located load errors.
+//! Rule files as written: serde mirrors of the TOML (`deny_unknown_fields`).
 //!
 //! Each `[[rule]]` is deserialised on its own (the file is cut at `[[rule]]`
 //! lines), so one broken rule does not hide the errors of the others: every
 //! error of a pack is reported at once.
 
 use crate::diagnostic::Severity;
-use miette::{NamedSource, SourceSpan};
 use serde::Deserialize;
-use std::sync::Arc;
 use toml::Spanned;
+
+/// Kept here while callers move to `crate::error`.
+pub use crate::error::LoadError;
 
 /// One string or a list of strings.
 #[derive(Debug, Clone, Deserialize)]
@@ -89,10 +89,6 @@ pub struct RuleSpec {
     pub minus: Option<Vec<Spanned<OneOrMany>>>,
     pub label: Option<Spanned<OneOrMany>>,
     pub labels: Option<Vec<Spanned<OneOrMany>>>,
-    /// Which facts a numeric rule looks at: `value` (default), `delta`.
-    pub of: Option<Spanned<String>>,
-    /// For `sum` without parts: check linked lists (`其中…`, enumerations).
-    pub linked: Option<bool>,
     /// For `share`: a denominator label.
     pub denominator: Option<Spanned<OneOrMany>>,
     /// For `share`: check that a complete list's shares add up to 100%.
@@ -192,51 +188,6 @@ pub struct PackHeader {
 pub struct PackMeta {
     pub name: Option<String>,
     pub description: Option<String>,
-}
-
-/// A located error in a rule file or a config file.
-#[derive(Debug, Clone, thiserror::Error, miette::Diagnostic)]
-#[error("{message}")]
-#[diagnostic(code(gouji::rule_pack))]
-pub struct LoadError {
-    pub message: String,
-    #[source_code]
-    pub src: NamedSource<Arc<String>>,
-    #[label("{label}")]
-    pub span: Option<SourceSpan>,
-    pub label: String,
-    #[help]
-    pub help: Option<String>,
-    /// For plain-text output: file:line:column.
-    pub location: String,
-}
-
-impl LoadError {
-    pub fn new(
-        path: &str,
-        text: &Arc<String>,
-        span: Option<std::ops::Range<usize>>,
-        message: impl Into<String>,
-        label: impl Into<String>,
-        help: Option<String>,
-    ) -> LoadError {
-        let location = match &span {
-            Some(r) => {
-                let idx = crate::source::LineIndex::new(text);
-                let lc = idx.line_col(text, r.start as u32);
-                format!("{path}:{}:{}", lc.line, lc.column)
-            }
-            None => path.to_owned(),
-        };
-        LoadError {
-            message: message.into(),
-            src: NamedSource::new(path, text.clone()).with_language("toml"),
-            span: span.map(|r| SourceSpan::from(r.start..r.end.max(r.start))),
-            label: label.into(),
-            help,
-            location,
-        }
-    }
 }
 
 /// Cut a rule file into its header and one chunk per `[[rule]]`: (byte offset, text).

@@ -1,0 +1,264 @@
+//! `cross-table`: a cell (or a sum of rows) of one table equals, or is at
+//! most, a cell of another; or (`by = "classes"`) every 类 row of one table
+//! against the same 类 in another.
+
+use super::lookup::*;
+use super::{show_q, RuleKind};
+use crate::diagnostic::Label;
+use crate::document::Row;
+use crate::rule::compile::CompileCx;
+use crate::rule::context::RuleContext;
+use crate::rule::spec::RuleSpec;
+use crate::source::Span;
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone)]
+pub struct CrossTable {
+    pub pairs: Vec<Pair>,
+    /// Every 类 row against the same 类 of `other`.
+    pub classes: bool,
+}
+
+impl RuleKind for CrossTable {
+    const KEYS: &'static [&'static str] = &[
+        "table",
+        "row",
+        "column",
+        "other",
+        "other_row",
+        "other_column",
+        "relation",
+        "pairs",
+        "by",
+    ];
+
+    fn compile(rs: &RuleSpec, cx: &mut CompileCx) -> Option<Self> {
+        let classes = rs.by.as_ref().is_some_and(|b| b.get_ref() == "classes");
+        if let Some(b) = rs.by.as_ref().filter(|b| b.get_ref() != "classes") {
+            cx.err(
+                b,
+                "`by` is not used by `cross-table` this way",
+                "here",
+                "cross-table takes by = \"classes\" (every 类 row against the same 类 of `other`)",
+            );
+            return None;
+        }
+        let pairs = compile_pairs(rs, cx, false)?;
+        Some(CrossTable { pairs, classes })
+    }
+
+    fn run(&self, cx: &mut RuleContext) {
+        if !cx.standard_tables_ready() {
+            return;
+        }
+        if self.classes {
+            for p in &self.pairs {
+                cross_classes(cx, p);
+            }
+        } else {
+            cross(cx, &self.pairs)
+        }
+    }
+}
+
+fn cross(cx: &mut RuleContext<'_>, pairs: &[Pair]) {
+    let mut evaluated = 0;
+    for p in pairs {
+        let a = lookup(cx, &p.table, &p.row, p.column.as_deref().unwrap_or(""));
+        let other = p.other.as_deref().unwrap_or("");
+        let b = lookup(
+            cx,
+            other,
+            &p.other_row,
+            p.other_column.as_deref().unwrap_or(""),
+        );
+        let (a, b) = match (a, b) {
+            (Ok(a), Ok(b)) => (a, b),
+            (Err(e), _) | (_, Err(e)) => {
+                cx.not_checked(e, None);
+                continue;
+            }
+        };
+        // Two empty tables (or a blank template): nothing to compare.
+        if !has_figures(&cx.doc.tables[a.table]) && !has_figures(&cx.doc.tables[b.table]) {
+            continue;
+        }
+        evaluated += 1;
+        let sa: Vec<Span> = a.spans.iter().map(|s| s.0).collect();
+        let sb: Vec<Span> = b.spans.iter().map(|s| s.0).collect();
+        cx.cover_spans(a.table, &sa);
+        cx.cover_spans(b.table, &sb);
+        if p.relation.holds(&a.val, &b.val) != Some(false) {
+            continue;
+        }
+        report_pair(cx, p, &a, &b);
+    }
+    if evaluated == 0 && cx.any_figures() {
+        cx.not_checked("没有可比较的表格数字".into(), None);
+    }
+}
+
+fn report_pair(cx: &mut RuleContext<'_>, p: &Pair, a: &Found, b: &Found) {
+    let ta = &cx.doc.tables[a.table];
+    let tb = &cx.doc.tables[b.table];
+    let same_unit = ta.unit == tb.unit;
+    let (sa, sb, unit) = if same_unit {
+        let u = unit_word(ta);
+        (a.shown(""), b.shown(""), u.to_owned())
+    } else {
+        (show_q(&a.val), show_q(&b.val), "万元".to_owned())
+    };
+    let values = [
+        ("label", a.what.clone()),
+        ("table", p.table.clone()),
+        ("other", p.other.clone().unwrap_or_default()),
+        ("row", b.what.clone()),
+        ("stated", format!("{sa}{unit}")),
+        ("computed", format!("{sb}{unit}")),
+        ("range", b.val.display_range(2)),
+        ("relation", p.relation.symbol().to_owned()),
+    ];
+    let mut d = cx.diag(&values);
+    for (i, (s, w)) in a.spans.iter().enumerate() {
+        let msg = if i == 0 {
+            format!("{}：{w}", p.table)
+        } else {
+            w.clone()
+        };
+        d.labels.push(Label::new(*s, msg));
+    }
+    for (s, w) in &b.spans {
+        d.labels.push(Label::new(
+            *s,
+            format!(
+                "{}：{w}（{}）",
+                p.other.as_deref().unwrap_or(""),
+                match p.relation {
+                    Relation::Equal => "应与之相等",
+                    Relation::AtMost => "不应小于前者",
+                    Relation::AtLeast => "不应大于前者",
+                }
+            ),
+        ));
+    }
+    if d.help.is_none() {
+        d.help = Some(format!(
+            "{}中 {} = {sa}{unit}，{}中 {} = {sb}{unit}，应满足 前者 {} 后者（按四舍五入范围比较）",
+            p.table,
+            a.what,
+            p.other.as_deref().unwrap_or(""),
+            b.what,
+            p.relation.symbol()
+        ));
+    }
+    cx.report(d);
+}
+
+/// Every 类 row of `table` against the same 类 in `other`.
+fn cross_classes(cx: &mut RuleContext<'_>, p: &Pair) {
+    let (Some(col_a), Some(other), Some(col_b)) = (
+        p.column.as_deref(),
+        p.other.as_deref(),
+        p.other_column.as_deref(),
+    ) else {
+        return;
+    };
+    let (ta, tb) = (cx.tables(&p.table), cx.tables(other));
+    let (Some(&ia), Some(&ib)) = (ta.first(), tb.first()) else {
+        let missing = if ta.is_empty() { &p.table } else { other };
+        cx.not_checked(format!("报告中未找到“{missing}”"), None);
+        return;
+    };
+    let (t1, t2) = (&cx.doc.tables[ia], &cx.doc.tables[ib]);
+    if !has_figures(t1) && !has_figures(t2) {
+        return;
+    }
+    let (c1, c2) = (columns_of(t1), columns_of(t2));
+    let class_of = |r: &Row| -> Option<String> {
+        let l = r.label.as_deref()?;
+        match &r.code {
+            Some(c) if c.len() == 3 => Some(bare_label(l)),
+            None if is_numbered(l) && bare_label(l).ends_with("支出") => Some(bare_label(l)),
+            _ => None,
+        }
+    };
+    let mut evaluated = 0;
+    let mut unmatched = Vec::new();
+    let pairs: Vec<(usize, usize)> = data_rows(t1)
+        .filter_map(|(i, r)| {
+            let name = class_of(r)?;
+            resolve_col(&c1, col_a, r.side.as_deref())?;
+            let j = data_rows(t2)
+                .find(|(_, r2)| class_of(r2).as_deref() == Some(name.as_str()))
+                .map(|(j, _)| j);
+            match j {
+                Some(j) => Some((i, j)),
+                None => {
+                    unmatched.push(i);
+                    None
+                }
+            }
+        })
+        .collect();
+    for (i, j) in pairs {
+        let (r1, r2) = (&t1.rows[i], &t2.rows[j]);
+        let (Some(k1), Some(k2)) = (
+            resolve_col(&c1, col_a, r1.side.as_deref()),
+            resolve_col(&c2, col_b, r2.side.as_deref()),
+        ) else {
+            continue;
+        };
+        let (v1, v2) = (cell_val(t1, r1, &k1), cell_val(t2, r2, &k2));
+        if v1.is_none() && v2.is_none() {
+            continue;
+        }
+        let (v1, v2) = (v1.unwrap_or_else(Val::blank), v2.unwrap_or_else(Val::blank));
+        evaluated += 1;
+        let s1: Vec<Span> = v1.span.into_iter().collect();
+        let s2: Vec<Span> = v2.span.into_iter().collect();
+        cx.cover_spans(ia, &s1);
+        cx.cover_spans(ib, &s2);
+        if p.relation.holds(&v1.wan, &v2.wan) != Some(false) {
+            continue;
+        }
+        let a = Found {
+            table: ia,
+            val: v1.wan,
+            native: v1.native,
+            spans: vec![(
+                v1.span.unwrap_or_else(|| cx.row_span(ia, i)),
+                cx.row_name(ia, i),
+            )],
+            what: cx.row_name(ia, i),
+            written: v1.span.map(|_| v1.written.clone()),
+        };
+        let b = Found {
+            table: ib,
+            val: v2.wan,
+            native: v2.native,
+            spans: vec![(
+                v2.span.unwrap_or_else(|| cx.row_span(ib, j)),
+                cx.row_name(ib, j),
+            )],
+            what: cx.row_name(ib, j),
+            written: v2.span.map(|_| v2.written.clone()),
+        };
+        report_pair(cx, p, &a, &b);
+    }
+    for i in unmatched {
+        let r = &t1.rows[i];
+        let has = resolve_col(&c1, col_a, r.side.as_deref())
+            .and_then(|k| cell_val(t1, r, &k))
+            .is_some_and(|v| !v.native.contains(Decimal::ZERO));
+        if has {
+            let at = cx.row_span(ia, i);
+            cx.not_checked(
+                format!("“{}”在“{other}”中没有同名的类", cx.row_name(ia, i)),
+                Some(at),
+            );
+        }
+    }
+    if evaluated == 0 {
+        cx.not_checked(format!("“{}”与“{other}”之间没有可比较的类", p.table), None);
+    }
+}

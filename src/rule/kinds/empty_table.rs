@@ -1,0 +1,83 @@
+//! `empty-table`: a table that is empty says so (本表无数据), and a table
+//! that says so is empty.
+
+use super::lookup::*;
+use super::RuleKind;
+use crate::diagnostic::{Diagnostic, Label};
+use crate::rule::compile::CompileCx;
+use crate::rule::context::interpolate;
+use crate::rule::context::RuleContext;
+use crate::rule::spec::RuleSpec;
+
+#[derive(Debug, Clone)]
+pub struct EmptyTable {
+    pub tables: Vec<String>,
+}
+
+impl RuleKind for EmptyTable {
+    const KEYS: &'static [&'static str] = &["required"];
+
+    fn compile(rs: &RuleSpec, _cx: &mut CompileCx) -> Option<Self> {
+        Some(EmptyTable {
+            tables: rs.required.clone().unwrap_or_default(),
+        })
+    }
+
+    fn run(&self, cx: &mut RuleContext) {
+        if cx.standard_tables_ready() {
+            empty(cx, &self.tables)
+        }
+    }
+}
+
+fn empty(cx: &mut RuleContext<'_>, names: &[String]) {
+    if !cx.any_figures() {
+        // A blank template: nothing is stated either way.
+        return;
+    }
+    for ti in 0..cx.doc.tables.len() {
+        let t = &cx.doc.tables[ti];
+        let Some(kind) = t.kind.as_deref() else {
+            continue;
+        };
+        if !names.is_empty() && !names.iter().any(|n| table_matches(t, n)) {
+            continue;
+        }
+        let figures = data_rows(t).any(|(_, r)| {
+            r.cells
+                .iter()
+                .any(|c| c.number.as_ref().is_some_and(|n| !n.value.is_zero()))
+        });
+        let numbers = has_figures(t);
+        match (figures, t.empty_statement) {
+            (false, None) if !numbers => {
+                let mut d = cx.diag(&[("label", kind.to_owned()), ("found", "空表未说明".into())]);
+                d.message = interpolate(&cx.rule.message, &[("label", kind.to_owned())]);
+                d.labels.push(Label::new(cx.title_span(ti), "空表"));
+                d.help = Some(format!(
+                    "没有数据的表也应公开，并在表下说明，例如“本单位本年度没有{}，故本表为空表”",
+                    kind.trim_end_matches('表')
+                ));
+                cx.report(d);
+            }
+            (true, Some(st)) => {
+                let mut d = Diagnostic::new(
+                    cx.rule.id.clone(),
+                    cx.rule.severity,
+                    format!("“{kind}”有数字，却说明本表为空表"),
+                );
+                d.labels.push(Label::new(st, "空表说明"));
+                let first = data_rows(t)
+                    .flat_map(|(_, r)| r.cells.iter())
+                    .find(|c| c.number.as_ref().is_some_and(|n| !n.value.is_zero()))
+                    .map(|c| c.span);
+                if let Some(s) = first {
+                    d.labels.push(Label::new(s, "表中的数字"));
+                }
+                d.help = Some("删去不符的空表说明，或核对表中数字".into());
+                cx.report(d);
+            }
+            _ => {}
+        }
+    }
+}

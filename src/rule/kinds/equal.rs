@@ -1,0 +1,130 @@
+//! `equal`: figures that must be equal (收入总计 = 支出总计), and figures
+//! stated several times that must agree with each other.
+
+use super::{matches_label, range, show, RuleKind};
+use crate::diagnostic::Label;
+use crate::document::{Fact, FactKind};
+use crate::quantity::{Agreement, Quantity};
+use crate::rule::compile::{groups, many, CompileCx};
+use crate::rule::context::RuleContext;
+use crate::rule::spec::RuleSpec;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone)]
+pub struct Equal {
+    /// Groups of alternative labels; all must agree.
+    pub labels: Vec<Vec<String>>,
+    /// Labels each checked on its own: all mentions of it agree.
+    pub each: Vec<String>,
+}
+
+impl RuleKind for Equal {
+    const KEYS: &'static [&'static str] = &["labels", "label"];
+
+    fn compile(rs: &RuleSpec, cx: &mut CompileCx) -> Option<Self> {
+        let labels = groups(&rs.labels);
+        let each = many(&rs.label);
+        if labels.is_empty() && each.is_empty() {
+            cx.err(&rs.kind, "an `equal` rule needs `label` (figures each stated several times) or `labels` (figures that must be equal)", "this kind", "add `labels = [\"收入总计\", \"支出总计\"]`");
+        }
+        Some(Equal { labels, each })
+    }
+
+    fn run(&self, cx: &mut RuleContext) {
+        if !self.labels.is_empty() {
+            equal(cx, &self.labels)
+        }
+        for l in &self.each {
+            equal(cx, &[vec![l.clone()]]);
+        }
+    }
+}
+
+fn equal(cx: &mut RuleContext<'_>, groups: &[Vec<String>]) {
+    let facts: Vec<&Fact> = cx
+        .value_facts()
+        .filter(|f| matches!(f.kind, FactKind::Amount | FactKind::Count))
+        .filter(|f| groups.iter().any(|g| matches_label(f, g)))
+        .collect();
+    if groups.len() > 1 {
+        let present = groups
+            .iter()
+            .filter(|g| facts.iter().any(|f| matches_label(f, g)))
+            .count();
+        if present < groups.len() {
+            let names: Vec<&str> = groups.iter().map(|g| g[0].as_str()).collect();
+            cx.not_checked(
+                format!("{}：报告中未同时出现这些项目", names.join(" = ")),
+                facts.first().map(|f| f.span),
+            );
+            return;
+        }
+    }
+    if facts.len() < 2 {
+        return;
+    }
+    // One label stated several times: compare within a top-level section,
+    // since the same words can name figures of different scope elsewhere.
+    let single = groups.len() == 1;
+    let top = |f: &Fact| -> usize {
+        let mut s = f.section;
+        while let Some(p) = cx.doc.sections[s].parent {
+            if p == 0 || cx.doc.sections[s].level <= 2 {
+                break;
+            }
+            s = p;
+        }
+        s
+    };
+    let mut clusters: HashMap<usize, Vec<&Fact>> = HashMap::new();
+    for f in &facts {
+        clusters
+            .entry(if single { top(f) } else { 0 })
+            .or_default()
+            .push(f);
+    }
+    let mut keys: Vec<usize> = clusters.keys().copied().collect();
+    keys.sort();
+    for k in keys {
+        let fs = &clusters[&k];
+        if fs.len() < 2 {
+            continue;
+        }
+        let qs: Vec<Quantity> = fs.iter().filter_map(|f| cx.q(f)).collect();
+        if qs.len() != fs.len() {
+            continue;
+        }
+        // The reference: the figure most others agree with (earliest on ties).
+        let best = (0..fs.len())
+            .max_by_key(|&i| {
+                (
+                    qs.iter()
+                        .filter(|q| q.agrees(&qs[i]) == Agreement::Consistent)
+                        .count(),
+                    usize::MAX - i,
+                )
+            })
+            .unwrap_or(0);
+        cx.cover(fs.iter().map(|f| f.id));
+        for i in 0..fs.len() {
+            if qs[i].agrees(&qs[best]) != Agreement::Inconsistent {
+                continue;
+            }
+            let unit = cx.unit_word(fs[i]);
+            let values = [
+                ("label", fs[i].label.clone()),
+                ("stated", format!("{}{unit}", show(qs[i].mid()))),
+                ("computed", format!("{}{unit}", show(qs[best].mid()))),
+                ("other", fs[best].label.clone()),
+                ("range", range(&qs[best], 2)),
+            ];
+            let mut d = cx.diag(&values);
+            d.labels.push(Label::new(fs[i].span, fs[i].label.clone()));
+            d.labels.push(Label::new(
+                fs[best].span,
+                format!("{}（应与之相等）", fs[best].label),
+            ));
+            cx.report(d);
+        }
+    }
+}

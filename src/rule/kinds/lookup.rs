@@ -1,0 +1,500 @@
+//! Shared by the table kinds: finding tables, rows, columns and cells by
+//! the names a rule pack uses, a cell's value in 万元, and the pairs of
+//! figures `cross-table` and `prose-table` compare.
+//!
+//! Tables are found by their standard name (`Table::kind`, from the title),
+//! rows by label (numbering such as `一、` ignored) or by code, columns by
+//! header path (`支出/合计`; the leaf `合计` on the row's side). Money is
+//! compared in 万元 with the rounding interval of each figure converted too,
+//! so a table in 元 agrees with prose in 万元 exactly when the rounding
+//! allows it. A blank cell of a row that is printed counts as 0.
+
+use super::show_q;
+use crate::document::text::fold;
+use crate::document::{Fact, FactKind, Number, Role, Row, RowKind, Table, Unit};
+use crate::quantity::{Agreement, Quantity};
+use crate::rule::compile::{many, CompileCx};
+use crate::rule::context::RuleContext;
+use crate::rule::spec::RuleSpec;
+use crate::source::Span;
+use regex::Regex;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    Equal,
+    AtMost,
+    AtLeast,
+}
+
+impl Relation {
+    pub(super) fn symbol(self) -> &'static str {
+        match self {
+            Relation::Equal => "=",
+            Relation::AtMost => "≤",
+            Relation::AtLeast => "≥",
+        }
+    }
+    pub(super) fn holds(self, a: &Quantity, b: &Quantity) -> Option<bool> {
+        match self {
+            Relation::Equal => match a.agrees(b) {
+                Agreement::Consistent => Some(true),
+                Agreement::Inconsistent => Some(false),
+                Agreement::Undefined => None,
+            },
+            Relation::AtMost => Some(!a.certainly_gt(b)),
+            Relation::AtLeast => Some(!a.certainly_lt(b)),
+        }
+    }
+}
+
+/// One comparison of `cross-table` or `prose-table`.
+#[derive(Debug, Clone)]
+pub struct Pair {
+    /// Prose labels (`prose-table`).
+    pub label: Vec<String>,
+    pub table: String,
+    /// Rows summed (empty: the table's only row).
+    pub row: Vec<String>,
+    pub column: Option<String>,
+    pub other: Option<String>,
+    pub other_row: Vec<String>,
+    pub other_column: Option<String>,
+    pub relation: Relation,
+    /// Sections the prose figure must be in (`prose-table`).
+    pub scope: Vec<String>,
+}
+
+pub(super) fn relation(
+    cx: &mut CompileCx,
+    s: Option<&str>,
+    at: &toml::Spanned<String>,
+) -> Relation {
+    match s.map(str::trim) {
+        None | Some("==") | Some("=") => Relation::Equal,
+        Some("<=") | Some("≤") => Relation::AtMost,
+        Some(">=") | Some("≥") => Relation::AtLeast,
+        Some(other) => {
+            cx.err(
+                at,
+                format!("unknown relation `{other}`"),
+                "this rule",
+                "relation is one of \"==\", \"<=\", \">=\"",
+            );
+            Relation::Equal
+        }
+    }
+}
+
+pub(super) static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[一二三四五六七八九十]+[、.]|\d{1,2}[、.]|\([一二三四五六七八九十\d]+\)、?)")
+        .unwrap()
+});
+
+static YEAR_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:\d{4}年度?|表[一二三四五六七八九十\d]+[:、]?)").unwrap());
+
+/// A label without its list number (`一、`, `1.`, `(一)`) and `其中:`.
+pub(super) fn bare_label(l: &str) -> String {
+    let f = fold(l);
+    let f = f.trim_start_matches("其中:").trim_start_matches("其中");
+    NUMBERING.replace(f, "").into_owned()
+}
+
+pub(super) fn is_numbered(l: &str) -> bool {
+    let f = fold(l);
+    f.starts_with(|c: char| "一二三四五六七八九十".contains(c)) && NUMBERING.is_match(&f)
+}
+
+pub fn table_matches(t: &Table, name: &str) -> bool {
+    let want = fold(name);
+    if t.kind.as_deref().map(fold).as_deref() == Some(want.as_str()) {
+        return true;
+    }
+    let Some(title) = t.title.as_deref() else {
+        return false;
+    };
+    let title = fold(title);
+    let title = YEAR_PREFIX.replace(&title, "");
+    title == want || (t.kind.is_none() && title.contains(want.as_str()))
+}
+
+/// Folded header paths of a table's columns.
+pub(super) fn columns_of(t: &Table) -> Vec<String> {
+    if let Some(h) = t.rows.iter().find(|r| r.kind == RowKind::Header) {
+        if t.rows.first().is_some_and(|r| r.kind == RowKind::Header) {
+            return h.cells.iter().map(|c| c.key.clone()).collect();
+        }
+    }
+    t.headers().iter().map(|s| s.to_string()).collect()
+}
+
+/// The column named `want` on a side: full path, leaf, path suffix, or
+/// without a unit suffix.
+pub(super) fn resolve_col(cols: &[String], want: &str, side: Option<&str>) -> Option<String> {
+    let want = fold(want);
+    let on_side = |c: &&String| match side {
+        Some(s) => c.starts_with(&format!("{}/", fold(s))) || !c.contains('/'),
+        None => true,
+    };
+    let cands: Vec<&String> = cols.iter().filter(on_side).collect();
+    let leaf = |c: &str| c.rsplit('/').next().unwrap_or(c).to_owned();
+    let strip = |c: &str| crate::document::strip_unit_suffix(c).to_owned();
+    cands
+        .iter()
+        .find(|c| ***c == want)
+        .or_else(|| cands.iter().find(|c| leaf(c) == want))
+        .or_else(|| cands.iter().find(|c| c.ends_with(&format!("/{want}"))))
+        .or_else(|| cands.iter().find(|c| strip(&leaf(c)) == strip(&want)))
+        .map(|c| (*c).clone())
+}
+
+pub(super) fn data_rows(t: &Table) -> impl Iterator<Item = (usize, &Row)> {
+    t.rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.kind != RowKind::Header)
+}
+
+pub fn has_figures(t: &Table) -> bool {
+    data_rows(t).any(|(_, r)| r.cells.iter().any(|c| c.number.is_some()))
+}
+
+/// Rows whose code (all digits) or label (numbering ignored) is `key`.
+pub(super) fn rows_named(t: &Table, key: &str) -> Vec<usize> {
+    let k = fold(key);
+    if !k.is_empty() && k.chars().all(|c| c.is_ascii_digit()) {
+        return data_rows(t)
+            .filter(|(_, r)| r.code.as_deref() == Some(k.as_str()))
+            .map(|(i, _)| i)
+            .collect();
+    }
+    let exact: Vec<usize> = data_rows(t)
+        .filter(|(_, r)| r.label.as_deref().map(fold).as_deref() == Some(k.as_str()))
+        .map(|(i, _)| i)
+        .collect();
+    if !exact.is_empty() {
+        return exact;
+    }
+    let bk = bare_label(&k);
+    data_rows(t)
+        .filter(|(_, r)| r.label.as_deref().is_some_and(|l| bare_label(l) == bk))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// A cell's value: the number in the table's own unit and in 万元.
+#[derive(Debug, Clone)]
+pub(super) struct Val {
+    pub(super) native: Quantity,
+    pub(super) wan: Quantity,
+    pub(super) span: Option<Span>,
+    pub(super) written: String,
+}
+
+impl Val {
+    pub(super) fn blank() -> Val {
+        Val {
+            native: Quantity::zero(),
+            wan: Quantity::zero(),
+            span: None,
+            written: "（空）".into(),
+        }
+    }
+}
+
+pub(super) fn table_unit(t: &Table) -> Unit {
+    t.unit
+        .as_deref()
+        .map(Unit::from_written)
+        .unwrap_or(Unit::None)
+}
+
+pub(super) fn unit_word(t: &Table) -> &str {
+    t.unit.as_deref().unwrap_or("")
+}
+
+/// The cell of `row` under `col` (a resolved header path), `None` when blank.
+pub(super) fn cell_val(t: &Table, row: &Row, col: &str) -> Option<Val> {
+    let cell = row
+        .cells
+        .iter()
+        .find(|c| c.column.as_deref() == Some(col))?;
+    let n = cell.number.as_ref()?;
+    let native = n.quantity();
+    let unit = table_unit(t);
+    let wan = if unit.is_money() {
+        Number { unit, ..n.clone() }
+            .quantity_wan()
+            .unwrap_or(native)
+    } else {
+        native
+    };
+    Some(Val {
+        native,
+        wan,
+        span: Some(cell.span),
+        written: n.written.clone(),
+    })
+}
+
+/// A resolved lookup: the value (summed over rows) and the cells that make it.
+pub(super) struct Found {
+    pub(super) table: usize,
+    pub(super) val: Quantity,
+    pub(super) native: Quantity,
+    /// (span, what) of every printed cell taken, or the row label when blank.
+    pub(super) spans: Vec<(Span, String)>,
+    pub(super) what: String,
+    /// The figure as printed, when it is one printed cell.
+    pub(super) written: Option<String>,
+}
+
+impl Found {
+    /// The value for messages, in the table's unit.
+    pub(super) fn shown(&self, unit: &str) -> String {
+        match &self.written {
+            Some(w) => format!("{w}{unit}"),
+            None => format!("{}{unit}", show_q(&self.native)),
+        }
+    }
+}
+
+pub(super) fn table_list_name(names: &[String]) -> String {
+    match names {
+        [one] => one.clone(),
+        _ => format!("{}等表", names.first().map(String::as_str).unwrap_or("")),
+    }
+}
+
+pub(super) fn prose_facts<'a>(cx: &RuleContext<'a>) -> Vec<&'a Fact> {
+    let doc = cx.doc;
+    doc.facts
+        .iter()
+        .filter(|f| {
+            f.cell.is_none()
+                && f.role == Role::Value
+                && f.kind == FactKind::Amount
+                && cx.in_scope(f.section)
+        })
+        .collect()
+}
+
+/// The value of (rows summed, column) in a table. `Err` says why not.
+pub(super) fn lookup(
+    cx: &RuleContext<'_>,
+    table: &str,
+    rows: &[String],
+    column: &str,
+) -> Result<Found, String> {
+    let tis = cx.tables(table);
+    let Some(&ti) = tis.first() else {
+        return Err(format!("报告中未找到“{table}”"));
+    };
+    // Prefer a table of that name that carries figures.
+    let ti = tis
+        .iter()
+        .copied()
+        .find(|&i| has_figures(&cx.doc.tables[i]))
+        .unwrap_or(ti);
+    let t = &cx.doc.tables[ti];
+    let cols = columns_of(t);
+    let data: Vec<usize> = data_rows(t).map(|(i, _)| i).collect();
+    let leaf = fold(column);
+    let leaf = leaf.rsplit('/').next().unwrap_or("").to_owned();
+    let what = if rows.is_empty() {
+        fold(column)
+    } else {
+        format!("{}（{leaf}）", rows.join("+"))
+    };
+    if data.is_empty() || !has_figures(t) {
+        if t.empty_statement.is_some() || data.is_empty() {
+            // An empty table: every figure is 0.
+            return Ok(Found {
+                table: ti,
+                val: Quantity::zero(),
+                native: Quantity::zero(),
+                spans: vec![(cx.title_span(ti), "空表".into())],
+                what,
+                written: None,
+            });
+        }
+        return Err(format!("“{table}”中没有数字"));
+    }
+    let picked: Vec<usize> = if rows.is_empty() {
+        if data.len() != 1 {
+            return Err(format!("“{table}”有多行，规则未指明行"));
+        }
+        data.clone()
+    } else {
+        let mut out = Vec::new();
+        let coded = data.iter().any(|&i| t.rows[i].code.is_some());
+        for r in rows {
+            let cands = rows_named(t, r);
+            // A code the table does not list has no amount.
+            if cands.is_empty() && coded && r.chars().all(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            // The row whose side has the column, printed first.
+            let pick = cands
+                .iter()
+                .copied()
+                .find(|&i| {
+                    resolve_col(&cols, column, t.rows[i].side.as_deref())
+                        .is_some_and(|c| cell_val(t, &t.rows[i], &c).is_some())
+                })
+                .or_else(|| {
+                    cands
+                        .iter()
+                        .copied()
+                        .find(|&i| resolve_col(&cols, column, t.rows[i].side.as_deref()).is_some())
+                });
+            match pick {
+                Some(i) => out.push(i),
+                None => return Err(format!("“{table}”中未找到“{r}”行的“{column}”")),
+            }
+        }
+        out
+    };
+    let mut val = Quantity::zero();
+    let mut native = Quantity::zero();
+    let mut spans = Vec::new();
+    let mut written = Vec::new();
+    let what = if picked.is_empty() || rows.is_empty() {
+        what
+    } else {
+        let names: Vec<String> = picked.iter().map(|&ri| cx.row_name(ti, ri)).collect();
+        format!("{}（{leaf}）", names.join("+"))
+    };
+    if picked.is_empty() {
+        spans.push((cx.title_span(ti), "表中未列此科目".to_owned()));
+    }
+    for &ri in &picked {
+        let r = &t.rows[ri];
+        let Some(col) = resolve_col(&cols, column, r.side.as_deref()) else {
+            return Err(format!("“{table}”中没有“{column}”栏"));
+        };
+        match cell_val(t, r, &col) {
+            Some(v) => {
+                val = val.add(&v.wan);
+                native = native.add(&v.native);
+                spans.push((v.span.unwrap(), cx.row_name(ti, ri)));
+                written.push(v.written.clone());
+            }
+            None => spans.push((
+                cx.row_span(ti, ri),
+                format!("{}（空白）", cx.row_name(ti, ri)),
+            )),
+        }
+    }
+    Ok(Found {
+        table: ti,
+        val,
+        native,
+        spans,
+        what,
+        written: (written.len() == 1 && picked.len() == 1).then(|| written.remove(0)),
+    })
+}
+
+/// The tables a table kind applies to (`table` and `tables`); an error on
+/// `kind` when there are none.
+pub(super) fn need_tables(rs: &RuleSpec, cx: &mut CompileCx) -> Option<Vec<String>> {
+    let all = crate::rule::compile::table_names(rs);
+    if all.is_empty() {
+        cx.err(
+            &rs.kind,
+            format!("a `{}` rule needs `table` or `tables`", rs.kind.get_ref()),
+            "this kind",
+            "add `table = \"收入支出决算总表\"` (a standard table name or title)",
+        );
+        return None;
+    }
+    Some(all)
+}
+
+/// The comparisons of a `cross-table` (`prose = false`) or `prose-table`
+/// rule: the rule's own keys, or each of `pairs` with the rule's keys as
+/// defaults. `None` after an error.
+pub(super) fn compile_pairs(rs: &RuleSpec, cx: &mut CompileCx, prose: bool) -> Option<Vec<Pair>> {
+    let kind = &rs.kind;
+    let name = kind.get_ref().as_str();
+    let rel_at = rs.relation.as_ref().unwrap_or(kind);
+    let base = Pair {
+        label: many(&rs.label),
+        table: rs
+            .table
+            .as_ref()
+            .map(|t| t.get_ref().trim().to_owned())
+            .unwrap_or_default(),
+        row: many(&rs.row),
+        column: rs.column.as_ref().map(|c| c.get_ref().clone()),
+        other: rs.other.as_ref().map(|c| c.get_ref().clone()),
+        other_row: many(&rs.other_row),
+        other_column: rs.other_column.as_ref().map(|c| c.get_ref().clone()),
+        relation: relation(
+            cx,
+            rs.relation.as_ref().map(|r| r.get_ref().as_str()),
+            rel_at,
+        ),
+        scope: Vec::new(),
+    };
+    let mut pairs = Vec::new();
+    for p in rs.pairs.iter().flatten() {
+        let pair = Pair {
+            label: p
+                .label
+                .as_ref()
+                .map(|l| l.to_vec())
+                .unwrap_or(base.label.clone()),
+            table: p.table.clone().unwrap_or(base.table.clone()),
+            row: p
+                .row
+                .as_ref()
+                .map(|l| l.to_vec())
+                .unwrap_or(base.row.clone()),
+            column: p.column.clone().or(base.column.clone()),
+            other: p.other.clone().or(base.other.clone()),
+            other_row: p
+                .other_row
+                .as_ref()
+                .map(|l| l.to_vec())
+                .unwrap_or(base.other_row.clone()),
+            other_column: p.other_column.clone().or(base.other_column.clone()),
+            relation: match &p.relation {
+                Some(r) => relation(cx, Some(r), rel_at),
+                None => base.relation,
+            },
+            scope: p.scope.as_ref().map(|s| s.to_vec()).unwrap_or_default(),
+        };
+        pairs.push(pair);
+    }
+    if pairs.is_empty() {
+        pairs.push(base);
+    }
+    for p in &pairs {
+        let missing = if p.table.is_empty() {
+            Some("table")
+        } else if p.column.is_none() {
+            Some("column")
+        } else if prose && p.label.is_empty() {
+            Some("label")
+        } else if !prose && p.other.is_none() {
+            Some("other")
+        } else if !prose && p.other_column.is_none() {
+            Some("other_column")
+        } else {
+            None
+        };
+        if let Some(m) = missing {
+            cx.err(
+                kind,
+                format!("a `{name}` rule needs `{m}` (in the rule or in each of `pairs`)"),
+                "this kind",
+                "see README, rule kinds",
+            );
+            return None;
+        }
+    }
+    Some(pairs)
+}

@@ -1,0 +1,74 @@
+//! One file per rule kind. Each kind is a struct holding its compiled
+//! options, with the keys it reads, a `compile` from the rule spec and a
+//! `run` over one report ([`RuleKind`]); its unit tests sit at the bottom of
+//! its file. `registry.rs` lists them once.
+//!
+//! Every numeric kind compares quantities (intervals), never a tolerance. A
+//! kind that cannot find its inputs abstains with
+//! [`RuleContext::not_checked`](super::context::RuleContext::not_checked),
+//! never silence.
+
+use super::compile::CompileCx;
+use super::context::RuleContext;
+use super::spec::RuleSpec;
+use crate::document::text::fold;
+use crate::document::Fact;
+use crate::quantity::Quantity;
+use rust_decimal::Decimal;
+
+pub mod cross_table;
+pub mod empty_table;
+pub mod equal;
+pub mod forbid;
+pub mod growth;
+pub mod lookup;
+pub mod numbering;
+mod percent;
+pub mod prose_items;
+pub mod prose_table;
+pub mod report_year;
+pub mod require;
+pub mod script;
+pub mod share;
+pub mod sum;
+pub mod table_columns;
+pub mod table_row;
+pub mod table_sum;
+pub mod tables_present;
+pub mod toc_match;
+pub mod unit_name;
+
+/// A rule kind: what a `kind = "…"` rule compiles to.
+pub trait RuleKind: Sized {
+    /// The keys this kind reads, besides the ones every rule has (id, kind,
+    /// severity, message, help, docs, scope, applies_to, tests). A rule
+    /// with any other key is a load error located at that key.
+    const KEYS: &'static [&'static str];
+
+    /// Compile the kind's keys; `None` after recording an error in `cx`.
+    fn compile(rs: &RuleSpec, cx: &mut CompileCx) -> Option<Self>;
+
+    /// Run over one report.
+    fn run(&self, cx: &mut RuleContext);
+}
+
+/// Show a decimal without trailing zeros beyond what matters.
+fn show(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// A value for messages: midpoint, rounded to the figures' precision.
+fn show_q(q: &Quantity) -> String {
+    show(q.mid().round_dp(4))
+}
+
+/// The range a computed quantity allows, to `dp` decimals.
+fn range(q: &Quantity, dp: u32) -> String {
+    q.display_range(dp.max(2))
+}
+
+/// Is the fact's label one of these (folded)?
+fn matches_label(f: &Fact, alts: &[String]) -> bool {
+    let l = fold(&f.label);
+    alts.iter().any(|a| fold(a) == l)
+}

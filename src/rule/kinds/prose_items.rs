@@ -1,0 +1,422 @@
+//! `prose-items`: the 功能分类 items named in prose (`…（类）…（款）…（项）`)
+//! exist in the table under the same names, and their amounts agree.
+
+use super::lookup::*;
+use super::{show_q, RuleKind};
+use crate::diagnostic::Label;
+use crate::document::text::{fold, Normalized};
+use crate::document::Fact;
+use crate::quantity::Agreement;
+use crate::rule::compile::{many, CompileCx};
+use crate::rule::context::RuleContext;
+use crate::rule::spec::RuleSpec;
+use crate::source::Span;
+use regex::Regex;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone)]
+pub struct ProseItems {
+    pub tables: Vec<String>,
+    pub column: String,
+    /// Labels of the item's amount in the prose.
+    pub figure: Vec<String>,
+    pub names: bool,
+    pub amounts: bool,
+}
+
+impl RuleKind for ProseItems {
+    const KEYS: &'static [&'static str] = &["table", "tables", "column", "figure", "check"];
+
+    fn compile(rs: &RuleSpec, cx: &mut CompileCx) -> Option<Self> {
+        let kind = &rs.kind;
+        let tables = need_tables(rs, cx)?;
+        let Some(column) = rs.column.as_ref().map(|c| c.get_ref().clone()) else {
+            cx.err(
+                kind,
+                "a `prose-items` rule needs `column`",
+                "this kind",
+                "add `column = \"合计\"`",
+            );
+            return None;
+        };
+        let check = rs
+            .check
+            .clone()
+            .unwrap_or_else(|| vec!["names".into(), "amounts".into()]);
+        for c in &check {
+            if c != "names" && c != "amounts" {
+                cx.err(
+                    kind,
+                    format!("unknown prose-items check `{c}`"),
+                    "this rule",
+                    "check takes \"names\" and/or \"amounts\"",
+                );
+                return None;
+            }
+        }
+        Some(ProseItems {
+            tables,
+            column,
+            figure: many(&rs.figure),
+            names: check.iter().any(|c| c == "names"),
+            amounts: check.iter().any(|c| c == "amounts"),
+        })
+    }
+
+    fn run(&self, cx: &mut RuleContext) {
+        if cx.standard_tables_ready() {
+            items(
+                cx,
+                &self.tables,
+                &self.column,
+                &self.figure,
+                self.names,
+                self.amounts,
+            )
+        }
+    }
+}
+
+fn items(
+    cx: &mut RuleContext<'_>,
+    tables: &[String],
+    column: &str,
+    figure: &[String],
+    names: bool,
+    amounts: bool,
+) {
+    let table_names = table_list_name(tables);
+    let table = table_names.as_str();
+    let tis: Vec<usize> = cx
+        .tables_any(tables)
+        .into_iter()
+        .filter(|&i| has_figures(&cx.doc.tables[i]))
+        .collect();
+    let found = prose_items(cx);
+    if found.is_empty() {
+        return;
+    }
+    let Some(&ti) = tis.first() else {
+        if cx.tables_any(tables).is_empty() {
+            let at = Span::new(found[0].start as usize, found[0].end as usize);
+            cx.not_checked(format!("说明中列有科目，但报告中未找到“{table}”"), Some(at));
+        }
+        return;
+    };
+    let t = &cx.doc.tables[ti];
+    let title = t
+        .kind
+        .clone()
+        .or(t.title.clone())
+        .unwrap_or(table_names.clone());
+    let table = title.as_str();
+    let cols = columns_of(t);
+    let Some(col) = resolve_col(&cols, column, None) else {
+        let at = cx.title_span(ti);
+        cx.not_checked(format!("“{table}”中没有“{column}”栏"), Some(at));
+        return;
+    };
+    let facts = prose_facts(cx);
+    let mut evaluated = 0;
+    for (k, item) in found.iter().enumerate() {
+        let region_end = found
+            .get(k + 1)
+            .map_or(cx.text.len() as u32, |n| n.start)
+            .min(item.limit.unwrap_or(u32::MAX));
+        let start = item.start;
+        // Within the section that lists the items (the item may itself be
+        // a heading).
+        let mut sec = crate::document::section_at(cx.doc, start);
+        while let Some(h) = cx.doc.sections[sec].heading {
+            let hs = cx.doc.headings[h].span;
+            if hs.start <= start && start < hs.end.max(hs.start + 1) {
+                sec = cx.doc.sections[sec].parent.unwrap_or(0);
+            } else {
+                break;
+            }
+        }
+        let sec_end = if sec == 0 {
+            cx.text.len() as u32
+        } else {
+            cx.doc.sections[sec].span.end
+        };
+        let end = region_end.min(sec_end);
+        // Resolve 类 → 款 → 项 in the table.
+        let mut parent: Option<usize> = None;
+        let mut resolved = true;
+        for (level, (name, range)) in item.names.iter().enumerate() {
+            let len = 3 + 2 * level;
+            let want = fold(name);
+            let hit = data_rows(t)
+                .filter(|(_, r)| {
+                    r.code.as_deref().is_some_and(|c| {
+                        c.len() == len
+                            && parent.is_none_or(|p| {
+                                c.starts_with(t.rows[p].code.as_deref().unwrap_or("-"))
+                            })
+                    })
+                })
+                .find(|(_, r)| r.label.as_deref().is_some_and(|l| fold(l) == want))
+                .map(|(i, _)| i);
+            match hit {
+                Some(i) => parent = Some(i),
+                None => {
+                    resolved = false;
+                    if names {
+                        let at = *range;
+                        let level_name = ["类", "款", "项"][level];
+                        let under = parent.map(|p| cx.row_name(ti, p));
+                        let msg = match &under {
+                            Some(u) => {
+                                format!("说明中的{level_name}“{name}”在“{table}”的“{u}”下不存在")
+                            }
+                            None => format!("说明中的{level_name}“{name}”在“{table}”中不存在"),
+                        };
+                        let mut d = cx.diag(&[
+                            ("label", name.clone()),
+                            ("table", table.to_owned()),
+                            ("found", msg.clone()),
+                        ]);
+                        if cx.rule.message.is_empty() {
+                            d.message = msg;
+                        }
+                        d.labels.push(Label::new(at, format!("{level_name}名称")));
+                        if let Some(p) = parent {
+                            d.labels
+                                .push(Label::new(cx.row_span(ti, p), "表中的上级科目"));
+                        }
+                        if d.help.is_none() {
+                            d.help = Some(format!(
+                                "科目名称应与“{table}”一致（现行政府收支分类科目）；核对名称或编码"
+                            ));
+                        }
+                        cx.report(d);
+                    }
+                    break;
+                }
+            }
+        }
+        if !amounts {
+            continue;
+        }
+        let amount_facts: Vec<&Fact> = facts
+            .iter()
+            .copied()
+            .filter(|f| f.span.start >= start && f.span.start < end)
+            .filter(|f| {
+                let l = fold(&f.label);
+                l.contains("(项)")
+                    || l.ends_with("(类)")
+                    || l.ends_with("科目")
+                    || figure.iter().any(|a| fold(a) == l)
+            })
+            .collect();
+        if amount_facts.is_empty() {
+            continue;
+        }
+        let Some(ri) = parent.filter(|_| resolved) else {
+            if !names {
+                cx.not_checked(
+                    format!("说明中的科目“{}”在表中找不到，金额未核对", item.path()),
+                    Some(amount_facts[0].span),
+                );
+            }
+            continue;
+        };
+        let row = &t.rows[ri];
+        let v = cell_val(t, row, &col).unwrap_or_else(Val::blank);
+        for f in amount_facts {
+            let Some(q) = f.quantity_wan() else {
+                continue;
+            };
+            evaluated += 1;
+            cx.out.covered.insert(f.id);
+            let s: Vec<Span> = v.span.into_iter().collect();
+            cx.cover_spans(ti, &s);
+            if q.agrees(&v.wan) != Agreement::Inconsistent {
+                continue;
+            }
+            let unit = unit_word(t);
+            let table_shown = if unit == "万元" || unit.is_empty() {
+                format!("{}万元", v.written)
+            } else {
+                format!("{}{unit}（{}万元）", v.written, show_q(&v.wan))
+            };
+            let written = f
+                .number
+                .as_ref()
+                .map(|n| n.written.clone())
+                .unwrap_or_default();
+            let values = [
+                ("label", item.path()),
+                ("table", table.to_owned()),
+                ("row", cx.row_name(ti, ri)),
+                ("stated", written.clone()),
+                ("computed", table_shown.clone()),
+                ("range", format!("{}万元", v.wan.display_range(2))),
+            ];
+            let mut d = cx.diag(&values);
+            d.labels.push(Label::new(f.span, "文字所述"));
+            d.labels.push(Label::new(
+                v.span.unwrap_or_else(|| cx.row_span(ti, ri)),
+                format!("{table}：{}", cx.row_name(ti, ri)),
+            ));
+            if d.help.is_none() {
+                d.help = Some(format!(
+                    "说明中“{}”为 {written}，{table}中 {} 的“{column}”为 {table_shown}",
+                    item.path(),
+                    cx.row_name(ti, ri)
+                ));
+            }
+            cx.report(d);
+        }
+    }
+    if evaluated == 0 && amounts && !names {
+        cx.not_checked("说明中的科目金额无法与表格比较".into(), None);
+    }
+}
+
+/// The 功能分类 items named in paragraphs and headings, in order.
+fn prose_items(cx: &RuleContext<'_>) -> Vec<ItemAt> {
+    let mut out = Vec::new();
+    let mut take = |n: &Normalized| {
+        for it in find_items(&n.text) {
+            // `…（类）754.75万元，占7.74%；`: only the amount right after it.
+            let limit = (it.names.len() == 1)
+                .then(|| n.text[it.end..].find([';', '。', ',']))
+                .flatten()
+                .map(|p| n.original_offset(it.end + p));
+            out.push(ItemAt {
+                start: n.original_offset(it.start),
+                end: n.original(it.start, it.end).end,
+                limit,
+                names: it
+                    .names
+                    .iter()
+                    .map(|(s, (a, b))| (s.clone(), n.original(*a, *b)))
+                    .collect(),
+            });
+        }
+    };
+    for p in &cx.doc.paragraphs {
+        take(&p.norm);
+    }
+    for h in &cx.doc.headings {
+        take(&Normalized::from_pieces(cx.text, &[h.span]));
+    }
+    out.sort_by_key(|i| (i.start, std::cmp::Reverse(i.end)));
+    // The same item read from a heading and from a paragraph: once.
+    let mut kept: Vec<ItemAt> = Vec::new();
+    for it in out {
+        if kept.last().is_none_or(|k| it.start >= k.end) {
+            kept.push(it);
+        }
+    }
+    kept
+}
+
+/// A 功能分类 item named in prose: its 类, 款, 项 names with their byte
+/// ranges in the normalised text.
+struct Item {
+    start: usize,
+    end: usize,
+    names: Vec<(String, (usize, usize))>,
+}
+
+/// An item located in the original text.
+struct ItemAt {
+    start: u32,
+    end: u32,
+    /// Where its amounts end, for a 类 named on its own.
+    limit: Option<u32>,
+    names: Vec<(String, Span)>,
+}
+
+impl ItemAt {
+    fn path(&self) -> String {
+        self.names
+            .iter()
+            .map(|n| n.0.as_str())
+            .collect::<Vec<_>>()
+            .join("-")
+    }
+}
+
+/// `社会保障和就业支出（类）行政事业单位养老支出（款）行政单位离退休（项）`
+/// and `"一般公共服务支出-政府办公厅(室)及相关机构事务-行政运行"科目`.
+fn find_items(norm: &str) -> Vec<Item> {
+    static LEVELS: LazyLock<Regex> = LazyLock::new(|| {
+        let name = r"((?:[^。;,:\x22()]|\([^类款项()]{1,3}\))+?)";
+        Regex::new(&format!(r"{name}\(类\){name}\(款\){name}\(项\)")).unwrap()
+    });
+    static DASHED: LazyLock<Regex> = LazyLock::new(|| {
+        let name = r"((?:[^。;,:\x22\-()]|\([^()]{1,3}\))+?)";
+        Regex::new(&format!(r#""{name}-{name}-{name}"科目"#)).unwrap()
+    });
+    static CLASS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"((?:[^。;,:\x22()]|\([^类款项()]{1,3}\))+?)\(类\)").unwrap());
+    let mut out = Vec::new();
+    for re in [&*LEVELS, &*DASHED, &*CLASS] {
+        for c in re.captures_iter(norm) {
+            // A 类 on its own is an item when its amount follows.
+            if std::ptr::eq(re, &*CLASS)
+                && !norm[c.get(0).unwrap().end()..].starts_with(|ch: char| ch.is_ascii_digit())
+            {
+                continue;
+            }
+            let names: Vec<(String, (usize, usize))> = (1..=3)
+                .filter_map(|i| c.get(i))
+                .map(|m| {
+                    // A list number or quote before the 类 name is not part of it.
+                    let s = m.as_str();
+                    let trimmed = s
+                        .trim_start_matches(|ch: char| {
+                            ch.is_ascii_digit() || "、.)(\"".contains(ch)
+                        })
+                        .trim_start_matches("其中")
+                        .to_owned();
+                    let off = s.len() - trimmed.len();
+                    (trimmed, (m.start() + off, m.end()))
+                })
+                .collect();
+            if names.iter().any(|n| n.0.is_empty()) {
+                continue;
+            }
+            let m = c.get(0).unwrap();
+            out.push(Item {
+                start: m.start(),
+                end: m.end(),
+                names,
+            });
+        }
+    }
+    out.sort_by_key(|i| i.start);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_in_prose() {
+        let n = fold(
+            "1、社会保障和就业支出（类）行政事业单位养老支出（款）行政单位离退休（项）。主要用于",
+        );
+        let items = find_items(&n);
+        assert_eq!(items.len(), 1);
+        let names: Vec<&str> = items[0].names.iter().map(|n| n.0.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "社会保障和就业支出",
+                "行政事业单位养老支出",
+                "行政单位离退休"
+            ]
+        );
+        let n = fold("“一般公共服务支出-政府办公厅（室）及相关机构事务-行政运行”科目1,202.95万元");
+        let items = find_items(&n);
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].names[1].0, "政府办公厅(室)及相关机构事务");
+    }
+}

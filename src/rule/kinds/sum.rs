@@ -1,0 +1,254 @@
+//! `sum`: a total equals the sum of its parts — the linked lists of the
+//! prose (`其中：…；…`, enumerated items) or named parts, with `minus` for
+//! balances (年末 = 年初 + 收入 − 支出).
+
+use super::{matches_label, range, show, RuleKind};
+use crate::diagnostic::Label;
+use crate::document::{Fact, FactKind, Role};
+use crate::quantity::{Agreement, Quantity};
+use crate::rule::compile::{groups, many, CompileCx};
+use crate::rule::context::RuleContext;
+use crate::rule::spec::RuleSpec;
+
+#[derive(Debug, Clone)]
+pub struct Sum {
+    /// The total's labels (any linked list when empty and no `parts`).
+    pub total: Vec<String>,
+    pub parts: Vec<Vec<String>>,
+    /// Parts subtracted (balances: 年末 = 年初 + 收入 − 支出).
+    pub minus: Vec<Vec<String>>,
+}
+
+impl RuleKind for Sum {
+    const KEYS: &'static [&'static str] = &["total", "parts", "minus"];
+
+    fn compile(rs: &RuleSpec, cx: &mut CompileCx) -> Option<Self> {
+        let total = many(&rs.total);
+        let parts = groups(&rs.parts);
+        if !parts.is_empty() && total.is_empty() {
+            cx.err(
+                &rs.kind,
+                "a `sum` rule with `parts` needs `total`",
+                "this rule",
+                "name the total's label with `total = \"…\"`",
+            );
+        }
+        Some(Sum {
+            total,
+            parts,
+            minus: groups(&rs.minus),
+        })
+    }
+
+    fn run(&self, cx: &mut RuleContext) {
+        if self.parts.is_empty() {
+            sum_linked(cx, &self.total)
+        } else {
+            sum_named(cx, &self.total, &self.parts, &self.minus)
+        }
+    }
+}
+
+fn sum_linked(cx: &mut RuleContext<'_>, total_filter: &[String]) {
+    let totals: Vec<&Fact> = cx
+        .value_facts()
+        .filter(|f| f.links.items.len() >= 2)
+        .filter(|f| total_filter.is_empty() || matches_label(f, total_filter))
+        .collect();
+    for t in totals {
+        let items: Vec<&Fact> = t.links.items.iter().map(|&i| &cx.doc.facts[i]).collect();
+        let (Some(tq), Some(qs)) = (
+            cx.q(t),
+            items.iter().map(|f| cx.q(f)).collect::<Option<Vec<_>>>(),
+        ) else {
+            continue;
+        };
+        let sum = Quantity::sum(&qs);
+        let all_shares = items.iter().all(|f| f.links.share.is_some());
+        match sum.agrees(&tq) {
+            Agreement::Consistent => {
+                cx.cover(std::iter::once(t.id).chain(items.iter().map(|f| f.id)));
+            }
+            Agreement::Inconsistent => {
+                let over = sum.certainly_gt(&tq);
+                if !over && !all_shares {
+                    // `其中` may list only some items: a smaller sum is no error.
+                    continue;
+                }
+                cx.cover(std::iter::once(t.id).chain(items.iter().map(|f| f.id)));
+                report_sum(cx, t, &items, items.len(), &sum, &tq);
+            }
+            Agreement::Undefined => {}
+        }
+    }
+}
+
+/// Report a total that disagrees with its parts; the items after the
+/// first `n_plus` are subtracted.
+fn report_sum(
+    cx: &mut RuleContext<'_>,
+    t: &Fact,
+    items: &[&Fact],
+    n_plus: usize,
+    sum: &Quantity,
+    tq: &Quantity,
+) {
+    let unit = cx.unit_word(t);
+    let mut formula = String::new();
+    for (i, f) in items.iter().enumerate() {
+        if i > 0 {
+            formula.push_str(if i < n_plus { " + " } else { " − " });
+        }
+        formula.push_str(&format!(
+            "{}{}",
+            f.label,
+            show(cx.q(f).map(|q| q.mid()).unwrap_or_default())
+        ));
+    }
+    let values = [
+        ("label", t.label.clone()),
+        ("stated", format!("{}{unit}", show(tq.mid()))),
+        ("computed", format!("{}{unit}", show(sum.mid()))),
+        ("range", format!("{}{unit}", range(sum, 3))),
+        ("parts", formula.clone()),
+    ];
+    let mut d = cx.diag(&values);
+    d.labels.push(Label::new(t.span, "合计"));
+    for (i, f) in items.iter().enumerate() {
+        let role = if i < n_plus { "各项之一" } else { "减项" };
+        d.labels
+            .push(Label::new(f.span, format!("{}（{role}）", f.label)));
+    }
+    if d.help.is_none() {
+        d.help = Some(format!(
+            "{} = {}{unit}，考虑四舍五入后的范围为 {}{unit}，与 {}{unit} 不符",
+            formula,
+            show(sum.mid()),
+            range(sum, 3),
+            show(tq.mid())
+        ));
+    }
+    cx.report(d);
+}
+
+/// Find a fact with one of `alts` as label near `t`: among its linked
+/// items, in its paragraph, its section, then its parent section.
+fn find_near<'a>(cx: &RuleContext<'a>, t: &Fact, alts: &[String]) -> Option<&'a Fact> {
+    let doc = cx.doc;
+    if let Some(f) = t
+        .links
+        .items
+        .iter()
+        .map(|&i| &doc.facts[i])
+        .find(|f| matches_label(f, alts))
+    {
+        return Some(f);
+    }
+    // Nearest first: same paragraph, same section, same parent section,
+    // then anywhere; within a rank, the closest in the text. Candidates
+    // are searched by position, so large reports stay linear.
+    let parent = doc.sections[t.section].parent.unwrap_or(0);
+    let rank = |f: &Fact| -> u8 {
+        if f.paragraph.is_some() && f.paragraph == t.paragraph {
+            0
+        } else if f.section == t.section {
+            1
+        } else if parent != 0 && doc.section_within(f.section, parent) {
+            2
+        } else {
+            3
+        }
+    };
+    let mut cands: Vec<&Fact> = doc
+        .facts_with_labels(alts)
+        .into_iter()
+        .map(|i| &doc.facts[i])
+        .filter(|f| f.role == Role::Value && f.id != t.id && f.kind == t.kind)
+        .collect();
+    cands.sort_by_key(|f| f.span.start);
+    let window = if parent != 0 {
+        doc.sections[parent].span
+    } else {
+        doc.sections[t.section].span
+    };
+    let lo = cands.partition_point(|f| f.span.start < window.start);
+    let hi = cands.partition_point(|f| f.span.start < window.end);
+    let near = cands[lo..hi]
+        .iter()
+        .filter(|f| cx.in_scope(f.section))
+        .min_by_key(|f| (rank(f), f.span.start.abs_diff(t.span.start)))
+        .copied();
+    if near.is_some() {
+        return near;
+    }
+    // Anywhere else: the closest on either side.
+    let at = cands.partition_point(|f| f.span.start < t.span.start);
+    let before = cands[..at].iter().rev().find(|f| cx.in_scope(f.section));
+    let after = cands[at..].iter().find(|f| cx.in_scope(f.section));
+    match (before, after) {
+        (Some(b), Some(a)) => Some(
+            if t.span.start - b.span.start <= a.span.start - t.span.start {
+                b
+            } else {
+                a
+            },
+        ),
+        (b, a) => b.or(a).copied(),
+    }
+}
+
+fn sum_named(
+    cx: &mut RuleContext<'_>,
+    total: &[String],
+    parts: &[Vec<String>],
+    minus: &[Vec<String>],
+) {
+    let totals: Vec<&Fact> = cx
+        .value_facts()
+        .filter(|f| matches_label(f, total) && f.kind != FactKind::Change)
+        .collect();
+    let mut checked = false;
+    let mut first_missing: Option<(String, crate::source::Span)> = None;
+    for t in &totals {
+        let all: Vec<&Vec<String>> = parts.iter().chain(minus).collect();
+        let found: Vec<Option<&Fact>> = all.iter().map(|alts| find_near(cx, t, alts)).collect();
+        if let Some(missing) = found.iter().position(|f| f.is_none()) {
+            if first_missing.is_none() {
+                first_missing = Some((all[missing][0].clone(), t.span));
+            }
+            continue;
+        }
+        let items: Vec<&Fact> = found.into_iter().flatten().collect();
+        let (Some(tq), Some(qs)) = (
+            cx.q(t),
+            items.iter().map(|f| cx.q(f)).collect::<Option<Vec<_>>>(),
+        ) else {
+            continue;
+        };
+        checked = true;
+        cx.cover(std::iter::once(t.id).chain(items.iter().map(|f| f.id)));
+        let (plus_q, minus_q) = qs.split_at(parts.len());
+        let sum = Quantity::sum(plus_q).sub(&Quantity::sum(minus_q));
+        if sum.agrees(&tq) == Agreement::Inconsistent {
+            report_sum(cx, t, &items, parts.len(), &sum, &tq);
+        }
+    }
+    if !checked {
+        let what = format!(
+            "{} = {}",
+            total[0],
+            parts
+                .iter()
+                .map(|p| p[0].as_str())
+                .collect::<Vec<_>>()
+                .join(" + ")
+        );
+        match (totals.first(), first_missing) {
+            (None, _) => cx.not_checked(format!("{what}：报告中未找到“{}”", total[0]), None),
+            (Some(_), Some((m, at))) => {
+                cx.not_checked(format!("{what}：未找到与之对应的“{m}”"), Some(at))
+            }
+            (Some(t), None) => cx.not_checked(format!("{what}：数值无法比较"), Some(t.span)),
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! `table-columns`: in every row of a table, a total column is the sum of
+//! columns (`合计 = 基本支出 + 项目支出`).
+
+use super::lookup::*;
+use super::{show_q, RuleKind};
+use crate::diagnostic::Label;
+use crate::quantity::{Agreement, Quantity};
+use crate::rule::compile::CompileCx;
+use crate::rule::context::RuleContext;
+use crate::rule::spec::RuleSpec;
+use crate::source::Span;
+
+/// A per-row identity of `table-columns`: `total = plus… − minus…`.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub source: String,
+    pub total: String,
+    pub plus: Vec<String>,
+    pub minus: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TableColumns {
+    pub tables: Vec<String>,
+    pub identities: Vec<Identity>,
+}
+
+impl RuleKind for TableColumns {
+    const KEYS: &'static [&'static str] = &["table", "tables", "identities"];
+
+    fn compile(rs: &RuleSpec, cx: &mut CompileCx) -> Option<Self> {
+        let tables = need_tables(rs, cx)?;
+        let mut identities = Vec::new();
+        for i in rs.identities.iter().flatten() {
+            match Identity::parse(i.get_ref()) {
+                Ok(id) => identities.push(id),
+                Err(e) => cx.err(i, format!("identity does not parse: {e}"), "this identity", "columns are written as in the header (a path such as `合计/预算数` where needed), joined by + and -"),
+            }
+        }
+        if rs.identities.is_none() {
+            cx.err(
+                &rs.kind,
+                "a `table-columns` rule needs `identities`",
+                "this kind",
+                "add `identities = [\"合计 = 基本支出 + 项目支出\"]`",
+            );
+        }
+        if identities.is_empty() {
+            return None;
+        }
+        Some(TableColumns { tables, identities })
+    }
+
+    fn run(&self, cx: &mut RuleContext) {
+        if cx.standard_tables_ready() {
+            table_columns(cx, &self.tables, &self.identities)
+        }
+    }
+}
+
+impl Identity {
+    fn parse(s: &str) -> Result<Identity, String> {
+        let (lhs, rhs) = s
+            .split_once('=')
+            .ok_or_else(|| "write `合计 = 基本支出 + 项目支出`".to_owned())?;
+        let total = lhs.trim().trim_end_matches('=').trim().to_owned();
+        let rhs = rhs.trim_start_matches('=');
+        let (mut plus, mut minus) = (Vec::new(), Vec::new());
+        let mut sign = '+';
+        let mut cur = String::new();
+        for c in rhs.chars().chain(std::iter::once('+')) {
+            if c == '+' || c == '-' || c == '−' {
+                let name = cur.trim().to_owned();
+                if name.is_empty() {
+                    return Err("an empty column name".into());
+                }
+                if sign == '+' {
+                    plus.push(name);
+                } else {
+                    minus.push(name);
+                }
+                cur.clear();
+                sign = if c == '+' { '+' } else { '-' };
+            } else {
+                cur.push(c);
+            }
+        }
+        if total.is_empty() || plus.is_empty() {
+            return Err("write `合计 = 基本支出 + 项目支出`".into());
+        }
+        Ok(Identity {
+            source: s.trim().to_owned(),
+            total,
+            plus,
+            minus,
+        })
+    }
+}
+
+fn table_columns(cx: &mut RuleContext<'_>, tables: &[String], identities: &[Identity]) {
+    let table = table_list_name(tables);
+    let tis = cx.tables_any(tables);
+    if tis.is_empty() {
+        cx.not_checked(format!("报告中未找到“{table}”"), None);
+        return;
+    }
+    let mut evaluated = 0;
+    for ti in tis {
+        let t = &cx.doc.tables[ti];
+        if !has_figures(t) {
+            continue;
+        }
+        let cols = columns_of(t);
+        for id in identities {
+            for (ri, row) in data_rows(t) {
+                let side = row.side.as_deref();
+                // An identity applies to the tables (and sides) that have
+                // all its columns.
+                let Some(tc) = resolve_col(&cols, &id.total, side) else {
+                    continue;
+                };
+                let resolve = |names: &[String]| -> Option<Vec<String>> {
+                    names.iter().map(|p| resolve_col(&cols, p, side)).collect()
+                };
+                let (Some(plus), Some(minus)) = (resolve(&id.plus), resolve(&id.minus)) else {
+                    continue;
+                };
+                let Some(tv) = cell_val(t, row, &tc) else {
+                    continue;
+                };
+                let val = |c: &String| (c.clone(), cell_val(t, row, c).unwrap_or_else(Val::blank));
+                let pv: Vec<(String, Val)> = plus.iter().map(val).collect();
+                let mv: Vec<(String, Val)> = minus.iter().map(val).collect();
+                let sum = Quantity::sum(pv.iter().map(|(_, v)| &v.native))
+                    .sub(&Quantity::sum(mv.iter().map(|(_, v)| &v.native)));
+                evaluated += 1;
+                let mut spans: Vec<Span> =
+                    pv.iter().chain(&mv).filter_map(|(_, v)| v.span).collect();
+                spans.extend(tv.span);
+                cx.cover_spans(ti, &spans);
+                if sum.agrees(&tv.native) != Agreement::Inconsistent {
+                    continue;
+                }
+                let unit = unit_word(t);
+                let values = [
+                    ("label", cx.row_name(ti, ri)),
+                    ("table", t.title.clone().unwrap_or_default()),
+                    ("column", tc.clone()),
+                    ("stated", format!("{}{unit}", tv.written)),
+                    ("computed", format!("{}{unit}", show_q(&sum))),
+                    ("range", format!("{}{unit}", sum.display_range(2))),
+                    ("parts", id.source.clone()),
+                ];
+                let mut d = cx.diag(&values);
+                d.labels
+                    .push(Label::new(tv.span.unwrap(), format!("{tc}（合计）")));
+                for (c, v) in pv.iter().chain(&mv) {
+                    if let Some(s) = v.span {
+                        d.labels.push(Label::new(s, c.clone()));
+                    }
+                }
+                if d.help.is_none() {
+                    d.help = Some(format!(
+                        "{}：复算 {}{unit}（考虑四舍五入的范围 {}{unit}），表中为 {}{unit}；空白栏按 0 计",
+                        id.source,
+                        show_q(&sum),
+                        sum.display_range(2),
+                        tv.written
+                    ));
+                }
+                cx.report(d);
+            }
+        }
+    }
+    if evaluated == 0 && cx.any_figures() {
+        cx.not_checked(format!("“{table}”中没有可按栏目核对的行"), None);
+    }
+}

@@ -1,0 +1,304 @@
+//! `table-sum`: a total row is the sum of rows, per column: named rows,
+//! the numbered rows above it (`一、…八、` → 本年收入合计), or the
+//! 功能分类/经济分类 code hierarchy (合计 = Σ 类, 类 = Σ 款, 款 = Σ 项).
+
+use super::lookup::*;
+use super::{show_q, RuleKind};
+use crate::diagnostic::Label;
+use crate::document::text::fold;
+use crate::document::{Row, RowKind};
+use crate::quantity::{Agreement, Quantity};
+use crate::rule::compile::{many, CompileCx};
+use crate::rule::context::RuleContext;
+use crate::rule::spec::RuleSpec;
+use crate::source::Span;
+use std::collections::{HashMap, HashSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartsBy {
+    /// Parts named in `parts`.
+    Named,
+    /// The numbered rows (`一、`) above the total on its side.
+    Numbered,
+    /// Top-level codes, and every code against its children.
+    Codes,
+}
+
+#[derive(Debug, Clone)]
+pub struct TableSum {
+    pub tables: Vec<String>,
+    pub total: Vec<String>,
+    pub parts: Vec<Vec<String>>,
+    pub by: PartsBy,
+}
+
+impl RuleKind for TableSum {
+    const KEYS: &'static [&'static str] = &["table", "tables", "total", "parts", "by"];
+
+    fn compile(rs: &RuleSpec, cx: &mut CompileCx) -> Option<Self> {
+        let kind = &rs.kind;
+        let tables = need_tables(rs, cx)?;
+        let total = many(&rs.total);
+        if total.is_empty() {
+            cx.err(
+                kind,
+                "a `table-sum` rule needs `total` (the label of the total row)",
+                "this kind",
+                "add `total = \"合计\"`",
+            );
+            return None;
+        }
+        let parts: Vec<Vec<String>> = rs
+            .parts
+            .iter()
+            .flatten()
+            .map(|p| p.get_ref().to_vec())
+            .collect();
+        let by = match rs.by.as_ref().map(|b| b.get_ref().as_str()) {
+            None if !parts.is_empty() => PartsBy::Named,
+            Some("codes") => PartsBy::Codes,
+            Some("numbered") => PartsBy::Numbered,
+            _ => {
+                let at = rs.by.as_ref().unwrap_or(kind);
+                cx.err(
+                    at,
+                    "a `table-sum` rule needs `parts` (row labels) or `by = \"codes\"` / `by = \"numbered\"`",
+                    "here",
+                    "by = \"codes\" sums 类 rows and checks 类 = Σ 款 = Σ 项; by = \"numbered\" sums the rows numbered 一、二、… above the total",
+                );
+                return None;
+            }
+        };
+        Some(TableSum {
+            tables,
+            total,
+            parts,
+            by,
+        })
+    }
+
+    fn run(&self, cx: &mut RuleContext) {
+        if cx.standard_tables_ready() {
+            table_sum(cx, &self.tables, &self.total, &self.parts, self.by)
+        }
+    }
+}
+
+fn table_sum(
+    cx: &mut RuleContext<'_>,
+    tables: &[String],
+    total: &[String],
+    parts: &[Vec<String>],
+    by: PartsBy,
+) {
+    let table = table_list_name(tables);
+    let tis = cx.tables_any(tables);
+    if tis.is_empty() {
+        cx.not_checked(format!("报告中未找到“{table}”"), None);
+        return;
+    }
+    let mut evaluated = 0;
+    for ti in tis {
+        let t = &cx.doc.tables[ti];
+        if !has_figures(t) {
+            continue;
+        }
+        let cols = columns_of(t);
+        if by == PartsBy::Codes {
+            evaluated += code_hierarchy(cx, ti, &cols);
+        }
+        let totals: Vec<usize> = data_rows(t)
+            .filter(|(_, r)| {
+                r.label
+                    .as_deref()
+                    .is_some_and(|l| total.iter().any(|a| fold(a) == bare_label(l)))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        for ri in totals {
+            let row = &t.rows[ri];
+            let side = row.side.clone();
+            let same_side = |r: &Row| r.side == side;
+            let part_rows: Vec<usize> = match by {
+                PartsBy::Codes => {
+                    let mut seen = HashSet::new();
+                    data_rows(t)
+                        .filter(|(_, r)| same_side(r))
+                        .filter(|(_, r)| r.code.as_deref().is_some_and(|c| c.len() == 3))
+                        .filter(|(_, r)| seen.insert(r.code.clone()))
+                        .map(|(i, _)| i)
+                        .collect()
+                }
+                PartsBy::Numbered => {
+                    let start = (0..ri)
+                        .rev()
+                        .find(|&i| {
+                            let r = &t.rows[i];
+                            r.kind != RowKind::Header
+                                && same_side(r)
+                                && r.label.as_deref().is_some_and(|l| {
+                                    let b = bare_label(l);
+                                    b.contains("合计")
+                                        || b.contains("总计")
+                                        || total.iter().any(|a| fold(a) == b)
+                                })
+                        })
+                        .map_or(0, |i| i + 1);
+                    (start..ri)
+                        .filter(|&i| {
+                            let r = &t.rows[i];
+                            r.kind != RowKind::Header
+                                && same_side(r)
+                                && r.label.as_deref().is_some_and(is_numbered)
+                        })
+                        .collect()
+                }
+                PartsBy::Named => {
+                    let mut found = Vec::new();
+                    let mut missing = None;
+                    for alts in parts {
+                        let cands: Vec<usize> = alts
+                            .iter()
+                            .flat_map(|a| rows_named(t, a))
+                            .filter(|&i| same_side(&t.rows[i]) && i != ri)
+                            .collect();
+                        // The nearest above the total, else any.
+                        let pick = cands
+                            .iter()
+                            .filter(|&&i| i < ri)
+                            .max()
+                            .or_else(|| cands.iter().min())
+                            .copied();
+                        match pick {
+                            Some(i) => found.push(i),
+                            None => missing = Some(alts[0].clone()),
+                        }
+                    }
+                    if let Some(m) = missing {
+                        let at = cx.row_span(ti, ri);
+                        cx.not_checked(
+                            format!("“{}”：表中未找到“{m}”行", cx.row_name(ti, ri)),
+                            Some(at),
+                        );
+                        continue;
+                    }
+                    found
+                }
+            };
+            if part_rows.is_empty() {
+                continue;
+            }
+            evaluated += check_rows_sum(cx, ti, ri, &part_rows, &cols);
+        }
+    }
+    if evaluated == 0 {
+        cx.not_checked(
+            format!("“{table}”中没有可核对“{}”的数字", total.join("/")),
+            None,
+        );
+    }
+}
+
+/// Every code with children equals the sum of its children (类 = Σ 款,
+/// 款 = Σ 项), per column. Returns the number of comparisons made.
+fn code_hierarchy(cx: &mut RuleContext<'_>, ti: usize, cols: &[String]) -> usize {
+    let t = &cx.doc.tables[ti];
+    let mut first: HashMap<(Option<String>, String), usize> = HashMap::new();
+    for (i, r) in data_rows(t) {
+        if let Some(c) = &r.code {
+            first.entry((r.side.clone(), c.clone())).or_insert(i);
+        }
+    }
+    let mut parents: Vec<usize> = first.values().copied().collect();
+    parents.sort_unstable();
+    let mut n = 0;
+    for ri in parents {
+        let r = &t.rows[ri];
+        let code = r.code.clone().unwrap_or_default();
+        let mut kids: Vec<usize> = first
+            .iter()
+            .filter(|((side, c), _)| {
+                *side == r.side && c.len() == code.len() + 2 && c.starts_with(&code)
+            })
+            .map(|(_, &i)| i)
+            .collect();
+        if kids.is_empty() {
+            continue;
+        }
+        kids.sort_unstable();
+        n += check_rows_sum(cx, ti, ri, &kids, cols);
+    }
+    n
+}
+
+/// Row `ri` = Σ rows `parts`, for each column of its side that is printed
+/// in the total row. Returns the number of comparisons.
+fn check_rows_sum(
+    cx: &mut RuleContext<'_>,
+    ti: usize,
+    ri: usize,
+    parts: &[usize],
+    cols: &[String],
+) -> usize {
+    let t = &cx.doc.tables[ti];
+    let row = &t.rows[ri];
+    let side = row.side.as_deref();
+    let mut n = 0;
+    for col in cols {
+        if let Some(s) = side {
+            if !col.starts_with(&format!("{}/", fold(s))) {
+                continue;
+            }
+        }
+        let Some(tv) = cell_val(t, row, col) else {
+            continue;
+        };
+        let vals: Vec<(usize, Val)> = parts
+            .iter()
+            .map(|&p| (p, cell_val(t, &t.rows[p], col).unwrap_or_else(Val::blank)))
+            .collect();
+        let sum = Quantity::sum(vals.iter().map(|(_, v)| &v.native));
+        n += 1;
+        let mut spans: Vec<Span> = vals.iter().filter_map(|(_, v)| v.span).collect();
+        spans.extend(tv.span);
+        cx.cover_spans(ti, &spans);
+        if sum.agrees(&tv.native) != Agreement::Inconsistent {
+            continue;
+        }
+        let unit = unit_word(t);
+        let leaf = col.rsplit('/').next().unwrap_or(col);
+        let names: Vec<String> = vals
+            .iter()
+            .filter(|(_, v)| v.span.is_some())
+            .map(|(p, v)| format!("{}{}", cx.row_name(ti, *p), v.written))
+            .collect();
+        let values = [
+            ("label", cx.row_name(ti, ri)),
+            ("table", t.title.clone().unwrap_or_default()),
+            ("column", col.clone()),
+            ("stated", format!("{}{unit}", tv.written)),
+            ("computed", format!("{}{unit}", show_q(&sum))),
+            ("range", format!("{}{unit}", sum.display_range(2))),
+            ("parts", names.join(" + ")),
+        ];
+        let mut d = cx.diag(&values);
+        d.labels
+            .push(Label::new(tv.span.unwrap(), format!("{leaf}（合计）")));
+        for (p, v) in vals.iter().filter(|(_, v)| v.span.is_some()).take(12) {
+            d.labels.push(Label::new(
+                v.span.unwrap(),
+                format!("{}（各项之一）", cx.row_name(ti, *p)),
+            ));
+        }
+        if d.help.is_none() {
+            d.help = Some(format!(
+                "各项之和 = {}{unit}（考虑四舍五入的范围 {}{unit}），表中合计为 {}{unit}；空白栏按 0 计",
+                show_q(&sum),
+                sum.display_range(2),
+                tv.written
+            ));
+        }
+        cx.report(d);
+    }
+    n
+}

@@ -1,0 +1,80 @@
+//! `tables-present`: the standard tables a report of its kind must publish
+//! are there (by title or in the table of contents).
+
+use super::RuleKind;
+use crate::diagnostic::Label;
+use crate::document::text::fold;
+use crate::rule::compile::CompileCx;
+use crate::rule::context::RuleContext;
+use crate::rule::spec::RuleSpec;
+
+#[derive(Debug, Clone)]
+pub struct TablesPresent {
+    pub required: Vec<String>,
+}
+
+impl RuleKind for TablesPresent {
+    const KEYS: &'static [&'static str] = &["required"];
+
+    fn compile(rs: &RuleSpec, cx: &mut CompileCx) -> Option<Self> {
+        let required = rs.required.clone().unwrap_or_default();
+        if required.is_empty() {
+            cx.err(
+                &rs.kind,
+                "a `tables-present` rule needs `required` (table names)",
+                "this kind",
+                "add `required = [\"收入支出决算总表\", …]`",
+            );
+            return None;
+        }
+        Some(TablesPresent { required })
+    }
+
+    fn run(&self, cx: &mut RuleContext) {
+        present(cx, &self.required)
+    }
+}
+
+fn present(cx: &mut RuleContext<'_>, required: &[String]) {
+    if cx.doc.tables.iter().all(|t| t.kind.is_none()) && cx.doc.toc.is_empty() {
+        cx.not_checked("报告中没有识别出任何标准表格".into(), None);
+        return;
+    }
+    let body = fold(cx.text);
+    for name in required {
+        if !cx.tables(name).is_empty() {
+            continue;
+        }
+        let want = fold(name);
+        // Printed somewhere outside the contents but not parsed: abstain.
+        let toc_hits = cx
+            .doc
+            .toc
+            .iter()
+            .filter(|(t, _)| fold(t).contains(&want))
+            .count();
+        if body.matches(want.as_str()).count() > toc_hits {
+            cx.not_checked(format!("“{name}”的标题存在，但表格未能识别"), None);
+            continue;
+        }
+        let promise = cx
+            .doc
+            .toc
+            .iter()
+            .find(|(t, _)| fold(t).contains(&want))
+            .map(|(_, s)| *s);
+        let at = promise.or(cx.doc.title.as_ref().map(|t| t.1));
+        let mut d = cx.diag(&[("label", name.clone())]);
+        if let Some(s) = at {
+            d.labels.push(Label::new(
+                s,
+                if promise.is_some() {
+                    "目录列有此表"
+                } else {
+                    "报告"
+                },
+            ));
+        }
+        cx.report(d);
+    }
+}

@@ -1,0 +1,166 @@
+//! `toc-match`: the table of contents lists the parts and tables the body
+//! has, under the same names.
+
+use super::lookup::*;
+use super::RuleKind;
+use crate::diagnostic::Label;
+use crate::document::text::fold;
+use crate::rule::compile::CompileCx;
+use crate::rule::context::RuleContext;
+use crate::rule::spec::RuleSpec;
+use crate::source::Span;
+use regex::Regex;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone)]
+pub struct TocMatch;
+
+impl RuleKind for TocMatch {
+    const KEYS: &'static [&'static str] = &[];
+
+    fn compile(_rs: &RuleSpec, _cx: &mut CompileCx) -> Option<Self> {
+        Some(TocMatch)
+    }
+
+    fn run(&self, cx: &mut RuleContext) {
+        toc(cx)
+    }
+}
+
+fn toc(cx: &mut RuleContext<'_>) {
+    if cx.doc.toc.is_empty() {
+        return;
+    }
+    // Entries wrapped over two lines (`…部门决算` + `表`) are joined.
+    let mut entries: Vec<(String, Span)> = Vec::new();
+    for (t, s) in &cx.doc.toc {
+        let f = fold(t);
+        let numbered = NUMBERING.is_match(&f)
+            || f.starts_with('第')
+            || f.starts_with(|c: char| c.is_ascii_digit());
+        if !numbered && f.chars().count() <= 6 {
+            if let Some(last) = entries.last_mut() {
+                last.0.push_str(&f);
+                last.1 = last.1.cover(*s);
+                continue;
+            }
+        }
+        entries.push((f, *s));
+    }
+    let toc_spans: Vec<Span> = cx.doc.toc.iter().map(|t| t.1).collect();
+    let in_toc = |s: Span| {
+        toc_spans
+            .iter()
+            .any(|t| t.start <= s.start && s.end <= t.end)
+    };
+    // Body titles: headings, table titles, short paragraphs, in order; a
+    // title wrapped over two lines is also tried joined.
+    let mut titles: Vec<(u32, String)> = Vec::new();
+    for h in &cx.doc.headings {
+        if !in_toc(h.span) {
+            titles.push((h.span.start, fold(&cx.text[h.span.range()])));
+        }
+    }
+    for t in &cx.doc.tables {
+        if let (Some(tt), Some(s)) = (&t.title, t.title_span) {
+            titles.push((s.start, fold(tt)));
+        }
+    }
+    for p in &cx.doc.paragraphs {
+        if in_toc(p.span) {
+            continue;
+        }
+        if p.norm.text.chars().count() <= 60 {
+            titles.push((p.span.start, p.norm.text.clone()));
+        } else {
+            // A title line glued to the paragraph below it.
+            let rest = &cx.text[p.span.start as usize..];
+            let line = rest.split(['\n', '\r']).next().unwrap_or("");
+            if line.chars().count() <= 60 {
+                titles.push((p.span.start, fold(line)));
+            }
+        }
+    }
+    titles.sort();
+    titles.dedup();
+    let mut cores: Vec<String> = titles.iter().map(|t| toc_core(&t.1)).collect();
+    for w in titles.windows(2) {
+        cores.push(toc_core(&format!("{}{}", w[0].1, w[1].1)));
+    }
+    for (entry, span) in entries {
+        let core = toc_core(&entry);
+        if core.chars().count() < 2 {
+            continue;
+        }
+        let grams = bigrams(&core);
+        let best = cores
+            .iter()
+            .map(|c| {
+                let g2 = bigrams(c);
+                grams.iter().filter(|g| g2.contains(g)).count() as f64 / grams.len().max(1) as f64
+            })
+            .fold(0.0, f64::max);
+        if best >= 0.7 {
+            continue;
+        }
+        let mut d = cx.diag(&[("found", entry.clone()), ("label", entry.clone())]);
+        d.labels.push(Label::new(span, "目录条目"));
+        if d.help.is_none() {
+            d.help = Some("目录条目应在正文中有对应的标题或表格（措辞可按模板略有不同）".into());
+        }
+        cx.report(d);
+    }
+}
+
+/// What a title says once numbering, unit names, years, part numbers and
+/// punctuation are removed: `第二部分 上海市…局 2024 年度部门决算表` → `部门决算表`.
+fn toc_core(s: &str) -> String {
+    static NOISE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+\)|\d+[.、])*").unwrap()
+    });
+    static ORG: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^[\p{Han}()]*?(?:局|办公室|委员会|办事处|工作部|部|中心)(?:\(部门\)|\(单位\))?",
+        )
+        .unwrap()
+    });
+    static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d{2,4}年度?").unwrap());
+    let f = fold(s);
+    let f = NOISE.replace(&f, "");
+    let f = YEAR.replace_all(&f, "");
+    // The template's `部门` stands for the unit's name in the body.
+    let f = f.trim_start_matches("部门").trim_start_matches("单位");
+    let f: String = f
+        .chars()
+        .filter(|c| !"\"'《》<>:;,.、…·".contains(*c))
+        .collect();
+    // A leading unit name, when something remains after it.
+    match ORG.find(&f) {
+        Some(m) if m.end() < f.len() && f[m.end()..].chars().count() >= 2 => {
+            f[m.end()..].to_owned()
+        }
+        _ => f,
+    }
+}
+
+fn bigrams(s: &str) -> Vec<(char, char)> {
+    let c: Vec<char> = s.chars().collect();
+    if c.len() == 1 {
+        return vec![(c[0], c[0])];
+    }
+    c.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toc_cores() {
+        assert_eq!(
+            toc_core("第二部分上海市普陀区规划和自然资源局2024年度部门决算表"),
+            "部门决算表"
+        );
+        assert_eq!(toc_core("一、收入支出决算总表"), "收入支出决算总表");
+    }
+}

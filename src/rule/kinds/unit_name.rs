@@ -1,0 +1,192 @@
+//! `unit-name`: the unit's name is written the same way throughout (a
+//! variant one or two characters off the cover's name is flagged).
+
+use super::RuleKind;
+use crate::diagnostic::Label;
+use crate::document::text::{fold, Normalized};
+use crate::rule::compile::CompileCx;
+use crate::rule::context::RuleContext;
+use crate::rule::spec::RuleSpec;
+use crate::source::Span;
+use regex::Regex;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone)]
+pub struct UnitName;
+
+impl RuleKind for UnitName {
+    const KEYS: &'static [&'static str] = &[];
+
+    fn compile(_rs: &RuleSpec, _cx: &mut CompileCx) -> Option<Self> {
+        Some(UnitName)
+    }
+
+    fn run(&self, cx: &mut RuleContext) {
+        unit_name(cx)
+    }
+}
+
+fn unit_name(cx: &mut RuleContext<'_>) {
+    let norm = Normalized::from_pieces(cx.text, &[Span::new(0, cx.text.len())]);
+    let title = cx.doc.title.as_ref().map(|t| t.0.as_str());
+    let Some(canon) = canonical_unit(&norm.text, title) else {
+        cx.not_checked("未能确定报告单位的全称".into(), None);
+        return;
+    };
+    let chars: Vec<(usize, char)> = norm.text.char_indices().collect();
+    let cn: Vec<char> = canon.chars().collect();
+    let tail: String = cn[cn.len().saturating_sub(3)..].iter().collect();
+    let head: String = cn[..2.min(cn.len())].iter().collect();
+    let mut canon_at: Option<Span> = None;
+    let mut seen = HashSet::new();
+    for (pos, _) in norm.text.match_indices(&tail) {
+        let end = pos + tail.len();
+        // Look back for the head within the canonical length + 4 characters.
+        let ci = chars.partition_point(|&(b, _)| b < end);
+        let lo = ci.saturating_sub(cn.len() + 4);
+        let window: String = chars[lo..ci].iter().map(|&(_, c)| c).collect();
+        let Some(hpos) = window.rfind(&head) else {
+            continue;
+        };
+        // Prefer the head that gives the closest match to the name.
+        let cand_starts: Vec<usize> = window.match_indices(&head).map(|(i, _)| i).collect();
+        let best = cand_starts
+            .iter()
+            .map(|&h| window[h..].to_owned())
+            .min_by_key(|c| edit_distance(c, &canon))
+            .unwrap_or_else(|| window[hpos..].to_owned());
+        let start = end - best.len();
+        let span = norm.original(start, end);
+        if best == canon {
+            canon_at.get_or_insert(span);
+            continue;
+        }
+        if !is_variant(&best, &canon) || !seen.insert((span.start, span.end)) {
+            continue;
+        }
+        let mut d = cx.diag(&[("found", best.clone()), ("label", canon.clone())]);
+        d.labels.push(Label::new(span, "单位名称"));
+        if let Some(c) = canon_at {
+            d.labels.push(Label::new(c, "全称"));
+        }
+        if d.help.is_none() {
+            d.help = Some(format!("单位全称为“{canon}”，各处应一致，不用简称或他称"));
+        }
+        cx.report(d);
+    }
+}
+
+/// The report unit's full name: the most frequent of the names that the
+/// report gives in its set phrases (`预算主管部门：`, `编制部门：`,
+/// `…（部门）主要职能`, `第一部分 …概况`, `…本级`).
+fn canonical_unit(norm: &str, title: Option<&str>) -> Option<String> {
+    static ANCHORS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+        let name = r"([\p{Han}()]{4,40}?(?:局|办公室|委员会|办事处|部|中心|院|所|站|队|府|委|厅|会|处|馆|校|室))";
+        [
+            format!(r"(?:预算主管部门|编制部门|编制单位|单位名称):{name}"),
+            format!(r"第一部分{name}(?:概况|基本情况)"),
+            format!(r"{name}\((?:部门|单位)\)"),
+            format!(r"{name}\(本级\)"),
+        ]
+        .iter()
+        .map(|p| Regex::new(p).unwrap())
+        .collect()
+    });
+    static TITLE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^([\p{Han}()]{4,40}?(?:局|办公室|委员会|办事处|部|中心|院|所|站|队|委|厅|会|处|馆|校|室))\d{4}年").unwrap()
+    });
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut order: Vec<String> = Vec::new();
+    // The title names the unit before the year.
+    let title = title.map(fold).unwrap_or_default();
+    if let Some(c) = TITLE.captures(&title) {
+        order.push(c[1].to_owned());
+        counts.insert(c[1].to_owned(), 1);
+    }
+    for re in ANCHORS.iter() {
+        for c in re.captures_iter(norm) {
+            let n = c[1].to_owned();
+            if !order.contains(&n) {
+                order.push(n.clone());
+            }
+            *counts.entry(n).or_default() += 1;
+        }
+    }
+    // The most frequent; the first on ties.
+    let n = order.len();
+    order
+        .into_iter()
+        .enumerate()
+        .max_by_key(|(i, name)| (counts[name], n - i))
+        .map(|(_, name)| name)
+        .filter(|name| name.chars().count() >= 5)
+}
+
+/// Is `cand` a slip for the name `canon`: a level left out
+/// (`上海市规划和自然资源局`) or one character changed (`规划与自然资源局`)?
+/// Two or more characters replaced make another name (`经济委员会` for
+/// `商务委员会`, a second plate the unit carries), not a variant.
+fn is_variant(cand: &str, canon: &str) -> bool {
+    let a: Vec<char> = cand.chars().collect();
+    let b: Vec<char> = canon.chars().collect();
+    if a == b {
+        return false;
+    }
+    let pre = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let max_suf = a.len().min(b.len()) - pre;
+    let suf = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(max_suf)
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (mid_a, mid_b) = (a.len() - pre - suf, b.len() - pre - suf);
+    pre >= 2 && suf >= 2 && ((mid_a == 0 && (1..=4).contains(&mid_b)) || (mid_a == 1 && mid_b == 1))
+}
+
+/// Levenshtein distance in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let sub = prev[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unit_name_variants() {
+        assert_eq!(
+            edit_distance("上海市规划和自然资源局", "上海市普陀区规划和自然资源局"),
+            3
+        );
+        assert!(is_variant(
+            "上海市规划和自然资源局",
+            "上海市普陀区规划和自然资源局"
+        ));
+        assert!(is_variant(
+            "上海市普陀区规划与自然资源局",
+            "上海市普陀区规划和自然资源局"
+        ));
+        assert!(!is_variant(
+            "上海市普陀区经济委员会",
+            "上海市普陀区商务委员会"
+        ));
+        assert!(!is_variant(
+            "上海市普陀区商务委员会",
+            "上海市普陀区商务委员会"
+        ));
+    }
+}

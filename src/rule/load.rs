@@ -1,0 +1,313 @@
+//! Loading rule packs: the shipped pack and pack directories read into
+//! rule files, each `[[rule]]` compiled on its own (the common header here,
+//! the body by its kind through the registry), and every error of every
+//! pack returned together, located.
+
+use super::compile::{labels, shift, CompileCx, RuleFile};
+use super::registry::{keys_of, Kind, COMMON_KEYS, KINDS};
+use super::shipped::SHIPPED;
+use super::spec::{chunks, ChunkSpec, PackHeader, RuleSpec};
+use super::{Origin, Rule, RuleSet};
+use crate::error::LoadError;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use toml::Spanned;
+
+/// The shipped pack's files, sorted by name.
+pub fn shipped_files() -> Vec<RuleFile> {
+    let mut out = Vec::new();
+    collect_embedded(&SHIPPED, &mut out);
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+fn collect_embedded(dir: &include_dir::Dir<'static>, out: &mut Vec<RuleFile>) {
+    for f in dir.files() {
+        if f.path().extension().is_some_and(|e| e == "toml") {
+            if let Some(text) = f.contents_utf8() {
+                out.push(RuleFile {
+                    name: format!("<shipped>/{}", f.path().display()),
+                    text: Arc::new(text.to_owned()),
+                    dir: None,
+                });
+            }
+        }
+    }
+    for d in dir.dirs() {
+        collect_embedded(d, out);
+    }
+}
+
+/// The `*.toml` files of a pack directory (sorted), or a located error.
+pub fn pack_files(dir: &Path) -> Result<Vec<RuleFile>, LoadError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        LoadError::new(
+            &dir.display().to_string(),
+            &Arc::new(String::new()),
+            None,
+            format!("cannot read rule pack directory: {e}"),
+            "",
+            Some("--rules takes a directory of *.toml rule files".into()),
+        )
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+        .collect();
+    paths.sort();
+    let mut out = Vec::new();
+    for p in paths {
+        let name = p.display().to_string();
+        match std::fs::read(&p) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => out.push(RuleFile {
+                    name,
+                    text: Arc::new(text),
+                    dir: Some(dir.to_path_buf()),
+                }),
+                Err(_) => {
+                    return Err(LoadError::new(
+                        &name,
+                        &Arc::new(String::new()),
+                        None,
+                        "rule file is not valid UTF-8",
+                        "",
+                        None,
+                    ))
+                }
+            },
+            Err(e) => {
+                return Err(LoadError::new(
+                    &name,
+                    &Arc::new(String::new()),
+                    None,
+                    format!("cannot read rule file: {e}"),
+                    "",
+                    None,
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Compile rule files into a rule set. All errors of all files are returned
+/// together; a rule set with any error is not used.
+pub fn compile(files: &[RuleFile]) -> Result<RuleSet, Vec<LoadError>> {
+    let mut errors = Vec::new();
+    let mut rules = Vec::new();
+    let mut seen: HashMap<String, (String, std::ops::Range<usize>)> = HashMap::new();
+    for f in files {
+        let (header, parts) = chunks(&f.text);
+        if let Err(e) = toml::from_str::<PackHeader>(&header) {
+            errors.push(toml_error(f, 0, &e));
+        }
+        for (offset, chunk) in parts {
+            let spec: ChunkSpec = match toml::from_str(&chunk) {
+                Ok(s) => s,
+                Err(e) => {
+                    errors.push(toml_error(f, offset, &e));
+                    continue;
+                }
+            };
+            let keys = toml::from_str::<ChunkKeys>(&chunk)
+                .map(|k| k.rule)
+                .unwrap_or_default();
+            for (i, rs) in spec.rule.into_iter().enumerate() {
+                let id_span = shift(rs.id.span(), offset);
+                match compile_rule(f, offset, rs, keys.get(i)) {
+                    Ok(rule) => {
+                        if let Some((first, _)) = seen.get(&rule.id) {
+                            errors.push(LoadError::new(
+                                &f.name,
+                                &f.text,
+                                Some(id_span),
+                                format!("duplicate rule id `{}`", rule.id),
+                                "this id is already used",
+                                Some(format!("first defined in {first}; rule ids must be unique across loaded packs")),
+                            ));
+                            continue;
+                        }
+                        seen.insert(rule.id.clone(), (f.name.clone(), id_span));
+                        rules.push(rule);
+                    }
+                    Err(mut es) => errors.append(&mut es),
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(RuleSet { rules })
+    } else {
+        Err(errors)
+    }
+}
+
+fn toml_error(f: &RuleFile, offset: usize, e: &toml::de::Error) -> LoadError {
+    let span = e.span().map(|r| shift(r, offset));
+    let msg = e.message().trim().to_owned();
+    let help = if msg.contains("unknown field") {
+        Some("check the key's spelling; README lists the keys of each rule kind".to_owned())
+    } else if msg.contains("invalid type") {
+        Some("the value has the wrong type for this key".to_owned())
+    } else if msg.contains("unknown variant") {
+        Some("severity is one of error, warning, info".to_owned())
+    } else {
+        Some("fix the TOML syntax here".to_owned())
+    };
+    LoadError::new(&f.name, &f.text, span, msg, "here", help)
+}
+
+/// The keys a `[[rule]]` chunk writes, with their places: read apart from
+/// `RuleSpec` so that a key another kind reads is located too.
+#[derive(Deserialize)]
+struct ChunkKeys {
+    #[serde(default)]
+    rule: Vec<BTreeMap<Spanned<String>, serde::de::IgnoredAny>>,
+}
+
+/// A located error for every key the rule's kind does not read.
+fn check_keys(
+    cx: &mut CompileCx,
+    kind: &str,
+    keys: &BTreeMap<Spanned<String>, serde::de::IgnoredAny>,
+) {
+    let Some(own) = keys_of(kind) else {
+        return;
+    };
+    let mut keys: Vec<&Spanned<String>> = keys.keys().collect();
+    keys.sort_by_key(|k| k.span().start);
+    for key in keys {
+        let k = key.get_ref().as_str();
+        if COMMON_KEYS.contains(&k) || own.contains(&k) {
+            continue;
+        }
+        let used_by: Vec<&str> = KINDS
+            .iter()
+            .copied()
+            .filter(|n| keys_of(n).is_some_and(|ks| ks.contains(&k)))
+            .collect();
+        let help = if own.is_empty() {
+            format!("a `{kind}` rule takes no keys of its own; remove `{k}`")
+        } else {
+            format!(
+                "a `{kind}` rule reads {}; `{k}` is read by {}",
+                own.iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                used_by.join(", ")
+            )
+        };
+        cx.err(
+            key,
+            format!("`{k}` is not a key of a `{kind}` rule"),
+            "this key",
+            help,
+        );
+    }
+}
+
+fn compile_rule(
+    f: &RuleFile,
+    offset: usize,
+    rs: RuleSpec,
+    keys: Option<&BTreeMap<Spanned<String>, serde::de::IgnoredAny>>,
+) -> Result<Rule, Vec<LoadError>> {
+    let id = rs.id.get_ref().trim().to_owned();
+    let mut cx = CompileCx::new(f, offset, id.clone());
+    if id.is_empty() || id.contains(char::is_whitespace) {
+        cx.err(
+            &rs.id,
+            "rule id must be non-empty and without spaces",
+            "this id",
+            "use an id such as `sum-linked-lists`",
+        );
+    }
+    let kind_name = rs.kind.get_ref().as_str();
+    if let Some(keys) = keys {
+        check_keys(&mut cx, kind_name, keys);
+    }
+    let kind = match Kind::compile(kind_name, &rs, &mut cx) {
+        Some(k) => k,
+        None => {
+            cx.err(
+                &rs.kind,
+                format!("unknown rule kind `{kind_name}`"),
+                "this kind",
+                format!("kind is one of: {}", KINDS.join(", ")),
+            );
+            None
+        }
+    };
+    if !cx.errors.is_empty() {
+        return Err(cx.errors);
+    }
+    let Some(kind) = kind else {
+        return Err(cx.errors);
+    };
+    Ok(Rule {
+        id,
+        kind,
+        severity: *rs.severity.get_ref(),
+        message: rs.message.get_ref().clone(),
+        help: rs.help,
+        docs: rs.docs,
+        scope: rs.scope.as_ref().map(labels).unwrap_or_default(),
+        applies_to: rs.applies_to.unwrap_or_default(),
+        origin: Origin {
+            file: f.name.clone(),
+            dir: f.dir.clone(),
+        },
+        tests: rs.tests,
+        options: rs.options.unwrap_or_default(),
+    })
+}
+
+/// The rule set a run uses: the shipped pack (unless `no_default` or the
+/// config leaves it out), the `extra` pack directories, then the config's
+/// packs (relative to the config file); the config's rule options applied.
+/// Every error of every pack is returned together.
+pub fn load_for(
+    config: &crate::config::Config,
+    extra: &[PathBuf],
+    no_default: bool,
+) -> Result<RuleSet, Vec<LoadError>> {
+    let mut files = Vec::new();
+    if !no_default && !config.no_default_rules {
+        files.extend(shipped_files());
+    }
+    let mut errors = Vec::new();
+    let config_packs = config.packs.iter().map(|p| {
+        config
+            .dir
+            .as_ref()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|| p.clone())
+    });
+    for dir in extra.iter().cloned().chain(config_packs) {
+        match pack_files(&dir) {
+            Ok(mut f) => files.append(&mut f),
+            Err(e) => errors.push(e),
+        }
+    }
+    match compile(&files) {
+        Ok(mut set) if errors.is_empty() => {
+            for r in &mut set.rules {
+                if let Some(opts) = config.options.get(&r.id) {
+                    for (k, v) in opts {
+                        r.options.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+            Ok(set)
+        }
+        Ok(_) => Err(errors),
+        Err(mut e) => {
+            errors.append(&mut e);
+            Err(errors)
+        }
+    }
+}
