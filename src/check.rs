@@ -110,15 +110,27 @@ pub struct DetailedCheck {
     pub coverage: Coverage,
 }
 
+/// What `check_source` finds in one report: `DetailedCheck` without the
+/// per-rule split, only the ids of the rules that ran.
+#[derive(Debug, Clone)]
+pub struct CheckResult {
+    pub document: Document,
+    /// Sorted and deduplicated.
+    pub diagnostics: Vec<Diagnostic>,
+    pub coverage: Coverage,
+    /// Ids of the rules that ran, in rule-set order.
+    pub rules_run: Vec<String>,
+}
+
 /// Check one decoded report.
-pub fn check_source(
-    src: &SourceFile,
-    rules: &RuleSet,
-    config: &Config,
-) -> (Document, Vec<Diagnostic>, Coverage, Vec<String>) {
+pub fn check_source(src: &SourceFile, rules: &RuleSet, config: &Config) -> CheckResult {
     let d = check_source_detailed(src, rules, config);
-    let ran = d.rules.into_iter().map(|r| r.rule).collect();
-    (d.document, d.diagnostics, d.coverage, ran)
+    CheckResult {
+        document: d.document,
+        diagnostics: d.diagnostics,
+        coverage: d.coverage,
+        rules_run: d.rules.into_iter().map(|r| r.rule).collect(),
+    }
 }
 
 /// Check one decoded report, keeping each rule's covered facts and findings.
@@ -272,7 +284,12 @@ pub fn check_paths(
         .map(|p| match read_source(p, encoding) {
             Err(r) => r,
             Ok(src) => {
-                let (_, diagnostics, coverage, rules_run) = check_source(&src, rules, config);
+                let CheckResult {
+                    diagnostics,
+                    coverage,
+                    rules_run,
+                    ..
+                } = check_source(&src, rules, config);
                 FileReport {
                     path: src.path.clone(),
                     source: Some(Arc::new(src)),

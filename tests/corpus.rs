@@ -141,8 +141,9 @@ fn findings(name: &str) -> Vec<(String, u32, String)> {
     let path = format!("{CORPUS}/{name}.layout.txt");
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let src = SourceFile::from_bytes(path, &bytes, None).unwrap();
-    let (_, diags, _, _) =
-        gouji::check::check_source(&src, common::shipped(), &gouji::config::Config::default());
+    let diags =
+        gouji::check::check_source(&src, common::shipped(), &gouji::config::Config::default())
+            .diagnostics;
     diags
         .iter()
         .filter(|d| d.outcome == Outcome::Finding && d.severity >= Severity::Warning)
