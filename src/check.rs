@@ -2,7 +2,7 @@
 //! deterministic order. One bad file never stops the run.
 
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Outcome, Severity};
+use crate::diagnostic::{codes, Diagnostic, Outcome, Severity};
 use crate::document::{self, Document, FactKind};
 use crate::rule::{eval, RuleSet};
 use crate::source::{Encoding, SourceFile, Span};
@@ -59,7 +59,7 @@ impl FileReport {
         FileReport {
             path: path.to_owned(),
             source: None,
-            diagnostics: vec![Diagnostic::new("gouji::input", Severity::Error, message)
+            diagnostics: vec![Diagnostic::new(codes::INPUT, Severity::Error, message)
                 .with_outcome(Outcome::ToolError)],
             coverage: None,
             rules_run: Vec::new(),
@@ -167,7 +167,7 @@ pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config)
     if coverage.figures > 0 && coverage.covered * 2 < coverage.figures && !outcomes.is_empty() {
         diagnostics.push(
             Diagnostic::new(
-                "gouji::coverage",
+                codes::COVERAGE,
                 Severity::Info,
                 format!(
                     "未能核对：报告中 {} 个数字只有 {} 个参与了核对（{:.0}%），其余未经验证",

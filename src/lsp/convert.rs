@@ -2,7 +2,7 @@
 //! diagnostics and load errors become LSP diagnostics, and content changes
 //! given in UTF-16 positions are applied to the text.
 
-use crate::diagnostic::{self, Outcome, Severity};
+use crate::diagnostic::{self, codes, Outcome, Severity};
 use crate::rule::spec::LoadError;
 use crate::source::{LineIndex, SourceFile, Span};
 use lsp_types::{self as lt, Url};
@@ -128,9 +128,9 @@ pub fn load_error_diagnostics(
             .map(|s| span_to_range(&lines, text, Span::new(s.offset(), s.offset() + s.len())))
             .unwrap_or_default();
         let code = if path.file_name().is_some_and(|n| n == "gouji.toml") {
-            "gouji::config"
+            codes::CONFIG
         } else {
-            "gouji::rule-pack"
+            codes::RULE_PACK
         };
         files.entry(uri).or_default().push(lt::Diagnostic {
             range,

@@ -9,7 +9,7 @@ use super::transport::Event;
 use super::workspace::{is_report, is_rule_file, load_workspace, visible};
 use crate::check::{self, DetailedCheck};
 use crate::config::Config;
-use crate::diagnostic::{self, Outcome};
+use crate::diagnostic::{self, codes, Outcome};
 use crate::rule::{self, spec::LoadError, RuleSet};
 use crate::source::{Encoding, SourceFile};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -572,7 +572,7 @@ impl<W: Write> Server<W> {
                 .collect(),
             None => vec![lt::Diagnostic {
                 severity: Some(lt::DiagnosticSeverity::ERROR),
-                code: Some(lt::NumberOrString::String("gouji::internal".into())),
+                code: Some(lt::NumberOrString::String(codes::INTERNAL.into())),
                 source: Some("gouji".into()),
                 message: "gouji 内部错误：检查这个报告时出错（internal error while checking this report）".into(),
                 ..Default::default()
