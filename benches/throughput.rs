@@ -57,7 +57,7 @@ fn bench(c: &mut Criterion) {
         .par_iter()
         .map(|s| {
             check_source(s, &rules, &config)
-                .1
+                .diagnostics
                 .iter()
                 .filter(|d| d.severity == gouji::diagnostic::Severity::Error)
                 .count()
@@ -70,14 +70,14 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1));
     let sample = SourceFile::new(SAMPLE, text.clone(), Encoding::Utf8);
     g.bench_function("sample (parse + full pack)", |b| {
-        b.iter(|| check_source(&sample, &rules, &config).1.len())
+        b.iter(|| check_source(&sample, &rules, &config).diagnostics.len())
     });
     g.throughput(Throughput::Elements(corpus.len() as u64));
     g.bench_function("1000 reports, one thread", |b| {
         b.iter(|| {
             corpus
                 .iter()
-                .map(|s| check_source(s, &rules, &config).1.len())
+                .map(|s| check_source(s, &rules, &config).diagnostics.len())
                 .sum::<usize>()
         })
     });
@@ -87,7 +87,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 corpus
                     .par_iter()
-                    .map(|s| check_source(s, &rules, &config).1.len())
+                    .map(|s| check_source(s, &rules, &config).diagnostics.len())
                     .sum::<usize>()
             })
         },

@@ -28,7 +28,7 @@
 
 use crate::check::FileReport;
 use crate::config::{Config, Suppression};
-use crate::diagnostic::{Diagnostic, Label, Outcome, Severity};
+use crate::diagnostic::{codes, Diagnostic, Label, Outcome, Severity};
 use crate::rule::spec::LoadError;
 use crate::source::{Encoding, SourceFile, Span};
 use serde::Deserialize;
@@ -39,10 +39,6 @@ use std::sync::Arc;
 
 /// The key of gouji's fingerprint in SARIF `partialFingerprints`.
 pub const FINGERPRINT_KEY: &str = "gouji/v1";
-/// Code of a baseline entry that no longer occurs.
-pub const STALE: &str = "gouji::baseline-stale";
-/// Code of a `[[suppress]]` entry that matched nothing.
-pub const UNUSED: &str = "gouji::suppression-unused";
 /// How many characters before the primary label take part in the fingerprint.
 const CONTEXT_CHARS: usize = 12;
 
@@ -106,7 +102,9 @@ fn norm_path(p: &str) -> String {
 
 /// Could a diagnostic be baselined or suppressed?
 fn acceptable(d: &Diagnostic) -> bool {
-    d.outcome == Outcome::Finding && d.code != STALE && d.code != UNUSED
+    d.outcome == Outcome::Finding
+        && d.code != codes::BASELINE_STALE
+        && d.code != codes::SUPPRESSION_UNUSED
 }
 
 // ---- baseline files ---------------------------------------------------------
@@ -441,7 +439,7 @@ pub fn apply(
             };
             diags.push(
                 Diagnostic::new(
-                    UNUSED,
+                    codes::SUPPRESSION_UNUSED,
                     Severity::Info,
                     format!("未使用的抑制：{} {what} 未匹配任何发现", entry.rule),
                 )
@@ -467,7 +465,7 @@ pub fn apply(
                 .unwrap_or_default();
             diags.push(
                 Diagnostic::new(
-                    STALE,
+                    codes::BASELINE_STALE,
                     Severity::Info,
                     format!("基线条目已不再出现：{}{text}（{}）", e.rule, e.path),
                 )
@@ -569,7 +567,7 @@ mod tests {
         assert_eq!(reports.len(), 2);
         let meta = &reports[1];
         assert_eq!(meta.path, "baseline.toml");
-        assert_eq!(meta.diagnostics[0].code, STALE);
+        assert_eq!(meta.diagnostics[0].code, codes::BASELINE_STALE);
         let span = meta.diagnostics[0].labels[0].span;
         assert!(b.text[span.range()].contains("79.41%"));
 
@@ -641,7 +639,7 @@ mod tests {
         let meta = &reports[1];
         assert_eq!(meta.path, "gouji.toml");
         assert_eq!(meta.diagnostics.len(), 1);
-        assert_eq!(meta.diagnostics[0].code, UNUSED);
+        assert_eq!(meta.diagnostics[0].code, codes::SUPPRESSION_UNUSED);
         // Suppressed findings are not written into a baseline.
         let text = record(&[report()], &config, &[]);
         assert_eq!(Baseline::parse("b.toml", &text).unwrap().entries.len(), 1);

@@ -2,7 +2,7 @@
 //! deterministic order. One bad file never stops the run.
 
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Outcome, Severity};
+use crate::diagnostic::{codes, Diagnostic, Outcome, Severity};
 use crate::document::{self, Document, FactKind};
 use crate::rule::RuleSet;
 use crate::source::{Encoding, SourceFile, Span};
@@ -59,7 +59,7 @@ impl FileReport {
         FileReport {
             path: path.to_owned(),
             source: None,
-            diagnostics: vec![Diagnostic::new("gouji::input", Severity::Error, message)
+            diagnostics: vec![Diagnostic::new(codes::INPUT, Severity::Error, message)
                 .with_outcome(Outcome::ToolError)],
             coverage: None,
             rules_run: Vec::new(),
@@ -110,15 +110,27 @@ pub struct DetailedCheck {
     pub coverage: Coverage,
 }
 
+/// What `check_source` finds in one report: `DetailedCheck` without the
+/// per-rule split, only the ids of the rules that ran.
+#[derive(Debug, Clone)]
+pub struct CheckResult {
+    pub document: Document,
+    /// Sorted and deduplicated.
+    pub diagnostics: Vec<Diagnostic>,
+    pub coverage: Coverage,
+    /// Ids of the rules that ran, in rule-set order.
+    pub rules_run: Vec<String>,
+}
+
 /// Check one decoded report.
-pub fn check_source(
-    src: &SourceFile,
-    rules: &RuleSet,
-    config: &Config,
-) -> (Document, Vec<Diagnostic>, Coverage, Vec<String>) {
+pub fn check_source(src: &SourceFile, rules: &RuleSet, config: &Config) -> CheckResult {
     let d = check_source_detailed(src, rules, config);
-    let ran = d.rules.into_iter().map(|r| r.rule).collect();
-    (d.document, d.diagnostics, d.coverage, ran)
+    CheckResult {
+        document: d.document,
+        diagnostics: d.diagnostics,
+        coverage: d.coverage,
+        rules_run: d.rules.into_iter().map(|r| r.rule).collect(),
+    }
 }
 
 /// Check one decoded report, keeping each rule's covered facts and findings.
@@ -155,7 +167,7 @@ pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config)
     if coverage.figures > 0 && coverage.covered * 2 < coverage.figures && !outcomes.is_empty() {
         diagnostics.push(
             Diagnostic::new(
-                "gouji::coverage",
+                codes::COVERAGE,
                 Severity::Info,
                 format!(
                     "未能核对：报告中 {} 个数字只有 {} 个参与了核对（{:.0}%），其余未经验证",
@@ -272,7 +284,12 @@ pub fn check_paths(
         .map(|p| match read_source(p, encoding) {
             Err(r) => r,
             Ok(src) => {
-                let (_, diagnostics, coverage, rules_run) = check_source(&src, rules, config);
+                let CheckResult {
+                    diagnostics,
+                    coverage,
+                    rules_run,
+                    ..
+                } = check_source(&src, rules, config);
                 FileReport {
                     path: src.path.clone(),
                     source: Some(Arc::new(src)),

@@ -5,19 +5,68 @@ use crate::source::Span;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-)]
+/// The codes of gouji's own diagnostics, as opposed to a rule's (whose code
+/// is the rule id). One spelling: `gouji::` and a kebab-case name. SARIF
+/// lists the ones that occur as rule descriptors, described by `describe`.
+pub mod codes {
+    /// A report that could not be read or decoded (a tool error).
+    pub const INPUT: &str = "gouji::input";
+    /// A report whose figures mostly went unchecked.
+    pub const COVERAGE: &str = "gouji::coverage";
+    /// An error in a rule pack. `LoadError`'s miette code must match.
+    pub const RULE_PACK: &str = "gouji::rule-pack";
+    /// An error in gouji.toml.
+    pub const CONFIG: &str = "gouji::config";
+    /// A baseline entry that no longer occurs.
+    pub const BASELINE_STALE: &str = "gouji::baseline-stale";
+    /// A `[[suppress]]` entry of gouji.toml that matched nothing.
+    pub const SUPPRESSION_UNUSED: &str = "gouji::suppression-unused";
+    /// gouji itself failed (the language server, checking a report).
+    pub const INTERNAL: &str = "gouji::internal";
+
+    /// Every code above.
+    pub const ALL: &[&str] = &[
+        INPUT,
+        COVERAGE,
+        RULE_PACK,
+        CONFIG,
+        BASELINE_STALE,
+        SUPPRESSION_UNUSED,
+        INTERNAL,
+    ];
+
+    /// A short and a full description of one of gouji's codes (SARIF's
+    /// `shortDescription` and `fullDescription`).
+    pub fn describe(code: &str) -> (&'static str, &'static str) {
+        match code {
+            BASELINE_STALE => (
+                "A baseline entry no longer matches any finding.",
+                "The finding was fixed or its figures changed. Delete the entry or regenerate the baseline with --write-baseline.",
+            ),
+            SUPPRESSION_UNUSED => (
+                "A [[suppress]] entry of gouji.toml matched no finding.",
+                "The finding was fixed or its figures changed. Delete the suppression.",
+            ),
+            _ => ("A diagnostic of gouji itself.", "Reported by gouji, not by a rule of a pack."),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn codes_are_gouji_and_kebab_case() {
+            for code in super::ALL {
+                let name = code.strip_prefix("gouji::").unwrap();
+                assert!(
+                    !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                    "{code}"
+                );
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,

@@ -49,6 +49,31 @@ enum FailOn {
     Never,
 }
 
+/// `--encoding`: the command-line names of [`Encoding`] (the library type
+/// stays free of clap).
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum EncodingArg {
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    #[value(name = "utf-16le", alias = "utf16le")]
+    Utf16Le,
+    #[value(name = "utf-16be", alias = "utf16be")]
+    Utf16Be,
+    #[value(name = "gb18030", alias = "gbk")]
+    Gb18030,
+}
+
+impl From<EncodingArg> for Encoding {
+    fn from(e: EncodingArg) -> Encoding {
+        match e {
+            EncodingArg::Utf8 => Encoding::Utf8,
+            EncodingArg::Utf16Le => Encoding::Utf16Le,
+            EncodingArg::Utf16Be => Encoding::Utf16Be,
+            EncodingArg::Gb18030 => Encoding::Gb18030,
+        }
+    }
+}
+
 #[derive(clap::Args)]
 struct RuleArgs {
     /// Add a rule pack directory (repeatable).
@@ -96,7 +121,7 @@ enum Command {
         fail_on: FailOn,
         /// Force the input encoding instead of detecting it.
         #[arg(long, value_enum)]
-        encoding: Option<Encoding>,
+        encoding: Option<EncodingArg>,
         /// Report which figures took part in a completed check.
         #[arg(long)]
         coverage: bool,
@@ -119,7 +144,7 @@ enum Command {
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
         #[arg(long, value_enum)]
-        encoding: Option<Encoding>,
+        encoding: Option<EncodingArg>,
     },
     /// List the loaded rules.
     Rules {
@@ -168,7 +193,7 @@ fn main() -> ExitCode {
                 baseline,
                 write_baseline,
                 fail_on,
-                encoding,
+                encoding: encoding.map(Encoding::from),
                 coverage,
                 kind,
                 width,
@@ -180,7 +205,7 @@ fn main() -> ExitCode {
             path,
             format: _,
             encoding,
-        } => cmd_dump(path, encoding),
+        } => cmd_dump(path, encoding.map(Encoding::from)),
         Command::Rules { format, rules } => cmd_rules(format, rules),
         Command::Explain { id, rules } => cmd_explain(&id, rules),
         Command::Test { pack } => cmd_test(pack),

@@ -54,16 +54,12 @@ impl fmt::Display for Span {
 }
 
 /// The encodings gouji reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Encoding {
-    #[value(name = "utf-8", alias = "utf8")]
     Utf8,
-    #[value(name = "utf-16le", alias = "utf16le")]
     Utf16Le,
-    #[value(name = "utf-16be", alias = "utf16be")]
     Utf16Be,
-    #[value(name = "gb18030", alias = "gbk")]
     Gb18030,
 }
 

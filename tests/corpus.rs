@@ -3,6 +3,9 @@
 //! hand and listed here with the evidence. A new finding that is not listed
 //! fails this test: it is either a real defect to add here (with evidence) or
 //! a false alarm to fix.
+//!
+//! The corpus lives beside the crate, not in it: without the folder these
+//! tests skip with a message, so the crate stays testable on its own.
 
 mod common;
 
@@ -137,12 +140,22 @@ const CONFIRMED: &[(&str, &str, u32, &str)] = &[
     ),
 ];
 
+/// Whether ../shared/corpus is there; says so on stderr when it is not.
+fn corpus_present() -> bool {
+    let present = std::path::Path::new(CORPUS).is_dir();
+    if !present {
+        eprintln!("skipped: {CORPUS} is absent (the corpus is not beside the crate)");
+    }
+    present
+}
+
 fn findings(name: &str) -> Vec<(String, u32, String)> {
     let path = format!("{CORPUS}/{name}.layout.txt");
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let src = SourceFile::from_bytes(path, &bytes, None).unwrap();
-    let (_, diags, _, _) =
-        gouji::check::check_source(&src, common::shipped(), &gouji::config::Config::default());
+    let diags =
+        gouji::check::check_source(&src, common::shipped(), &gouji::config::Config::default())
+            .diagnostics;
     diags
         .iter()
         .filter(|d| d.outcome == Outcome::Finding && d.severity >= Severity::Warning)
@@ -158,6 +171,9 @@ fn findings(name: &str) -> Vec<(String, u32, String)> {
 }
 
 fn check_report(name: &str) {
+    if !corpus_present() {
+        return;
+    }
     let found = findings(name);
     let mut unexpected = Vec::new();
     for (code, line, text) in &found {
@@ -214,6 +230,9 @@ fn wanli_budget() {
 
 #[test]
 fn blank_template_raises_only_template_findings() {
+    if !corpus_present() {
+        return;
+    }
     check_report("template_2024_final_dept");
     let found = findings("template_2024_final_dept");
     assert!(found.iter().filter(|f| f.0 == "template-residue").count() >= 20);

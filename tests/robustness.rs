@@ -31,7 +31,7 @@ fn run(bytes: &[u8], what: &str, limit: Duration) {
     let t = Instant::now();
     let result = catch_unwind(AssertUnwindSafe(|| {
         if let Ok(src) = SourceFile::from_bytes("fuzz.txt", bytes, None) {
-            let (_, diags, _, _) = check_source(&src, shipped(), &Config::default());
+            let diags = check_source(&src, shipped(), &Config::default()).diagnostics;
             // Every label lies inside the text, on char boundaries.
             for d in &diags {
                 for l in &d.labels {

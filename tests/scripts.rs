@@ -117,8 +117,8 @@ fn deviation_convention_can_be_fixed_by_option() {
         .unwrap();
     rule.options.insert("convention".into(), "adverse".into());
     let src = SourceFile::new("r.txt", sample_text(), gouji::source::Encoding::Utf8);
-    let (_, diags, _, _) =
-        gouji::check::check_source(&src, &rules, &gouji::config::Config::default());
+    let diags =
+        gouji::check::check_source(&src, &rules, &gouji::config::Config::default()).diagnostics;
     let found = of(&diags, "perf-deviation");
     assert_eq!(found.len(), 1);
     assert_eq!(src.slice(found[0].labels[0].span), "5.56");
@@ -198,8 +198,8 @@ fn weights_add_up_to_one_hundred() {
         .unwrap();
     rule.options.insert("execution_weight".into(), 20.into());
     rule.options.insert("total".into(), 110.into());
-    let (_, diags, _, _) =
-        gouji::check::check_source(&src, &rules, &gouji::config::Config::default());
+    let diags =
+        gouji::check::check_source(&src, &rules, &gouji::config::Config::default()).diagnostics;
     assert!(of(&diags, "perf-weights").is_empty(), "{diags:#?}");
 }
 
@@ -224,8 +224,8 @@ fn stated_grade_matches_the_score() {
     let bands: toml::Table =
         toml::from_str("\"优\" = 101\n\"良\" = 80\n\"中\" = 60\n\"差\" = 0").unwrap();
     rule.options.insert("bands".into(), bands.into());
-    let (_, diags, _, _) =
-        gouji::check::check_source(&src, &rules, &gouji::config::Config::default());
+    let diags =
+        gouji::check::check_source(&src, &rules, &gouji::config::Config::default()).diagnostics;
     assert!(of(&diags, "perf-grade").is_empty(), "{diags:#?}");
 }
 

@@ -84,9 +84,11 @@ struct Report<'a> {
     src: Option<Snippet<'a>>,
 }
 
+/// Empty: the message is already on gouji's location line, so miette's
+/// severity line (the first line it writes) carries no text and is dropped.
 impl std::fmt::Display for Report<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.d.message)
+    fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Ok(())
     }
 }
 impl std::error::Error for Report<'_> {}
@@ -183,7 +185,9 @@ pub fn render_diagnostic(
     };
     let mut buf = String::new();
     if handler(opts).render_report(&mut buf, &report).is_ok() {
-        out.push_str(&buf);
+        // Without a code, miette starts with the severity line (one line, as
+        // the message it shows is empty); the snippet and help follow.
+        out.push_str(buf.split_once('\n').map_or("", |(_, rest)| rest));
     }
     if let Some(s) = src {
         for l in &far {

@@ -22,7 +22,7 @@
 
 use crate::baseline::{self, FINGERPRINT_KEY};
 use crate::check::FileReport;
-use crate::diagnostic::{Diagnostic, Label, Outcome, Severity};
+use crate::diagnostic::{codes, Diagnostic, Label, Outcome, Severity};
 use crate::rule::RuleSet;
 use crate::source::{Encoding, SourceFile};
 use serde_json::{json, Map, Value};
@@ -128,21 +128,6 @@ fn text_of(d: &Diagnostic) -> String {
     }
 }
 
-/// Descriptions of gouji's own codes.
-fn own_code(code: &str) -> (&'static str, &'static str) {
-    match code {
-        baseline::STALE => (
-            "A baseline entry no longer matches any finding.",
-            "The finding was fixed or its figures changed. Delete the entry or regenerate the baseline with --write-baseline.",
-        ),
-        baseline::UNUSED => (
-            "A [[suppress]] entry of gouji.toml matched no finding.",
-            "The finding was fixed or its figures changed. Delete the suppression.",
-        ),
-        _ => ("A diagnostic of gouji itself.", "Reported by gouji, not by a rule of a pack."),
-    }
-}
-
 /// A rule's "friendly name": `share-of-total` → `ShareOfTotal`.
 fn friendly_name(id: &str) -> String {
     id.split(|c: char| !c.is_ascii_alphanumeric())
@@ -208,7 +193,7 @@ pub fn value(reports: &[FileReport], rules: &RuleSet) -> Value {
     own.sort_unstable();
     own.dedup();
     for code in own {
-        let (short, full) = own_code(code);
+        let (short, full) = codes::describe(code);
         rule_index.insert(code.to_owned(), descriptors.len());
         descriptors.push(json!({
             "id": code,
@@ -328,6 +313,6 @@ mod tests {
     #[test]
     fn friendly_names() {
         assert_eq!(friendly_name("share-of-total"), "ShareOfTotal");
-        assert_eq!(friendly_name("gouji::baseline-stale"), "GoujiBaselineStale");
+        assert_eq!(friendly_name(codes::BASELINE_STALE), "GoujiBaselineStale");
     }
 }

@@ -22,7 +22,7 @@ pub fn shipped() -> &'static RuleSet {
 /// Check a text with the shipped pack; returns the source and findings.
 pub fn check_text(text: &str) -> (SourceFile, Vec<Diagnostic>) {
     let src = SourceFile::new("report.txt", text.to_owned(), Encoding::Utf8);
-    let (_, diags, _, _) = check_source(&src, shipped(), &Config::default());
+    let diags = check_source(&src, shipped(), &Config::default()).diagnostics;
     (src, diags)
 }
 
