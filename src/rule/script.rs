@@ -897,7 +897,7 @@ fn collect_covered(cx: &RunCtx<'_>, v: &Dynamic, ids: &mut Vec<usize>) -> RhaiRe
 // ---------------------------------------------------------------------------
 
 fn register_api(e: &mut Engine) {
-    super::expr::register_quantity(e);
+    super::expr::register_quantity(e, false);
     register_quantity_extras(e);
     register_doc(e);
     register_fact(e);
