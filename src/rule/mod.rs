@@ -3,7 +3,6 @@
 
 pub mod eval;
 pub mod expr;
-pub mod sandbox;
 pub mod script;
 pub mod spec;
 pub mod tables;
@@ -77,7 +76,7 @@ pub enum Kind {
         row_filter: Option<String>,
         exact: Vec<String>,
     },
-    /// A Rhai script, compiled once (`script.rs`).
+    /// A Rhai script, compiled once (`script/`).
     Script(Arc<script::Script>),
     /// The table kinds of `tables.rs` (table-sum, cross-table, prose-table …).
     Tables(Box<tables::TableKind>),
