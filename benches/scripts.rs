@@ -12,6 +12,7 @@ use gouji::document::parse;
 use gouji::rule::{compile, eval, pack_files, shipped_files, RuleSet};
 use gouji::source::{Encoding, SourceFile};
 use std::hint::black_box;
+use std::sync::Arc;
 
 const SAMPLE: &str = "fixtures/jiangjin_egov_2024_final.txt";
 
@@ -50,7 +51,8 @@ script = "walk.rhai"
 
 fn bench(c: &mut Criterion) {
     let text = std::fs::read_to_string(SAMPLE).unwrap();
-    let doc = parse(&text);
+    let doc = Arc::new(parse(&text));
+    let shared_text: Arc<str> = text.as_str().into();
     let shipped = compile(&shipped_files()).unwrap();
     let (_dir, probes) = probe_pack();
 
@@ -61,7 +63,9 @@ fn bench(c: &mut Criterion) {
             .iter()
             .filter(|r| r.kind.name() == "script" || r.id == "perf-indicator-score"),
     ) {
-        g.bench_function(&r.id, |b| b.iter(|| black_box(eval::run(r, &doc, &text))));
+        g.bench_function(&r.id, |b| {
+            b.iter(|| black_box(eval::run(r, &doc, &shared_text)))
+        });
     }
     g.finish();
 

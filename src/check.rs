@@ -102,7 +102,8 @@ pub struct RuleOutcome {
 /// an editor's hover: which rules checked a figure and what they found).
 #[derive(Debug, Clone)]
 pub struct DetailedCheck {
-    pub document: Document,
+    /// Shared (`Arc`) with script rule runs, which hold it while they run.
+    pub document: Arc<Document>,
     /// Rules that ran, in rule-set order.
     pub rules: Vec<RuleOutcome>,
     /// All diagnostics, sorted and deduplicated as `check_source` returns them.
@@ -118,13 +119,19 @@ pub fn check_source(
 ) -> (Document, Vec<Diagnostic>, Coverage, Vec<String>) {
     let d = check_source_detailed(src, rules, config);
     let ran = d.rules.into_iter().map(|r| r.rule).collect();
-    (d.document, d.diagnostics, d.coverage, ran)
+    // Every rule has run: no script run holds the document any more.
+    let document = Arc::try_unwrap(d.document).unwrap_or_else(|shared| (*shared).clone());
+    (document, d.diagnostics, d.coverage, ran)
 }
 
 /// Check one decoded report, keeping each rule's covered facts and findings.
 pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config) -> DetailedCheck {
     let mut doc = document::parse(&src.text);
     force_kinds(&mut doc, &config.kinds);
+    // Script rule runs share the document and the text (their run state
+    // cannot borrow: it is reached through a thread-local).
+    let doc = Arc::new(doc);
+    let text: Arc<str> = Arc::from(src.text.as_str());
     let mut diagnostics = Vec::new();
     let mut covered = BTreeSet::new();
     let mut outcomes = Vec::new();
@@ -132,7 +139,7 @@ pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config)
         if !config.selects(&rule.id) || !applies(rule, &doc) {
             continue;
         }
-        let result = eval::run(rule, &doc, &src.text);
+        let result = eval::run(rule, &doc, &text);
         covered.extend(result.covered.iter().copied());
         let mut own = Vec::with_capacity(result.diagnostics.len());
         for mut d in result.diagnostics {

@@ -11,6 +11,7 @@ use crate::document::{Direction, Document, Fact, FactKind, Role, RowKind};
 use crate::quantity::{Agreement, Quantity};
 use rust_decimal::Decimal;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// What one rule found on one document.
 #[derive(Debug, Default)]
@@ -27,7 +28,7 @@ struct Run<'a> {
     out: RuleResult,
 }
 
-pub fn run(rule: &Rule, doc: &Document, text: &str) -> RuleResult {
+pub fn run(rule: &Rule, doc: &Arc<Document>, text: &Arc<str>) -> RuleResult {
     let mut r = Run {
         rule,
         doc,

@@ -10,10 +10,10 @@
 //!   `Copy` handles: an index into the document plus the serial number of the
 //!   run they belong to. The document itself is never copied into Rhai maps;
 //!   every property is read from it on access. The handles find the document
-//!   through a thread-local set for the duration of one run (see
-//!   [`run`](self::run) and the `run` module); a handle used outside its run (impossible from a script,
-//!   since nothing a run creates outlives it) is an API error, not undefined
-//!   behaviour.
+//!   through a thread-local run state (the `run` module) that shares the
+//!   document (`Arc`) for the duration of one run; a handle used outside its
+//!   run (impossible from a script, since nothing a run creates outlives it)
+//!   is an API error. No `unsafe`.
 //! * **Findings are data.** `report(…)` and `not_checked(…)` append
 //!   diagnostics to the run; `covered(…)` and every node labelled by `report`
 //!   count for `--coverage`. The host adds the rule id and severity.
@@ -34,19 +34,17 @@ mod run;
 pub mod sandbox;
 
 use crate::diagnostic::{Diagnostic, Outcome, Severity};
-use crate::document::text::fold;
 use crate::document::Document;
 use crate::rule::spec::LoadError;
 use crate::rule::{eval::RuleResult, Rule, RuleFile, SHIPPED};
 use api::DocNode;
 use rhai::{Dynamic, Engine, EvalAltResult, Map, Scope, AST};
-use run::{with_current, Installed, ScriptRun, NEXT_RUN};
+use run::{with_current, Installed, ScriptRun};
 use rust_decimal::Decimal;
 use sandbox::{ScriptError, ScriptErrorKind};
-use std::cell::{Cell as StdCell, RefCell};
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
+use std::rc::Rc;
 use std::sync::Arc;
 use toml::Spanned;
 
@@ -258,32 +256,15 @@ fn syntax_help(e: &ScriptError) -> String {
 /// watchdog stops a run that has used `sandbox::MAX_NATIVE_STACK` (1 MiB), so
 /// a rayon worker's 2 MiB is always enough. Imported modules are evaluated when
 /// the pack loads, never here, so they add nothing to a run's stack.
-pub fn run(rule: &Rule, script: &Script, doc: &Document, text: &str) -> RuleResult {
+pub fn run(rule: &Rule, script: &Script, doc: &Arc<Document>, text: &Arc<str>) -> RuleResult {
     if let Some(e) = &script.forbidden {
         let mut out = RuleResult::default();
         out.diagnostics.push(script_failure(rule, &script.path, e));
         return out;
     }
-    let in_scope = (0..doc.sections.len())
-        .map(|s| {
-            rule.scope.is_empty() || {
-                let key = doc.path_keys.get(s).map(String::as_str).unwrap_or("");
-                rule.scope.iter().any(|sc| key.contains(fold(sc).as_str()))
-            }
-        })
-        .collect();
-    let cx = ScriptRun {
-        run: NEXT_RUN.fetch_add(1, Ordering::Relaxed),
-        rule,
-        script: &script.path,
-        doc,
-        text,
-        in_scope,
-        out: RefCell::new(RuleResult::default()),
-        prints: StdCell::new(0),
-    };
+    let cx = Rc::new(ScriptRun::new(rule, &script.path, doc, text));
     let result = {
-        let _installed = Installed::new(&cx);
+        let _installed = Installed::new(Rc::clone(&cx));
         let mut scope = Scope::new();
         scope.push("doc", DocNode { run: cx.run });
         scope.push("options", options_map(&rule.options));
@@ -299,7 +280,8 @@ pub fn run(rule: &Rule, script: &Script, doc: &Document, text: &str) -> RuleResu
         .map(|_| ())
     };
     let prints = cx.prints.get();
-    let mut out = cx.out.into_inner();
+    // The run is over and uninstalled: nothing else holds its state.
+    let mut out = cx.out.take();
     let skipped = prints.saturating_sub(MAX_PRINTS);
     if skipped > 0 {
         eprintln!(
@@ -357,7 +339,7 @@ fn log_line(line: sandbox::LogLine) {
                 (Some(l), Some(c)) => format!(":{l}:{c}"),
                 _ => String::new(),
             };
-            let src = line.source.as_deref().unwrap_or(cx.script);
+            let src = line.source.as_deref().unwrap_or(&cx.script);
             let what = match line.kind {
                 sandbox::LogKind::Print => "print",
                 sandbox::LogKind::Debug => "debug",

@@ -1,96 +1,133 @@
 //! The state of one script run and how API calls find it.
 //!
 //! Rhai calls gouji's API functions with nothing but their arguments, so the
-//! run in progress is made current on the thread for the duration of the
-//! run; the node handles a script holds carry the run's serial number, and a
-//! handle of another run (or used outside any run) is an API error.
+//! run in progress is made current on the thread for the duration of the run
+//! ([`Installed`]). The run state is `'static`: it owns (shares) the document
+//! and the report text, so the thread-local holds an `Rc` to it and no
+//! borrow. The node handles a script holds carry the run's serial number; a
+//! handle of another run, or used outside any run, is an API error.
 
 use super::api::{unit, CellNode, FactNode, RowNode, SectionNode, SentenceNode, TableNode};
 use super::sandbox::api_error;
 use super::RhaiResult;
+use crate::diagnostic::Severity;
+use crate::document::text::fold;
 use crate::document::{Document, Fact};
 use crate::rule::{eval::RuleResult, Rule};
 use crate::source::Span;
 use rhai::Dynamic;
 use std::cell::{Cell as StdCell, RefCell};
-use std::sync::atomic::AtomicU64;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
-pub(super) static NEXT_RUN: AtomicU64 = AtomicU64::new(1);
+static NEXT_RUN: AtomicU64 = AtomicU64::new(1);
 
 /// What a script sees of the report being checked, for one run.
-pub(super) struct ScriptRun<'a> {
+pub(super) struct ScriptRun {
+    /// Serial number of the run (never 0), carried by every node handle.
     pub(super) run: u64,
-    pub(super) rule: &'a Rule,
-    pub(super) script: &'a str,
-    pub(super) doc: &'a Document,
-    pub(super) text: &'a str,
+    pub(super) rule: RuleInfo,
+    /// Display path of the script, for log lines.
+    pub(super) script: String,
+    pub(super) doc: Arc<Document>,
+    pub(super) text: Arc<str>,
     /// Per section: inside the rule's `scope`?
     pub(super) in_scope: Vec<bool>,
     pub(super) out: RefCell<RuleResult>,
     pub(super) prints: StdCell<u32>,
 }
 
-thread_local! {
-    /// The run in progress on this thread (a `ScriptRun` on the stack of
-    /// [`run`]), or null.
-    static CURRENT: StdCell<*const ()> = const { StdCell::new(std::ptr::null()) };
+/// The fields of the rule a run reports with (copied, so that the run state
+/// borrows nothing).
+pub(super) struct RuleInfo {
+    pub(super) id: String,
+    pub(super) severity: Severity,
+    pub(super) message: String,
+    pub(super) help: Option<String>,
 }
 
-/// Makes a run's context current on this thread until dropped.
-///
-/// This is the scoped thread-local pattern (as in the `scoped-tls` crate):
-/// the pointer is set from a reference that outlives the guard and the
-/// previous value is restored on drop, also while unwinding, so a non-null
-/// pointer always refers to a live `ScriptRun` of this thread.
+impl ScriptRun {
+    /// A new run of `rule`'s script `script_path` over one report.
+    pub(super) fn new(
+        rule: &Rule,
+        script_path: &str,
+        doc: &Arc<Document>,
+        text: &Arc<str>,
+    ) -> ScriptRun {
+        let in_scope = (0..doc.sections.len())
+            .map(|s| {
+                rule.scope.is_empty() || {
+                    let key = doc.path_keys.get(s).map(String::as_str).unwrap_or("");
+                    rule.scope.iter().any(|sc| key.contains(fold(sc).as_str()))
+                }
+            })
+            .collect();
+        ScriptRun {
+            run: NEXT_RUN.fetch_add(1, Ordering::Relaxed),
+            rule: RuleInfo {
+                id: rule.id.clone(),
+                severity: rule.severity,
+                message: rule.message.clone(),
+                help: rule.help.clone(),
+            },
+            script: script_path.to_owned(),
+            doc: Arc::clone(doc),
+            text: Arc::clone(text),
+            in_scope,
+            out: RefCell::new(RuleResult::default()),
+            prints: StdCell::new(0),
+        }
+    }
+}
+
+thread_local! {
+    /// The run in progress on this thread, if any.
+    static CURRENT: RefCell<Option<Rc<ScriptRun>>> = const { RefCell::new(None) };
+}
+
+/// Makes a run current on this thread until dropped; the previous one (if
+/// any) is restored on drop, also while unwinding.
 pub(super) struct Installed {
-    prev: *const (),
+    prev: Option<Rc<ScriptRun>>,
 }
 
 impl Installed {
-    pub(super) fn new(cx: &ScriptRun<'_>) -> Installed {
-        let p = cx as *const ScriptRun<'_> as *const ();
+    pub(super) fn new(cx: Rc<ScriptRun>) -> Installed {
         Installed {
-            prev: CURRENT.with(|c| c.replace(p)),
+            prev: CURRENT.with(|c| c.borrow_mut().replace(cx)),
         }
     }
 }
 
 impl Drop for Installed {
     fn drop(&mut self) {
-        CURRENT.with(|c| c.set(self.prev));
+        let prev = self.prev.take();
+        let ended = CURRENT.with(|c| std::mem::replace(&mut *c.borrow_mut(), prev));
+        drop(ended);
     }
 }
 
 /// Call `f` with the current run, checking that a handle of run `run` belongs
-/// to it.
-pub(super) fn with_cx<R>(
-    run: u64,
-    f: impl for<'x> FnOnce(&'x ScriptRun<'x>) -> RhaiResult<R>,
-) -> RhaiResult<R> {
-    let p = CURRENT.with(|c| c.get());
-    if p.is_null() {
+/// to it (`run == 0`: any run). The thread-local is not borrowed while `f`
+/// runs, so `f` may call back into the API.
+pub(super) fn with_cx<R>(run: u64, f: impl FnOnce(&ScriptRun) -> RhaiResult<R>) -> RhaiResult<R> {
+    let Some(cx) = CURRENT.with(|c| c.borrow().clone()) else {
         return Err(api_error("no report is being checked"));
-    }
-    // SAFETY: see `Installed`: a non-null pointer is a live `ScriptRun` on this
-    // thread, only ever accessed through shared references (its mutable
-    // parts are in `RefCell`/`Cell`). The higher-ranked closure cannot keep
-    // the reference beyond this call.
-    let cx: &ScriptRun<'_> = unsafe { &*(p as *const ScriptRun<'_>) };
+    };
     if run != 0 && run != cx.run {
         return Err(api_error("a node of another report was used"));
     }
-    f(cx)
+    f(&cx)
 }
 
 /// The current run's context, whatever run a value belongs to (for functions
 /// that take no node).
-pub(super) fn with_current<R>(
-    f: impl for<'x> FnOnce(&'x ScriptRun<'x>) -> RhaiResult<R>,
-) -> RhaiResult<R> {
+pub(super) fn with_current<R>(f: impl FnOnce(&ScriptRun) -> RhaiResult<R>) -> RhaiResult<R> {
     with_cx(0, f)
 }
 
-impl ScriptRun<'_> {
+impl ScriptRun {
     pub(super) fn fact(&self, id: u32) -> RhaiResult<&Fact> {
         self.doc
             .facts
@@ -167,7 +204,7 @@ impl ScriptRun<'_> {
             .ok_or_else(|| api_error("no such section"))
     }
     pub(super) fn table_section(&self, t: &crate::document::Table) -> usize {
-        crate::document::section_at(self.doc, t.span.start)
+        crate::document::section_at(&self.doc, t.span.start)
     }
     pub(super) fn table_in_scope(&self, t: usize) -> bool {
         let s = self.table_section(&self.doc.tables[t]);

@@ -7,10 +7,7 @@ use crate::rule::script::run::{with_cx, ScriptRun};
 
 pub(super) fn register(e: &mut Engine) {
     e.register_type_with_name::<FactNode>("Fact");
-    fn get<R>(
-        f: &FactNode,
-        g: impl for<'x> FnOnce(&'x ScriptRun<'x>, &'x Fact) -> R,
-    ) -> RhaiResult<R> {
+    fn get<R>(f: &FactNode, g: impl for<'x> FnOnce(&'x ScriptRun, &'x Fact) -> R) -> RhaiResult<R> {
         with_cx(f.run, |cx| {
             let fact = cx.fact(f.id)?;
             Ok(g(cx, fact))

@@ -10,11 +10,7 @@ use rhai::Map;
 
 /// The span a node is labelled with, and the facts it stands for (covered
 /// when the node takes part in a finding).
-pub(super) fn node_span(
-    cx: &ScriptRun<'_>,
-    v: &Dynamic,
-    what: &str,
-) -> RhaiResult<(Span, Vec<usize>)> {
+pub(super) fn node_span(cx: &ScriptRun, v: &Dynamic, what: &str) -> RhaiResult<(Span, Vec<usize>)> {
     let wrong = || {
         api_error(format!(
             "{what} must be a fact, cell, row, table, section, sentence or match, not {}",
@@ -68,7 +64,7 @@ pub(super) fn node_span(
     Err(wrong())
 }
 
-pub(super) fn check_run(cx: &ScriptRun<'_>, run: u64) -> RhaiResult<()> {
+pub(super) fn check_run(cx: &ScriptRun, run: u64) -> RhaiResult<()> {
     if run == cx.run {
         Ok(())
     } else {
@@ -199,11 +195,7 @@ pub(super) fn covered(v: Dynamic) -> RhaiResult<()> {
     })
 }
 
-pub(super) fn collect_covered(
-    cx: &ScriptRun<'_>,
-    v: &Dynamic,
-    ids: &mut Vec<usize>,
-) -> RhaiResult<()> {
+pub(super) fn collect_covered(cx: &ScriptRun, v: &Dynamic, ids: &mut Vec<usize>) -> RhaiResult<()> {
     if let Some(a) = v.read_lock::<Array>() {
         for x in a.iter() {
             collect_covered(cx, x, ids)?;

@@ -7,7 +7,7 @@ pub(super) fn register(e: &mut Engine) {
     e.register_type_with_name::<SectionNode>("Section");
     fn get<R>(
         n: &SectionNode,
-        g: impl for<'x> FnOnce(&'x ScriptRun<'x>, &'x crate::document::Section) -> R,
+        g: impl for<'x> FnOnce(&'x ScriptRun, &'x crate::document::Section) -> R,
     ) -> RhaiResult<R> {
         with_cx(n.run, |cx| {
             let sec = cx.section(n.id)?;

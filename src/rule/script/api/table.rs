@@ -13,17 +13,14 @@ pub(super) fn register(e: &mut Engine) {
     e.register_type_with_name::<CellNode>("Cell");
     fn table<R>(
         n: &TableNode,
-        g: impl for<'x> FnOnce(&'x ScriptRun<'x>, &'x Table) -> R,
+        g: impl for<'x> FnOnce(&'x ScriptRun, &'x Table) -> R,
     ) -> RhaiResult<R> {
         with_cx(n.run, |cx| {
             let t = cx.table(n.id)?;
             Ok(g(cx, t))
         })
     }
-    fn row<R>(
-        n: &RowNode,
-        g: impl for<'x> FnOnce(&'x ScriptRun<'x>, &'x Row) -> R,
-    ) -> RhaiResult<R> {
+    fn row<R>(n: &RowNode, g: impl for<'x> FnOnce(&'x ScriptRun, &'x Row) -> R) -> RhaiResult<R> {
         with_cx(n.run, |cx| {
             let r = cx.row(n.table, n.row)?;
             Ok(g(cx, r))
@@ -31,7 +28,7 @@ pub(super) fn register(e: &mut Engine) {
     }
     fn cell<R>(
         n: &CellNode,
-        g: impl for<'x> FnOnce(&'x ScriptRun<'x>, &'x crate::document::Cell) -> R,
+        g: impl for<'x> FnOnce(&'x ScriptRun, &'x crate::document::Cell) -> R,
     ) -> RhaiResult<R> {
         with_cx(n.run, |cx| {
             let c = cx.cell(n)?;
@@ -39,7 +36,7 @@ pub(super) fn register(e: &mut Engine) {
         })
     }
     /// The cell of row `r` of table `t` under `header`.
-    fn cell_under(cx: &ScriptRun<'_>, t: usize, r: usize, header: &str) -> Dynamic {
+    fn cell_under(cx: &ScriptRun, t: usize, r: usize, header: &str) -> Dynamic {
         let row = &cx.doc.tables[t].rows[r];
         row.get(header)
             .and_then(|c| row.cells.iter().position(|x| std::ptr::eq(x, c)))
