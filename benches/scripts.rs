@@ -12,6 +12,7 @@ use gouji::document::parse;
 use gouji::rule::{compile, pack_files, shipped_files, RuleSet};
 use gouji::source::{Encoding, SourceFile};
 use std::hint::black_box;
+use std::sync::Arc;
 
 const SAMPLE: &str = "fixtures/jiangjin_egov_2024_final.txt";
 
@@ -50,7 +51,8 @@ script = "walk.rhai"
 
 fn bench(c: &mut Criterion) {
     let text = std::fs::read_to_string(SAMPLE).unwrap();
-    let doc = parse(&text);
+    let doc = Arc::new(parse(&text));
+    let shared_text: Arc<str> = text.as_str().into();
     let shipped = compile(&shipped_files()).unwrap();
     let (_dir, probes) = probe_pack();
 
@@ -62,7 +64,7 @@ fn bench(c: &mut Criterion) {
             .filter(|r| r.kind.name() == "script" || r.id == "perf-indicator-score"),
     ) {
         g.bench_function(&r.id, |b| {
-            b.iter(|| black_box(gouji::rule::run(r, &doc, &text)))
+            b.iter(|| black_box(gouji::rule::run(r, &doc, &shared_text)))
         });
     }
     g.finish();

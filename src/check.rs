@@ -102,7 +102,8 @@ pub struct RuleOutcome {
 /// an editor's hover: which rules checked a figure and what they found).
 #[derive(Debug, Clone)]
 pub struct DetailedCheck {
-    pub document: Document,
+    /// Shared (`Arc`) with script rule runs, which hold it while they run.
+    pub document: Arc<Document>,
     /// Rules that ran, in rule-set order.
     pub rules: Vec<RuleOutcome>,
     /// All diagnostics, sorted and deduplicated as `check_source` returns them.
@@ -125,8 +126,10 @@ pub struct CheckResult {
 /// Check one decoded report.
 pub fn check_source(src: &SourceFile, rules: &RuleSet, config: &Config) -> CheckResult {
     let d = check_source_detailed(src, rules, config);
+    // Every rule has run: no script run holds the document any more.
+    let document = Arc::try_unwrap(d.document).unwrap_or_else(|shared| (*shared).clone());
     CheckResult {
-        document: d.document,
+        document,
         diagnostics: d.diagnostics,
         coverage: d.coverage,
         rules_run: d.rules.into_iter().map(|r| r.rule).collect(),
@@ -137,6 +140,10 @@ pub fn check_source(src: &SourceFile, rules: &RuleSet, config: &Config) -> Check
 pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config) -> DetailedCheck {
     let mut doc = document::parse(&src.text);
     force_kinds(&mut doc, &config.kinds);
+    // Script rule runs share the document and the text (their run state
+    // cannot borrow: it is reached through a thread-local).
+    let doc = Arc::new(doc);
+    let text: Arc<str> = Arc::from(src.text.as_str());
     let mut diagnostics = Vec::new();
     let mut covered = BTreeSet::new();
     let mut outcomes = Vec::new();
@@ -144,7 +151,7 @@ pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config)
         if !config.selects(&rule.id) || !applies(rule, &doc) {
             continue;
         }
-        let result = crate::rule::run(rule, &doc, &src.text);
+        let result = crate::rule::run(rule, &doc, &text);
         covered.extend(result.covered.iter().copied());
         let mut own = Vec::with_capacity(result.diagnostics.len());
         for mut d in result.diagnostics {

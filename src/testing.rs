@@ -74,8 +74,9 @@ pub fn run_rule_tests(rule: &Rule) -> RuleTestReport {
             }
         };
         let src = SourceFile::new("<test>", text, crate::source::Encoding::Utf8);
-        let doc = crate::document::parse(&src.text);
-        let result = crate::rule::run(rule, &doc, &src.text);
+        let doc = std::sync::Arc::new(crate::document::parse(&src.text));
+        let text: std::sync::Arc<str> = src.text.as_str().into();
+        let result = crate::rule::run(rule, &doc, &text);
         let found: Vec<String> = result
             .diagnostics
             .iter()

@@ -9,6 +9,7 @@ use common::*;
 use gouji::diagnostic::{Diagnostic, Outcome, Severity};
 use gouji::source::SourceFile;
 use std::process::{Command, Output};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const SCRIPT_RULES: &[&str] = &[
@@ -335,8 +336,8 @@ fn an_endless_loop_is_stopped_within_a_second() {
     let files = gouji::rule::pack_files(std::path::Path::new("tests/data/script-sandbox")).unwrap();
     let rules = gouji::rule::compile(&files).unwrap();
     let rule = rules.get("sandbox-loop").unwrap();
-    let text = sample_text();
-    let doc = gouji::document::parse(&text);
+    let text: Arc<str> = sample_text().into();
+    let doc = Arc::new(gouji::document::parse(&text));
     let t = Instant::now();
     let r = gouji::rule::run(rule, &doc, &text);
     let took = t.elapsed();
@@ -527,8 +528,8 @@ fn the_deepest_script_fits_in_a_worker_stack() {
     }
     std::fs::write(dir.path().join("rules.toml"), toml).unwrap();
     let rules = gouji::rule::compile(&gouji::rule::pack_files(dir.path()).unwrap()).unwrap();
-    let text = sample_text();
-    let doc = gouji::document::parse(&text);
+    let text: Arc<str> = sample_text().into();
+    let doc = Arc::new(gouji::document::parse(&text));
     std::thread::scope(|s| {
         std::thread::Builder::new()
             .stack_size(2 << 20)

@@ -14,6 +14,7 @@ use crate::document::{Document, Fact, Role};
 use crate::quantity::Quantity;
 use crate::source::Span;
 use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
 
 /// What one rule found on one document.
 #[derive(Debug, Default)]
@@ -26,16 +27,16 @@ pub struct RuleOutput {
 /// One rule running on one document.
 pub struct RuleContext<'a> {
     pub rule: &'a Rule,
-    pub doc: &'a Document,
+    pub doc: &'a Arc<Document>,
     /// The text every span of `doc` indexes.
-    pub text: &'a str,
+    pub text: &'a Arc<str>,
     pub out: RuleOutput,
     /// Reasons already given in a 未能核对 note.
     reasons: HashSet<String>,
 }
 
 impl<'a> RuleContext<'a> {
-    pub fn new(rule: &'a Rule, doc: &'a Document, text: &'a str) -> RuleContext<'a> {
+    pub fn new(rule: &'a Rule, doc: &'a Arc<Document>, text: &'a Arc<str>) -> RuleContext<'a> {
         RuleContext {
             rule,
             doc,

@@ -6,6 +6,10 @@
 //! between quantities means "the intervals agree"; a comparison that touches
 //! an undefined quantity (a division by a range containing zero) is recorded,
 //! and the row is reported as not checked rather than passed or failed.
+//!
+//! Script rules register the same quantity type and operators on their own
+//! engines ([`register_quantity`] with `record: false`); only this module's
+//! private engine records comparisons, so scripts never touch the list.
 
 use crate::quantity::{Agreement, Quantity};
 use rhai::{Dynamic, Engine, EvalAltResult, Scope, AST, INT};
@@ -16,10 +20,8 @@ use std::sync::LazyLock;
 
 thread_local! {
     /// Comparisons evaluated in the current row: (agreement, left, right).
+    /// Filled only by the `==`/`!=` of [`ENGINE`].
     static COMPARISONS: RefCell<Vec<(Agreement, Quantity, Quantity)>> = const { RefCell::new(Vec::new()) };
-    /// Record comparisons? Only while a row expression is evaluated: script
-    /// rules use the same operators and must not fill the list.
-    static RECORDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// The engine for row expressions: arithmetic on quantities, nothing else.
@@ -31,12 +33,14 @@ static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
     e.set_max_operations(10_000);
     e.set_max_expr_depths(32, 32);
     e.set_max_string_size(1_000);
-    register_quantity(&mut e);
+    register_quantity(&mut e, true);
     e
 });
 
-/// Register the quantity type and its operators on an engine.
-pub fn register_quantity(e: &mut Engine) {
+/// Register the quantity type and its operators on an engine. With `record`,
+/// every `==`/`!=` between quantities is pushed to the thread's comparison
+/// list (for [`RowExpr::eval`]); other engines pass `false`.
+pub fn register_quantity(e: &mut Engine, record: bool) {
     e.register_type_with_name::<Quantity>("Quantity");
     fn q_int(i: INT) -> Quantity {
         Quantity::exact(Decimal::from(i))
@@ -68,17 +72,19 @@ pub fn register_quantity(e: &mut Engine) {
     e.register_fn("exact", q_int);
     e.register_fn("exact", q_dec);
     e.register_fn("to_string", |a: &mut Quantity| a.to_string());
-    fn cmp(a: Quantity, b: Quantity) -> bool {
+    fn agree(a: Quantity, b: Quantity) -> bool {
+        a.agrees(&b) != Agreement::Inconsistent
+    }
+    fn agree_recorded(a: Quantity, b: Quantity) -> bool {
         let ag = a.agrees(&b);
-        if RECORDING.with(|r| r.get()) {
-            COMPARISONS.with(|c| c.borrow_mut().push((ag, a, b)));
-        }
+        COMPARISONS.with(|c| c.borrow_mut().push((ag, a, b)));
         ag != Agreement::Inconsistent
     }
+    let cmp: fn(Quantity, Quantity) -> bool = if record { agree_recorded } else { agree };
     e.register_fn("==", cmp);
-    e.register_fn("==", |a: Quantity, b: INT| cmp(a, q_int(b)));
-    e.register_fn("==", |a: Quantity, b: Decimal| cmp(a, q_dec(b)));
-    e.register_fn("!=", |a: Quantity, b: Quantity| !cmp(a, b));
+    e.register_fn("==", move |a: Quantity, b: INT| cmp(a, q_int(b)));
+    e.register_fn("==", move |a: Quantity, b: Decimal| cmp(a, q_dec(b)));
+    e.register_fn("!=", move |a: Quantity, b: Quantity| !cmp(a, b));
     // `<=` means "possibly ≤" (no error unless certainly greater).
     e.register_fn("<=", |a: Quantity, b: Quantity| !a.certainly_gt(&b));
     e.register_fn("<=", |a: Quantity, b: INT| !a.certainly_gt(&q_int(b)));
@@ -173,10 +179,8 @@ impl RowExpr {
             .map(|(k, v)| (k.as_str().into(), Dynamic::from(*v)))
             .collect();
         scope.push_constant("__cols", map);
-        RECORDING.with(|r| r.set(true));
         let result: Result<Dynamic, Box<EvalAltResult>> =
             ENGINE.eval_ast_with_scope(&mut scope, &self.ast);
-        RECORDING.with(|r| r.set(false));
         let comparisons = COMPARISONS.with(|c| std::mem::take(&mut *c.borrow_mut()));
         match result {
             Err(e) => RowOutcome::Error(e.to_string()),

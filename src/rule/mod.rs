@@ -12,7 +12,6 @@ pub mod expr;
 pub mod kinds;
 pub mod load;
 pub mod registry;
-pub mod sandbox;
 pub mod script;
 pub mod shipped;
 pub mod spec;
@@ -21,6 +20,7 @@ use crate::diagnostic::Severity;
 use crate::document::Document;
 use spec::{DocsSpec, TestSpec};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub use compile::RuleFile;
 pub use context::{interpolate, RuleContext, RuleOutput};
@@ -64,8 +64,9 @@ impl RuleSet {
     }
 }
 
-/// Run one compiled rule over one document.
-pub fn run(rule: &Rule, doc: &Document, text: &str) -> RuleOutput {
+/// Run one compiled rule over one document. The document and its text are
+/// shared, so that a script run can hold them without borrowing.
+pub fn run(rule: &Rule, doc: &Arc<Document>, text: &Arc<str>) -> RuleOutput {
     let mut cx = RuleContext::new(rule, doc, text);
     rule.kind.run(&mut cx);
     cx.finish()

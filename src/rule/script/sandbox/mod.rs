@@ -4,31 +4,38 @@
 //!   process, time or environment access, no `eval`, no `sleep`, strict variables,
 //!   and every resource limit of [`SandboxLimits`] applied.
 //! * [`set_log_sink`] routes `print` / `debug` to the host with source + position.
-//! * [`pack_resolver`] confines `import "x"` to `<pack_dir>/x.rhai` (cached).
-//! * [`compile`] / [`run`] / [`eval`] map every Rhai error to a located [`ScriptError`].
+//! * [`pack_resolver`] confines `import "x"` to `<pack_dir>/x.rhai` (cached; see
+//!   [`resolver`]).
+//! * [`compile`] / [`run`] / [`eval`] map every Rhai error to a located [`ScriptError`]
+//!   (see [`error`]).
 //!
 //! Wall-clock watchdog and per-run operation budgets are enforced through
-//! `Engine::on_progress` and a thread-local run context installed by
+//! `Engine::on_progress` and a thread-local [`Watchdog`] installed by
 //! [`run_with`] / [`eval_with`]; they therefore only apply to scripts started
 //! through this module's functions (not `engine.run_ast` called directly).
 
+mod error;
+mod resolver;
+
+pub use error::{byte_offset, ScriptError, ScriptErrorKind};
+use error::{eval_error, located, parse_error};
+pub use resolver::{
+    embedded_resolver, literal_imports, pack_relative, pack_resolver, PackResolver, SharedResolver,
+    MAX_IMPORT_DEPTH,
+};
+
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fmt;
-use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rhai::packages::{
     BasicArrayPackage, BasicBlobPackage, BasicMapPackage, BasicMathPackage, BitFieldPackage,
     CorePackage, LogicPackage, MoreStringPackage, Package,
 };
-/// `rhai::SharedModule` is private; with the `sync` feature it is `Arc<Module>`.
-type SharedModule = Arc<Module>;
-
 use rhai::{
-    Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map, Module, ModuleResolver,
-    NativeCallContext, ParseError, Position, Scope, AST, INT,
+    Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map, NativeCallContext, Position,
+    Scope, AST, INT,
 };
 
 // --------------------------------------------------------------------------------------------
@@ -118,8 +125,10 @@ pub struct RunOptions {
     pub caller_thread: bool,
 }
 
+/// The limits and clock of the run in progress on this thread, read by the
+/// engine's `on_progress` callback (see [`new_engine`]).
 #[derive(Clone, Copy)]
-struct RunCtx {
+struct Watchdog {
     start: Instant,
     deadline: Option<Instant>,
     max_operations: Option<u64>,
@@ -144,24 +153,22 @@ fn stack_position() -> usize {
 }
 
 thread_local! {
-    static RUN_CTX: RefCell<Option<RunCtx>> = const { RefCell::new(None) };
-    /// Canonical paths of modules currently being evaluated on this thread (cycle guard).
-    static IMPORT_STACK: RefCell<Vec<PathBuf>> = const { RefCell::new(Vec::new()) };
+    static WATCHDOG: RefCell<Option<Watchdog>> = const { RefCell::new(None) };
 }
 
-/// Restores the previous run context on drop (supports nested runs, panics).
-struct RunCtxGuard(Option<RunCtx>);
+/// Restores the previous watchdog on drop (supports nested runs, panics).
+struct WatchdogGuard(Option<Watchdog>);
 
-impl RunCtxGuard {
-    fn install(ctx: RunCtx) -> Self {
-        Self(RUN_CTX.with(|c| c.borrow_mut().replace(ctx)))
+impl WatchdogGuard {
+    fn install(ctx: Watchdog) -> Self {
+        Self(WATCHDOG.with(|c| c.borrow_mut().replace(ctx)))
     }
 }
 
-impl Drop for RunCtxGuard {
+impl Drop for WatchdogGuard {
     fn drop(&mut self) {
         let prev = self.0.take();
-        RUN_CTX.with(|c| *c.borrow_mut() = prev);
+        WATCHDOG.with(|c| *c.borrow_mut() = prev);
     }
 }
 
@@ -238,7 +245,7 @@ pub fn new_engine(limits: &SandboxLimits) -> Engine {
 
     let default_wall = limits.max_wall_time;
     engine.on_progress(move |ops| {
-        let ctx = RUN_CTX.with(|c| *c.borrow());
+        let ctx = WATCHDOG.with(|c| *c.borrow());
         let ctx = ctx?;
         if ctx.max_operations.is_some_and(|budget| ops > budget) {
             return Some(TOKEN_BUDGET.into());
@@ -357,655 +364,6 @@ pub fn set_log_sink(engine: &mut Engine, sink: impl Fn(LogLine) + Send + Sync + 
 }
 
 // --------------------------------------------------------------------------------------------
-// Module resolver confined to the rule pack directory
-// --------------------------------------------------------------------------------------------
-
-/// Resolves `import "x"` / `import "sub/x"` to `<pack_dir>/x.rhai` only.
-///
-/// Rejected: empty paths, absolute paths, `..`/`.` components, backslashes, paths
-/// whose canonical form (symlinks followed) leaves the pack dir or does not end in
-/// `.rhai`, non-files, files above the size limit, cyclic imports. Evaluated modules
-/// are cached by canonical path (shared by all threads using the engine).
-pub struct PackResolver {
-    root: Root,
-    max_file_size: u64,
-    cache: RwLock<HashMap<PathBuf, SharedModule>>,
-    /// Modules by import path as written, loaded with the pack ([`PackResolver::preload`]),
-    /// or the error importing them raises.
-    preloaded: RwLock<HashMap<String, Result<SharedModule, String>>>,
-    /// Once frozen, nothing is read or evaluated: only preloaded modules are served.
-    frozen: std::sync::atomic::AtomicBool,
-}
-
-/// Where a pack's modules live: a directory on disk, or the pack embedded in
-/// the binary (gouji's shipped pack).
-enum Root {
-    /// Canonical pack directory (None: it does not exist).
-    Disk(Option<PathBuf>),
-    /// The embedded root and the pack's folder inside it (include_dir looks
-    /// files up by their path from the root).
-    Embedded(&'static include_dir::Dir<'static>, PathBuf),
-}
-
-impl fmt::Debug for PackResolver {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PackResolver")
-            .field(
-                "root",
-                &match &self.root {
-                    Root::Disk(p) => format!("{p:?}"),
-                    Root::Embedded(_, base) => format!("<embedded>/{}", base.display()),
-                },
-            )
-            .finish_non_exhaustive()
-    }
-}
-
-/// Resolver for modules of the rule pack rooted at `pack_dir`.
-/// If `pack_dir` cannot be canonicalized, every import fails with "module not found".
-pub fn pack_resolver(pack_dir: &Path) -> PackResolver {
-    PackResolver {
-        root: Root::Disk(pack_dir.canonicalize().ok()),
-        max_file_size: SandboxLimits::default().max_module_file_size,
-        cache: RwLock::new(HashMap::new()),
-        preloaded: RwLock::new(HashMap::new()),
-        frozen: std::sync::atomic::AtomicBool::new(false),
-    }
-}
-
-/// Resolver for modules of a pack embedded in the binary: `import "x"` is the
-/// embedded file `<base>/x.rhai` of `root`, with the same path rules as on disk.
-pub fn embedded_resolver(root: &'static include_dir::Dir<'static>, base: &Path) -> PackResolver {
-    PackResolver {
-        root: Root::Embedded(root, base.to_path_buf()),
-        max_file_size: SandboxLimits::default().max_module_file_size,
-        cache: RwLock::new(HashMap::new()),
-        preloaded: RwLock::new(HashMap::new()),
-        frozen: std::sync::atomic::AtomicBool::new(false),
-    }
-}
-
-/// Check a module or script path written in a pack: relative, `/`-separated,
-/// no `.`/`..` components. Returns it with `.rhai` appended when missing.
-pub fn pack_relative(path: &str) -> Result<PathBuf, String> {
-    if path.is_empty() {
-        return Err("empty module path".into());
-    }
-    if path.contains('\\') || path.contains('\0') {
-        return Err("module path must use '/' and no special characters".into());
-    }
-    let rel = Path::new(path);
-    if rel.is_absolute() || path.starts_with('/') {
-        return Err("absolute module paths are not allowed".into());
-    }
-    if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
-        return Err("module path must not contain '..' or '.' components".into());
-    }
-    if rel.extension().is_none_or(|e| e != "rhai") {
-        let mut s = rel.as_os_str().to_owned();
-        s.push(".rhai");
-        return Ok(PathBuf::from(s));
-    }
-    Ok(rel.to_path_buf())
-}
-
-impl PackResolver {
-    /// Override the maximum module file size (bytes).
-    pub fn with_max_file_size(mut self, bytes: u64) -> Self {
-        self.max_file_size = bytes;
-        self
-    }
-
-    /// Drop all cached modules (e.g. when the pack is reloaded).
-    pub fn clear_cache(&self) {
-        self.cache
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
-    }
-
-    /// Map an import string to a canonical file inside the pack, or explain why not.
-    fn locate(&self, path: &str) -> Result<PathBuf, String> {
-        let rel = pack_relative(path)?;
-        let root = match &self.root {
-            Root::Disk(Some(root)) => root,
-            Root::Disk(None) => return Err("rule pack directory does not exist".into()),
-            Root::Embedded(dir, base) => {
-                let full = base.join(&rel);
-                return match dir.get_file(&full) {
-                    Some(f) if f.contents().len() as u64 <= self.max_file_size => Ok(full),
-                    Some(_) => Err(format!(
-                        "module file larger than {} bytes",
-                        self.max_file_size
-                    )),
-                    None => Err("module file not found".into()),
-                };
-            }
-        };
-        let candidate = root.join(rel);
-        let canonical = candidate
-            .canonicalize()
-            .map_err(|_| "module file not found".to_string())?;
-        if !canonical.starts_with(root) {
-            return Err("module resolves outside the rule pack directory".into());
-        }
-        if canonical.extension().is_none_or(|e| e != "rhai") {
-            return Err("module does not resolve to a .rhai file".into());
-        }
-        let meta = canonical
-            .metadata()
-            .map_err(|_| "module file not found".to_string())?;
-        if !meta.is_file() {
-            return Err("module path is not a regular file".into());
-        }
-        if meta.len() > self.max_file_size {
-            return Err(format!(
-                "module file larger than {} bytes",
-                self.max_file_size
-            ));
-        }
-        Ok(canonical)
-    }
-
-    /// The text of a located module.
-    fn read(&self, file: &Path) -> Result<String, String> {
-        match &self.root {
-            Root::Embedded(dir, _) => dir
-                .get_file(file)
-                .and_then(|f| f.contents_utf8())
-                .map(str::to_owned)
-                .ok_or_else(|| "module file is not UTF-8".to_string()),
-            Root::Disk(_) => {
-                std::fs::read_to_string(file).map_err(|e| format!("cannot read module file: {e}"))
-            }
-        }
-    }
-}
-
-struct ImportGuard;
-impl Drop for ImportGuard {
-    fn drop(&mut self) {
-        IMPORT_STACK.with(|s| s.borrow_mut().pop());
-    }
-}
-
-/// Nested imports deeper than this are refused: every module is evaluated
-/// with fresh call-level counters, so the native stack a load needs grows
-/// with the nesting.
-pub const MAX_IMPORT_DEPTH: usize = 4;
-
-/// The string-literal paths of the `import` statements of a script.
-pub fn literal_imports(script: &str) -> Vec<String> {
-    static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r#"\bimport\s*"((?:[^"\\\n]|\\.)*)""#).expect("valid regex")
-    });
-    let mut out: Vec<String> = RE
-        .captures_iter(script)
-        .map(|c| c[1].replace("\\\"", "\"").replace("\\\\", "\\"))
-        .collect();
-    out.dedup();
-    out
-}
-
-/// `ModuleResolver` for a resolver shared with the host (which preloads and
-/// freezes it after handing it to the engine).
-pub struct SharedResolver(pub Arc<PackResolver>);
-
-impl ModuleResolver for SharedResolver {
-    fn resolve(
-        &self,
-        engine: &Engine,
-        source: Option<&str>,
-        path: &str,
-        pos: Position,
-    ) -> Result<SharedModule, Box<EvalAltResult>> {
-        self.0.resolve_path(engine, source, path, pos)
-    }
-}
-
-impl ModuleResolver for PackResolver {
-    fn resolve(
-        &self,
-        engine: &Engine,
-        source: Option<&str>,
-        path: &str,
-        pos: Position,
-    ) -> Result<SharedModule, Box<EvalAltResult>> {
-        self.resolve_path(engine, source, path, pos)
-    }
-}
-
-impl PackResolver {
-    /// Load every module a script imports by a string literal (and, through
-    /// them, the modules they import), so that checking reports never reads a
-    /// file or evaluates module code. Failures are kept and raised, located,
-    /// by the `import` statement when a script runs.
-    pub fn preload(&self, engine: &Engine, script: &str) {
-        // Module code runs now, at load time: under the same watchdog as a run
-        // (stack and wall clock), counted from the outermost preload.
-        let _guard = RUN_CTX.with(|c| c.borrow().is_none()).then(|| {
-            RunCtxGuard::install(RunCtx {
-                start: Instant::now(),
-                deadline: None,
-                max_operations: None,
-                stack_base: stack_position(),
-            })
-        });
-        for path in literal_imports(script) {
-            let result = self
-                .resolve_path(engine, None, &path, Position::NONE)
-                .map_err(|e| match *e {
-                    EvalAltResult::ErrorRuntime(ref v, _) => v.to_string(),
-                    ref other => {
-                        let err = eval_error(other, None, engine.max_operations());
-                        let at = match (err.line, err.column) {
-                            (Some(l), Some(c)) => format!(" at {l}:{c}"),
-                            _ => String::new(),
-                        };
-                        format!("import failed: module '{path}'{at}: {}", err.message)
-                    }
-                });
-            self.preloaded
-                .write()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(path, result);
-        }
-    }
-
-    /// From now on serve preloaded modules only.
-    pub fn freeze(&self) {
-        self.frozen.store(true, std::sync::atomic::Ordering::SeqCst);
-    }
-
-    fn resolve_path(
-        &self,
-        engine: &Engine,
-        _source: Option<&str>,
-        path: &str,
-        pos: Position,
-    ) -> Result<SharedModule, Box<EvalAltResult>> {
-        let denied = |why: String| -> Box<EvalAltResult> {
-            EvalAltResult::ErrorRuntime(format!("import denied: {why}").into(), pos).into()
-        };
-        if self.frozen.load(std::sync::atomic::Ordering::SeqCst) {
-            return match self
-                .preloaded
-                .read()
-                .unwrap_or_else(|e| e.into_inner())
-                .get(path)
-            {
-                Some(Ok(m)) => Ok(m.clone()),
-                Some(Err(msg)) => Err(EvalAltResult::ErrorRuntime(msg.clone().into(), pos).into()),
-                None => Err(denied(match self.locate(path) {
-                    Err(why) => why,
-                    Ok(_) => "modules are loaded with the rule pack: write the path as a \
-                              string literal (import \"name\" as m;)"
-                        .into(),
-                })),
-            };
-        }
-        let file = self.locate(path).map_err(denied)?;
-
-        if let Some(m) = self
-            .cache
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&file)
-        {
-            return Ok(m.clone());
-        }
-
-        // Cycle guard: a -> b -> a would otherwise recurse until the native stack overflows
-        // (each module is evaluated with a fresh GlobalRuntimeState, so Rhai's own
-        // max_modules / call-level counters do not see the nesting).
-        let cyclic = IMPORT_STACK.with(|s| {
-            let mut s = s.borrow_mut();
-            if s.contains(&file) || s.len() >= MAX_IMPORT_DEPTH.min(engine.max_modules().max(1)) {
-                true
-            } else {
-                s.push(file.clone());
-                false
-            }
-        });
-        if cyclic {
-            return Err(denied("cyclic or too deeply nested import".into()));
-        }
-        let _guard = ImportGuard;
-
-        let text = self.read(&file).map_err(denied)?;
-        let mut ast = engine.compile(&text).map_err(|e| -> Box<EvalAltResult> {
-            EvalAltResult::ErrorInModule(path.to_string(), e.into(), pos).into()
-        })?;
-        ast.set_source(path);
-        // Imports inside the module's functions run later: load them now.
-        self.preload(engine, &text);
-        let module = Module::eval_ast_as_new(Scope::new(), &ast, engine).map_err(
-            |e| -> Box<EvalAltResult> {
-                EvalAltResult::ErrorInModule(path.to_string(), e, pos).into()
-            },
-        )?;
-        let module: SharedModule = module.into();
-        self.cache
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(file, module.clone());
-        Ok(module)
-    }
-}
-
-// --------------------------------------------------------------------------------------------
-// Errors
-// --------------------------------------------------------------------------------------------
-
-/// Classification of a script failure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScriptErrorKind {
-    Syntax,
-    /// A call the sandbox does not allow (`eval`), found when compiling.
-    Forbidden,
-    TooManyOperations,
-    OperationBudget,
-    Timeout,
-    StackOverflow,
-    DataTooLarge,
-    TooManyVariables,
-    TooManyModules,
-    FunctionNotFound,
-    VariableNotFound,
-    ModuleNotFound,
-    ImportDenied,
-    Thrown,
-    /// A gouji API function was called wrongly (a `()` where a node belongs,
-    /// an unknown key in a `report` map, an invalid regex …).
-    ApiMisuse,
-    TypeMismatch,
-    Arithmetic,
-    IndexOutOfBounds,
-    Runtime,
-}
-
-/// A located script error. `line`/`column` are 1-based (column counts chars, as Rhai
-/// does); `byte_offset` is the 0-based byte offset into the script text (for miette),
-/// available when the script text is known (always after [`compile`]; after [`run`]
-/// call [`ScriptError::locate_in`] with the script text).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct ScriptError {
-    pub kind: ScriptErrorKind,
-    pub message: String,
-    /// Source name the position refers to.
-    pub source_name: Option<String>,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    pub byte_offset: Option<usize>,
-}
-
-impl fmt::Display for ScriptError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(s) = &self.source_name {
-            write!(f, "{s}")?;
-        }
-        match (self.line, self.column) {
-            (Some(l), Some(c)) => write!(f, ":{l}:{c}")?,
-            (Some(l), None) => write!(f, ":{l}")?,
-            _ => (),
-        }
-        if self.source_name.is_some() || self.line.is_some() {
-            f.write_str(": ")?;
-        }
-        f.write_str(&self.message)
-    }
-}
-
-impl ScriptError {
-    /// Fill `byte_offset` from `line`/`column` using the script text.
-    pub fn locate_in(&mut self, script: &str) -> &mut Self {
-        self.byte_offset = match (self.line, self.column) {
-            (Some(l), c) => byte_offset(script, l, c.unwrap_or(1)),
-            _ => None,
-        };
-        self
-    }
-}
-
-/// Convert a Rhai position (1-based line, 1-based column counted in `char`s) into a
-/// byte offset into `script`. Lines are split on `'\n'` (a `'\r'` counts as a column,
-/// exactly as in Rhai's tokenizer). Positions past the end clamp to the end of the
-/// line / text.
-pub fn byte_offset(script: &str, line: usize, column: usize) -> Option<usize> {
-    if line == 0 {
-        return None;
-    }
-    let mut start = 0usize;
-    for _ in 1..line {
-        match script[start..].find('\n') {
-            Some(i) => start += i + 1,
-            None => return Some(script.len()),
-        }
-    }
-    let line_text = &script[start..];
-    let line_text = &line_text[..line_text.find('\n').unwrap_or(line_text.len())];
-    let col = column.max(1) - 1;
-    let within = line_text
-        .char_indices()
-        .nth(col)
-        .map_or(line_text.len(), |(i, _)| i);
-    Some(start + within)
-}
-
-fn located(
-    kind: ScriptErrorKind,
-    message: String,
-    source: Option<&str>,
-    pos: Position,
-) -> ScriptError {
-    ScriptError {
-        kind,
-        message,
-        source_name: source.map(str::to_string),
-        line: pos.line(),
-        column: pos.position(),
-        byte_offset: None,
-    }
-}
-
-fn parse_error(source_name: &str, script: &str, e: &ParseError) -> ScriptError {
-    let msg = e.err_type().to_string();
-    let (kind, message) = match e.err_type() {
-        rhai::ParseErrorType::BadInput(rhai::LexError::ImproperSymbol(w, _)) if w == "eval" => (
-            ScriptErrorKind::Forbidden,
-            "eval is not allowed in gouji scripts / 规则脚本中不允许使用 eval".to_owned(),
-        ),
-        _ => (
-            ScriptErrorKind::Syntax,
-            format!("syntax error: {msg} / 语法错误：{msg}"),
-        ),
-    };
-    let mut err = located(kind, message, Some(source_name), e.position());
-    err.locate_in(script);
-    err
-}
-
-/// `err`'s Display text without Rhai's trailing " (line L, position C)".
-fn plain(err: &EvalAltResult) -> String {
-    let text = err.to_string();
-    let pos = err.position();
-    if pos.is_none() {
-        return text;
-    }
-    let suffix = format!(" ({pos})");
-    text.strip_suffix(&suffix)
-        .map_or(text.clone(), str::to_string)
-}
-
-/// Describe the root cause of a (non-wrapper) Rhai error in English / Chinese.
-fn describe(err: &EvalAltResult, limits_ops: u64) -> (ScriptErrorKind, String) {
-    use EvalAltResult as E;
-    use ScriptErrorKind as K;
-    match err {
-        E::ErrorTooManyOperations(_) => (
-            K::TooManyOperations,
-            format!(
-                "script exceeded the operation limit ({limits_ops}); possible infinite loop / \
-                 脚本运算次数超过上限（{limits_ops}），可能存在死循环"
-            ),
-        ),
-        E::ErrorTerminated(tok, _) if tok.to_string() == TOKEN_BUDGET => (
-            K::OperationBudget,
-            "script exceeded the operation budget given by the host; possible infinite loop / \
-             脚本运算次数超过宿主设定的预算，可能存在死循环"
-                .into(),
-        ),
-        E::ErrorTerminated(tok, _) if tok.to_string() == TOKEN_STACK => (
-            K::StackOverflow,
-            format!(
-                "script nested too deeply: more than {} KiB of native stack / \
-                 脚本嵌套过深，超过栈空间上限（{} KiB）",
-                MAX_NATIVE_STACK >> 10,
-                MAX_NATIVE_STACK >> 10
-            ),
-        ),
-        E::ErrorTerminated(tok, _) if tok.to_string() == TOKEN_DEADLINE => (
-            K::Timeout,
-            "script exceeded its wall-clock time limit / 脚本运行超时".into(),
-        ),
-        E::ErrorTerminated(tok, _) => (
-            K::Runtime,
-            format!("script terminated: {tok} / 脚本被终止：{tok}"),
-        ),
-        E::ErrorStackOverflow(_) => (
-            K::StackOverflow,
-            "function calls nested too deeply (stack overflow / runaway recursion) / \
-             函数调用层数过深（栈溢出或无限递归）"
-                .into(),
-        ),
-        E::ErrorDataTooLarge(what, _) => (
-            K::DataTooLarge,
-            format!("{what} exceeds the sandbox size limit / 数据大小超过沙箱上限：{what}"),
-        ),
-        E::ErrorTooManyVariables(_) => (
-            K::TooManyVariables,
-            "too many variables / 变量数量超过上限".into(),
-        ),
-        E::ErrorTooManyModules(_) => (
-            K::TooManyModules,
-            "too many imported modules / 导入模块数量超过上限".into(),
-        ),
-        E::ErrorFunctionNotFound(sig, _) => (
-            K::FunctionNotFound,
-            format!("function not found: {sig} / 函数未定义：{sig}"),
-        ),
-        E::ErrorVariableNotFound(name, _) => (
-            K::VariableNotFound,
-            format!("variable not found: {name} / 变量未定义：{name}"),
-        ),
-        E::ErrorModuleNotFound(name, _) => (
-            K::ModuleNotFound,
-            format!("module not found: '{name}' / 找不到模块：'{name}'"),
-        ),
-        E::ErrorRuntime(v, _) => {
-            let v = v.to_string();
-            if let Some(why) = v.strip_prefix(API_ERROR) {
-                (
-                    K::ApiMisuse,
-                    format!("API misuse: {why} / 接口使用错误：{why}"),
-                )
-            } else if let Some(why) = v.strip_prefix("import failed: ") {
-                (
-                    K::ImportDenied,
-                    format!("imported module failed: {why} / 导入的模块出错：{why}"),
-                )
-            } else if let Some(why) = v.strip_prefix("import denied: ") {
-                (
-                    K::ImportDenied,
-                    format!("import denied: {why} / 禁止导入：{why}"),
-                )
-            } else {
-                (
-                    K::Thrown,
-                    format!("script threw an error: {v} / 脚本抛出错误：{v}"),
-                )
-            }
-        }
-        E::ErrorParsing(p, _) => (K::Syntax, format!("syntax error: {p} / 语法错误：{p}")),
-        E::ErrorMismatchDataType(..) | E::ErrorMismatchOutputType(..) => (
-            K::TypeMismatch,
-            format!("type mismatch: {t} / 类型不匹配：{t}", t = plain(err)),
-        ),
-        E::ErrorArithmetic(m, _) => (
-            K::Arithmetic,
-            format!("arithmetic error: {m} / 算术错误：{m}"),
-        ),
-        E::ErrorArrayBounds(..) | E::ErrorStringBounds(..) | E::ErrorBitFieldBounds(..) => (
-            K::IndexOutOfBounds,
-            format!("index out of bounds: {t} / 下标越界：{t}", t = plain(err)),
-        ),
-        other => (
-            K::Runtime,
-            format!("runtime error: {t} / 运行时错误：{t}", t = plain(other)),
-        ),
-    }
-}
-
-/// Map an evaluation error to a [`ScriptError`].
-///
-/// The reported position is the innermost one that lies in the main script: errors
-/// inside script functions defined in the same script point at the failing statement
-/// inside the function; errors inside imported modules point at the `import`/call
-/// site, with the module's own position included in the message.
-fn eval_error(err: &EvalAltResult, main_source: Option<&str>, max_ops: u64) -> ScriptError {
-    use EvalAltResult as E;
-    let mut pos = err.position();
-    let mut cur = err;
-    let mut context: Vec<String> = Vec::new();
-    let same = |s: &str| s.is_empty() || Some(s) == main_source;
-    loop {
-        match cur {
-            E::ErrorInFunctionCall(name, src, inner, p) => {
-                if same(src) {
-                    if !p.is_none() && pos.is_none() {
-                        pos = *p;
-                    }
-                    context.push(format!("in function '{name}'"));
-                    if !inner.position().is_none() {
-                        pos = inner.position();
-                    }
-                } else {
-                    let ip = inner.position();
-                    context.push(format!("in function '{name}' of module '{src}' at {ip}"));
-                }
-                cur = inner;
-            }
-            E::ErrorInModule(name, inner, p) => {
-                if !p.is_none() {
-                    pos = *p;
-                }
-                let ip = inner.position();
-                if ip.is_none() {
-                    context.push(format!("in module '{name}'"));
-                } else {
-                    context.push(format!("in module '{name}' at {ip}"));
-                }
-                // Everything below lives in another file: keep the import-site position.
-                let mut c = inner.as_ref();
-                while let E::ErrorInFunctionCall(.., i, _) | E::ErrorInModule(_, i, _) = c {
-                    c = i;
-                }
-                cur = c;
-                break;
-            }
-            _ => break,
-        }
-    }
-    let (kind, mut message) = describe(cur, max_ops);
-    if !context.is_empty() {
-        message.push_str(" [");
-        message.push_str(&context.join("; "));
-        message.push(']');
-    }
-    located(kind, message, main_source, pos)
-}
-
-// --------------------------------------------------------------------------------------------
 // Compile / run
 // --------------------------------------------------------------------------------------------
 
@@ -1065,7 +423,7 @@ pub fn eval_with(
 ) -> Result<Dynamic, ScriptError> {
     let start = Instant::now();
     let work = move |scope: &mut Scope| {
-        let _guard = RunCtxGuard::install(RunCtx {
+        let _guard = WatchdogGuard::install(Watchdog {
             start,
             deadline: opts.deadline,
             max_operations: opts.max_operations,
@@ -1115,7 +473,6 @@ pub fn eval_with(
         ))
     })
 }
-
 // --------------------------------------------------------------------------------------------
 // Tests
 // --------------------------------------------------------------------------------------------
@@ -1125,11 +482,11 @@ mod tests {
     use super::*;
     use std::sync::Mutex;
 
-    fn engine() -> Engine {
+    pub(super) fn engine() -> Engine {
         new_engine(&SandboxLimits::default())
     }
 
-    fn run_src(engine: &Engine, src: &str) -> Result<Dynamic, ScriptError> {
+    pub(super) fn run_src(engine: &Engine, src: &str) -> Result<Dynamic, ScriptError> {
         let ast = compile(engine, "test.rhai", src)?;
         eval(engine, &ast, &mut Scope::new())
     }
@@ -1149,20 +506,6 @@ mod tests {
             t.elapsed()
         );
         err
-    }
-
-    /// Unique scratch dir under the system temp dir.
-    fn temp_pack(tag: &str) -> PathBuf {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "gouji-sandbox-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
     }
 
     #[test]
@@ -1445,17 +788,6 @@ mod tests {
     }
 
     #[test]
-    fn byte_offset_helper() {
-        let s = "ab\r\n中文x\n";
-        assert_eq!(byte_offset(s, 1, 1), Some(0));
-        assert_eq!(byte_offset(s, 2, 1), Some(4));
-        assert_eq!(byte_offset(s, 2, 3), Some(4 + 6));
-        assert_eq!(byte_offset(s, 2, 99), Some(4 + 7));
-        assert_eq!(byte_offset(s, 9, 1), Some(s.len()));
-        assert_eq!(byte_offset(s, 0, 1), None);
-    }
-
-    #[test]
     fn thrown_error_and_function_position() {
         let e = engine();
         let err = expect_err(
@@ -1496,102 +828,6 @@ mod tests {
         assert!(lines
             .iter()
             .all(|l| l.source.as_deref() == Some("log.rhai")));
-    }
-
-    #[test]
-    fn pack_imports() {
-        let dir = temp_pack("imports");
-        std::fs::write(
-            dir.join("helper.rhai"),
-            "fn double(x) { x * 2 }\nexport const RATE = 0.5;",
-        )
-        .unwrap();
-        std::fs::create_dir_all(dir.join("lib")).unwrap();
-        std::fs::write(
-            dir.join("lib/util.rhai"),
-            "fn boom() { throw \"内部错误\"; }",
-        )
-        .unwrap();
-        std::fs::write(dir.join("bad.rhai"), "let = ;").unwrap();
-        std::fs::write(dir.join("cyc_a.rhai"), "import \"cyc_b\" as b;").unwrap();
-        std::fs::write(dir.join("cyc_b.rhai"), "import \"cyc_a\" as a;").unwrap();
-        std::fs::write(dir.join("notes.txt"), "fn x() {}").unwrap();
-        let outside = temp_pack("outside");
-        std::fs::write(outside.join("outside.rhai"), "fn secret() { 1 }").unwrap();
-        #[cfg(unix)]
-        {
-            std::os::unix::fs::symlink(outside.join("outside.rhai"), dir.join("link.rhai"))
-                .unwrap();
-            std::os::unix::fs::symlink(dir.join("notes.txt"), dir.join("txt.rhai")).unwrap();
-        }
-
-        let mut e = engine();
-        e.set_module_resolver(pack_resolver(&dir));
-
-        let v = run_src(&e, "import \"helper\" as h;\nh::double(21) + h::RATE * 2").unwrap();
-        assert_eq!(
-            v.cast::<rust_decimal::Decimal>(),
-            rust_decimal::Decimal::from(43)
-        );
-        let v = run_src(&e, "import \"helper.rhai\" as h; h::double(1)").unwrap();
-        assert_eq!(v.as_int().unwrap(), 2);
-        // cached: same module served again, also across threads
-        std::thread::scope(|s| {
-            for _ in 0..4 {
-                s.spawn(|| {
-                    assert_eq!(
-                        run_src(&e, "import \"helper\" as h; h::double(4)")
-                            .unwrap()
-                            .as_int()
-                            .unwrap(),
-                        8
-                    )
-                });
-            }
-        });
-
-        let denied = |src: &str| {
-            let err = run_src(&e, src).unwrap_err();
-            assert_eq!(err.kind, ScriptErrorKind::ImportDenied, "{src}: {err}");
-            assert_eq!(err.line, Some(2), "{err}");
-            assert!(err.column.is_some());
-            err
-        };
-        denied("let a = 1;\nimport \"../outside\" as o;");
-        let abs = outside.join("outside").to_string_lossy().into_owned();
-        denied(&format!("let a = 1;\nimport \"{abs}\" as o;"));
-        denied(&format!("let a = 1;\nimport \"{abs}.rhai\" as o;"));
-        denied("let a = 1;\nimport \"lib/../helper\" as o;");
-        denied("let a = 1;\nimport \"notes.txt\" as o;");
-        denied("let a = 1;\nimport \"cyc_a\" as o;");
-        #[cfg(unix)]
-        {
-            denied("let a = 1;\nimport \"link\" as o;");
-            denied("let a = 1;\nimport \"txt\" as o;");
-        }
-        let err = denied("let a = 1;\nimport \"missing\" as o;");
-        assert!(err.message.contains("not found"), "{err}");
-
-        // error inside module code: located at the call site in the main script
-        let err = run_src(&e, "import \"lib/util\" as u;\nu::boom();").unwrap_err();
-        assert_eq!(err.kind, ScriptErrorKind::Thrown, "{err}");
-        assert_eq!(err.line, Some(2), "{err}");
-        assert!(err.message.contains("内部错误"));
-        // syntax error inside module
-        let err = run_src(&e, "let a = 1;\nimport \"bad\" as b;").unwrap_err();
-        assert_eq!(err.kind, ScriptErrorKind::Syntax, "{err}");
-        assert_eq!(err.line, Some(2));
-
-        let _ = std::fs::remove_dir_all(&dir);
-        let _ = std::fs::remove_dir_all(&outside);
-    }
-
-    #[test]
-    fn pack_resolver_missing_dir() {
-        let mut e = engine();
-        e.set_module_resolver(pack_resolver(Path::new("/nonexistent/gouji/pack")));
-        let err = run_src(&e, "import \"x\" as x;").unwrap_err();
-        assert_eq!(err.kind, ScriptErrorKind::ImportDenied, "{err}");
     }
 
     #[test]
