@@ -3,7 +3,7 @@
 
 use super::facts::{clean_label, read_paragraph};
 use super::heading::{parse_numbering, Delimiter, Numbering};
-use super::tabtable;
+use super::table::{self, tab};
 use super::text::{fold, lines, Line, Normalized};
 use super::*;
 use regex::Regex;
@@ -53,13 +53,13 @@ pub fn parse(text: &str) -> Document {
 
     // Tables first: their lines are not prose.
     let mut in_table = vec![false; all_lines.len()];
-    let tab_regions = tabtable::find_regions(text, &all_lines);
+    let tab_regions = tab::find_regions(text, &all_lines);
     for r in &tab_regions {
         for flag in &mut in_table[r.first..r.last] {
             *flag = true;
         }
     }
-    let layout_tables = layout::find_layout_tables(text);
+    let layout_tables = table::find_layout_tables(text);
     if !layout_tables.is_empty() {
         for (i, l) in all_lines.iter().enumerate() {
             // Any overlap: a table's span starts at its title text, after the
@@ -361,11 +361,11 @@ pub fn parse(text: &str) -> Document {
                     )
                 })
             });
-        let table = tabtable::parse_region(text, &all_lines, r, title);
+        let table = tab::parse_region(text, &all_lines, r, title);
         doc.tables.push(table);
     }
     for lt in layout_tables {
-        doc.tables.push(layout::into_table(lt));
+        doc.tables.push(table::into_table(lt));
     }
     doc.tables.sort_by_key(|t| t.span.start);
 

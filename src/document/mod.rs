@@ -6,9 +6,8 @@ mod build;
 pub mod facts;
 pub mod heading;
 mod kind;
-pub mod layout;
 pub mod number;
-pub mod tabtable;
+pub mod table;
 pub mod text;
 
 pub use build::{parse, section_at};

@@ -6,8 +6,8 @@
 //! (the 项目绩效自评表 has a funding block and an indicator block), and
 //! key–value rows (`项目名称 | 电子政务网络光纤租赁 | 自评总分（分） | 100`).
 
-use super::text::{fold, Line};
-use super::{Cell, Row, RowKind, Table, TableSource};
+use crate::document::text::{fold, Line};
+use crate::document::{Cell, Row, RowKind, Table, TableSource};
 use crate::source::Span;
 
 /// A region of TAB-table lines found in the text: `lines[first..last]`.
