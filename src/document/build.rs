@@ -4,7 +4,7 @@
 use super::facts::{clean_label, read_paragraph};
 use super::heading::{parse_numbering, Delimiter, Numbering};
 use super::table::{self, tab};
-use super::text::{fold, lines, Line, Normalized};
+use super::text::{fold, lines, trim_end, Line, Normalized};
 use super::*;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -59,7 +59,7 @@ pub fn parse(text: &str) -> Document {
             *flag = true;
         }
     }
-    let layout_tables = table::find_layout_tables(text);
+    let layout_tables = table::find_layout_tables_in(text, &all_lines);
     if !layout_tables.is_empty() {
         for (i, l) in all_lines.iter().enumerate() {
             // Any overlap: a table's span starts at its title text, after the
@@ -324,7 +324,7 @@ pub fn parse(text: &str) -> Document {
                 numbering: Some(numbering),
                 title,
                 span: number_span.cover(title_span),
-                number_span: Some(trim_span(text, number_span)),
+                number_span: Some(trim_end(text, number_span)),
                 title_span,
                 section: section_id,
             });
@@ -451,12 +451,6 @@ fn skip_separators(s: &str, mut pos: usize) -> usize {
         }
     }
     pos
-}
-
-fn trim_span(text: &str, span: Span) -> Span {
-    let s = &text[span.range()];
-    let t = s.trim_end();
-    Span::new(span.start as usize, span.start as usize + t.len())
 }
 
 /// Find the parent section of a new heading from the open levels. A number

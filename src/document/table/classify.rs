@@ -49,17 +49,6 @@ pub(super) fn is_total_label(t: &str) -> bool {
     t.ends_with("合计") || t.ends_with("总计") || t == "合计" || t == "总计"
 }
 
-pub(super) fn norm_key(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && !"“”\"".contains(*c))
-        .map(|c| match c {
-            '（' => '(',
-            '）' => ')',
-            _ => c,
-        })
-        .collect()
-}
-
 pub(super) fn trimmed_span(text: &str, l: &Line) -> Span {
     let body = text.get(l.s..l.e).unwrap_or("");
     let lead = body.len()

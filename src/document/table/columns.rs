@@ -3,14 +3,14 @@
 //! segments, and the continuation of a table on the next page.
 
 use super::classify::{
-    is_code_part, is_code_token, is_filler, is_note, is_prose, is_total_label, norm_key,
-    trimmed_span,
+    is_code_part, is_code_token, is_filler, is_note, is_prose, is_total_label, trimmed_span,
 };
 use super::positioned::{Chunk, ChunkKind, Line, NUMBERING};
 use super::rows::{build_rows, map_values, page_positions};
 use super::standard::{schema, CODE_WORDS, LABEL_WORDS};
 use super::title::{next_nonblank, title_at, title_candidate, TitleInfo};
 use super::{Column, LayoutRow, LayoutTable};
+use crate::document::text::fold_key;
 use crate::source::Span;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -37,7 +37,7 @@ pub(super) struct Anchors {
 }
 
 fn header_word(w: &str, keys: &[String]) -> bool {
-    let w = norm_key(w);
+    let w = fold_key(w);
     LABEL_WORDS.contains(&w.as_str())
         || CODE_WORDS.contains(&w.as_str())
         || keys.iter().any(|k| k.contains(&w))
@@ -102,7 +102,7 @@ fn anchors_from_header(pieces: &[Chunk], cols: &[ColDef], nsides: usize) -> Anch
     let mut used = vec![false; pieces.len()];
     let mut last_x0: i64 = -100;
     for (ci, c) in cols.iter().enumerate() {
-        let key = norm_key(&c.key);
+        let key = fold_key(&c.key);
         let mut best: Option<usize> = None;
         for (pi, p) in pieces.iter().enumerate() {
             if used[pi]
@@ -111,7 +111,7 @@ fn anchors_from_header(pieces: &[Chunk], cols: &[ColDef], nsides: usize) -> Anch
             {
                 continue;
             }
-            let mut pt = norm_key(&p.text);
+            let mut pt = fold_key(&p.text);
             if let Some(m) = YEAR_PREFIX.find(&pt) {
                 pt = pt[m.end()..].to_string();
             }
@@ -225,7 +225,7 @@ pub(super) fn parse_table(
         .map(|s| {
             s.sides
                 .iter()
-                .flat_map(|sd| sd.cols.iter().flat_map(|(h, _)| h.split('/').map(norm_key)))
+                .flat_map(|sd| sd.cols.iter().flat_map(|(h, _)| h.split('/').map(fold_key)))
                 .collect()
         })
         .unwrap_or_default();
@@ -260,7 +260,7 @@ pub(super) fn parse_table(
             piece_line.push(i);
         }
         if !l.blank() {
-            header_norms.push(norm_key(&l.norm));
+            header_norms.push(fold_key(&l.norm));
         }
         i += 1;
     }
@@ -281,7 +281,7 @@ pub(super) fn parse_table(
         None => generic_columns(&header_pieces, &[], &piece_line),
     };
     let first_anchors = anchors_from_header(&header_pieces, &cols, nsides);
-    let header_set: Vec<String> = header_pieces.iter().map(|p| norm_key(&p.text)).collect();
+    let header_set: Vec<String> = header_pieces.iter().map(|p| fold_key(&p.text)).collect();
 
     // ---- body
     let mut body: Vec<usize> = Vec::new();
@@ -534,7 +534,7 @@ fn continuation(
         }
         for c in &l.chunks {
             total += 1;
-            if header_set.contains(&norm_key(&c.text)) {
+            if header_set.contains(&fold_key(&c.text)) {
                 hits += 1;
             }
         }

@@ -63,11 +63,12 @@ mod title;
 pub use recognize::into_table;
 pub use standard::StandardTable;
 
+use crate::document::text;
+use crate::document::text::fold_key;
 use crate::source::Span;
-use classify::norm_key;
 use columns::parse_table;
 use pipe::pipe_table_at;
-use positioned::split_lines;
+use positioned::positioned_lines;
 use rust_decimal::Decimal;
 use title::title_at;
 
@@ -120,13 +121,13 @@ impl LayoutTable {
     /// Index of the column named `name` (full header, leaf key, or header
     /// suffix after `/`), restricted to `side` when given.
     pub fn column_index(&self, name: &str, side: Option<&str>) -> Option<usize> {
-        let name = norm_key(name);
+        let name = fold_key(name);
         let ok_side = |c: &Column| side.is_none() || c.side.as_deref() == side;
         let pass =
             |f: &dyn Fn(&Column) -> bool| self.columns.iter().position(|c| ok_side(c) && f(c));
-        pass(&|c| norm_key(&c.header) == name)
-            .or_else(|| pass(&|c| norm_key(&c.key) == name))
-            .or_else(|| pass(&|c| norm_key(&c.header).ends_with(&format!("/{name}"))))
+        pass(&|c| fold_key(&c.header) == name)
+            .or_else(|| pass(&|c| fold_key(&c.key) == name))
+            .or_else(|| pass(&|c| fold_key(&c.header).ends_with(&format!("/{name}"))))
     }
 
     /// Rows whose code or label equals `key` (label compared without spaces).
@@ -158,7 +159,12 @@ impl LayoutTable {
 
 /// Find and parse every column-laid-out table (and pipe-row table) in `text`.
 pub fn find_layout_tables(text: &str) -> Vec<LayoutTable> {
-    let lines = split_lines(text);
+    find_layout_tables_in(text, &text::lines(text))
+}
+
+/// [`find_layout_tables`] on the already split [`text::lines`] of `text`.
+pub fn find_layout_tables_in(text: &str, text_lines: &[text::Line]) -> Vec<LayoutTable> {
+    let lines = positioned_lines(text, text_lines);
     let mut out = Vec::new();
     let mut i = 0;
     while i < lines.len() {

@@ -1,9 +1,10 @@
 //! Pipe rows (`a | b | c |`, FORMS §8 shape 3): a table without a standard
 //! kind whose first pipe line is its header.
 
-use super::classify::{is_prose, norm_key, trimmed_span};
+use super::classify::{is_prose, trimmed_span};
 use super::positioned::{parse_num, Line, UNIT};
 use super::{Column, LayoutCell, LayoutRow, LayoutTable};
+use crate::document::text::fold_key;
 use crate::source::Span;
 
 fn pipe_cells(text: &str, l: &Line) -> Option<Vec<(String, Span)>> {
@@ -83,8 +84,8 @@ pub(super) fn pipe_table_at(text: &str, lines: &[Line], i: usize) -> Option<(Lay
         .iter()
         .skip(1)
         .map(|(t, s)| Column {
-            header: norm_key(t),
-            key: norm_key(t),
+            header: fold_key(t),
+            key: fold_key(t),
             side: None,
             span: Some(*s),
         })
@@ -106,7 +107,7 @@ pub(super) fn pipe_table_at(text: &str, lines: &[Line], i: usize) -> Option<(Lay
                 }
             }
             LayoutRow {
-                label: norm_key(&lab),
+                label: fold_key(&lab),
                 label_spans: vec![ls],
                 code: None,
                 code_span: None,

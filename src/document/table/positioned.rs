@@ -4,6 +4,7 @@
 //! This is the seam every input format meets at: the column parser only sees
 //! `Line{page, chunks}`, never the raw text layout.
 
+use crate::document::text::Line as TextLine;
 use crate::source::Span;
 use regex::Regex;
 use rust_decimal::Decimal;
@@ -89,15 +90,15 @@ pub(super) fn parse_num(s: &str) -> Option<(Decimal, u32)> {
     Some((v, decimals))
 }
 
-pub(super) fn split_lines(text: &str) -> Vec<Line> {
-    let mut out = Vec::new();
+/// The positioned lines of `text`: its [`text::lines`](crate::document::text::lines)
+/// (the one line splitter), each cut into chunks, with the page it is on
+/// (form feeds counted).
+pub(super) fn positioned_lines(text: &str, lines: &[TextLine]) -> Vec<Line> {
+    let mut out = Vec::with_capacity(lines.len());
     let mut page = 0usize;
-    let mut pos = 0usize;
-    for raw in text.split('\n') {
-        let s = pos;
-        pos += raw.len() + 1;
-        let body = raw.strip_suffix('\r').unwrap_or(raw);
-        let e = s + body.len();
+    for line in lines {
+        let (s, e) = (line.span.start as usize, line.span.end as usize);
+        let body = &text[s..e];
         let ff = body.matches('\x0c').count();
         page += ff;
         let chunks = tokenize(body, s);
