@@ -3,12 +3,13 @@
 //! knows the input's layout.
 
 mod build;
+mod cover;
 pub mod facts;
 pub mod heading;
-mod kind;
 pub mod number;
 pub mod table;
 pub mod text;
+mod toc;
 
 pub use build::{parse, section_at};
 pub use number::{Number, Unit};
