@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Outcome, Severity};
-use crate::document::{self, Document, FactKind};
+use crate::document::{self, Document, FactKind, Scope, Stage};
 use crate::rule::{eval, RuleSet};
 use crate::source::{Encoding, SourceFile, Span};
 use rayon::prelude::*;
@@ -70,20 +70,24 @@ impl FileReport {
 /// Does this rule apply to this report kind?
 fn applies(rule: &crate::rule::Rule, doc: &Document) -> bool {
     rule.applies_to.is_empty()
-        || rule.applies_to.iter().all(|k| match k.as_str() {
-            "决算" | "预算" => doc.kind.stage.as_deref().is_none_or(|s| s == k),
-            "部门" | "单位" => doc.kind.scope.as_deref().is_none_or(|s| s == k),
-            _ => true,
+        || rule.applies_to.iter().all(|k| {
+            if let Ok(stage) = k.parse::<Stage>() {
+                doc.kind.stage.is_none_or(|s| s == stage)
+            } else if let Ok(scope) = k.parse::<Scope>() {
+                doc.kind.scope.is_none_or(|s| s == scope)
+            } else {
+                true
+            }
         })
 }
 
 /// `--kind`: the kinds given on the command line replace the title's.
 fn force_kinds(doc: &mut Document, kinds: &[String]) {
     for k in kinds {
-        match k.as_str() {
-            "决算" | "预算" => doc.kind.stage = Some(k.clone()),
-            "部门" | "单位" => doc.kind.scope = Some(k.clone()),
-            _ => {}
+        if let Ok(stage) = k.parse::<Stage>() {
+            doc.kind.stage = Some(stage);
+        } else if let Ok(scope) = k.parse::<Scope>() {
+            doc.kind.scope = Some(scope);
         }
     }
 }

@@ -234,8 +234,8 @@ fn headings_and_paragraphs(doc: &mut Document, text: &str, blocks: Vec<Block>, l
                 doc.title = Some((norm.text.clone(), block_span));
                 if let Some(c) = REPORT_TITLE.captures(&norm.text) {
                     doc.kind.year = c["year"].parse().ok();
-                    doc.kind.stage = Some(c["stage"].to_owned());
-                    doc.kind.scope = c.name("scope").map(|m| m.as_str().to_owned());
+                    doc.kind.stage = c["stage"].parse().ok();
+                    doc.kind.scope = c.name("scope").and_then(|m| m.as_str().parse().ok());
                 }
             }
         }
