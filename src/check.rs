@@ -4,6 +4,7 @@
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Outcome, Severity};
 use crate::document::{self, Document, FactKind, Scope, Stage};
+use crate::input::{self, InputError};
 use crate::rule::{eval, RuleSet};
 use crate::source::{Encoding, SourceFile, Span};
 use rayon::prelude::*;
@@ -259,8 +260,17 @@ pub fn read_source(path: &Path, encoding: Option<Encoding>) -> Result<SourceFile
         };
         FileReport::input_error(&name, format!("{name}: 无法读取（{why}）"))
     })?;
-    SourceFile::from_bytes(name.clone(), &bytes, encoding)
-        .map_err(|e| FileReport::input_error(&name, format!("{name}: 无法解码：{e}")))
+    match input::read(name.clone(), &bytes, encoding) {
+        Ok(extracted) => Ok(extracted.source),
+        Err(InputError::Decode(e)) => Err(FileReport::input_error(
+            &name,
+            format!("{name}: 无法解码：{e}"),
+        )),
+        Err(e @ InputError::Unsupported(_)) => Err(FileReport::input_error(
+            &name,
+            format!("{name}: 暂不支持：{e}"),
+        )),
+    }
 }
 
 /// Check many files in parallel; reports come back sorted by path.

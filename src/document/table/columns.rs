@@ -4,13 +4,14 @@
 
 use super::classify::{
     is_code_part, is_code_token, is_filler, is_note, is_prose, is_total_label, trimmed_span,
+    NUMBERING,
 };
-use super::positioned::{Chunk, ChunkKind, Line, NUMBERING};
 use super::rows::{build_rows, map_values, page_positions};
 use super::standard::{schema, CODE_WORDS, LABEL_WORDS};
 use super::title::{next_nonblank, title_at, title_candidate, TitleInfo};
 use super::{Column, LayoutRow, LayoutTable};
 use crate::document::text::fold_key;
+use crate::input::positioned::{Fragment, FragmentKind, PositionedLine};
 use crate::source::Span;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -43,7 +44,7 @@ fn header_word(w: &str, keys: &[String]) -> bool {
         || keys.iter().any(|k| k.contains(&w))
 }
 
-fn is_data_line(l: &Line, coded: bool, nsides: usize, keys: &[String]) -> bool {
+fn is_data_line(l: &PositionedLine, coded: bool, nsides: usize, keys: &[String]) -> bool {
     if l.blank() {
         return false;
     }
@@ -51,13 +52,13 @@ fn is_data_line(l: &Line, coded: bool, nsides: usize, keys: &[String]) -> bool {
         return true;
     }
     if !keys.is_empty()
-        && l.chunks.len() >= 2
-        && !NUMBERING.is_match(&l.chunks[0].text)
-        && l.chunks.iter().all(|c| header_word(&c.text, keys))
+        && l.fragments.len() >= 2
+        && !NUMBERING.is_match(&l.fragments[0].text)
+        && l.fragments.iter().all(|c| header_word(&c.text, keys))
     {
         return false;
     }
-    let first = &l.chunks[0];
+    let first = &l.fragments[0];
     if coded && is_code_token(first) {
         return true;
     }
@@ -70,7 +71,7 @@ fn is_data_line(l: &Line, coded: bool, nsides: usize, keys: &[String]) -> bool {
 }
 
 /// Build anchors from header pieces.
-fn anchors_from_header(pieces: &[Chunk], cols: &[ColDef], nsides: usize) -> Anchors {
+fn anchors_from_header(pieces: &[Fragment], cols: &[ColDef], nsides: usize) -> Anchors {
     let mut a = Anchors {
         cols: vec![None; cols.len()],
         label_x: vec![None; nsides],
@@ -79,13 +80,13 @@ fn anchors_from_header(pieces: &[Chunk], cols: &[ColDef], nsides: usize) -> Anch
         col_spans: vec![None; cols.len()],
     };
     // label / code anchors: occurrences in x order, one per side
-    let mut lab: Vec<&Chunk> = pieces
+    let mut lab: Vec<&Fragment> = pieces
         .iter()
         .filter(|p| LABEL_WORDS.contains(&p.text.as_str()))
         .collect();
     lab.sort_by_key(|p| p.x0);
     lab.dedup_by(|b, a| b.x0.abs_diff(a.x0) <= 3);
-    let mut cod: Vec<&Chunk> = pieces
+    let mut cod: Vec<&Fragment> = pieces
         .iter()
         .filter(|p| CODE_WORDS.contains(&p.text.as_str()))
         .collect();
@@ -165,9 +166,13 @@ fn interpolate(v: &mut [Option<f64>]) {
 }
 
 /// Generic columns for an unknown table: bottom-most header pieces.
-fn generic_columns(pieces: &[Chunk], header_lines: &[usize], piece_line: &[usize]) -> Vec<ColDef> {
+fn generic_columns(
+    pieces: &[Fragment],
+    header_lines: &[usize],
+    piece_line: &[usize],
+) -> Vec<ColDef> {
     let _ = header_lines;
-    let mut leaves: Vec<(usize, &Chunk)> = Vec::new();
+    let mut leaves: Vec<(usize, &Fragment)> = Vec::new();
     for (i, p) in pieces.iter().enumerate() {
         if LABEL_WORDS.contains(&p.text.as_str()) || CODE_WORDS.contains(&p.text.as_str()) {
             continue;
@@ -200,13 +205,13 @@ pub(super) struct Seg {
     pub(super) line: usize,
     pub(super) page: usize,
     pub(super) code: Option<(String, Span)>,
-    pub(super) label: Vec<Chunk>,
-    pub(super) values: Vec<Chunk>,
+    pub(super) label: Vec<Fragment>,
+    pub(super) values: Vec<Fragment>,
 }
 
 pub(super) fn parse_table(
     text: &str,
-    lines: &[Line],
+    lines: &[PositionedLine],
     ti: usize,
     info: TitleInfo,
 ) -> (LayoutTable, usize) {
@@ -233,7 +238,7 @@ pub(super) fn parse_table(
     // ---- header of the first page
     let hstart = info.unit_line.map(|u| u.max(ti) + 1).unwrap_or(ti + 1);
     let mut i = hstart;
-    let mut header_pieces: Vec<Chunk> = Vec::new();
+    let mut header_pieces: Vec<Fragment> = Vec::new();
     let mut piece_line: Vec<usize> = Vec::new();
     let mut header_norms: Vec<String> = Vec::new();
     while i < lines.len() && lines[i].page == tl.page && i < hstart + 14 {
@@ -245,14 +250,14 @@ pub(super) fn parse_table(
         if coded
             && !keys.is_empty()
             && !l.blank()
-            && l.chunks
+            && l.fragments
                 .iter()
-                .all(|c| c.kind == ChunkKind::Text && !header_word(&c.text, keys))
+                .all(|c| c.kind == FragmentKind::Text && !header_word(&c.text, keys))
             && next_nonblank(lines, i).is_some_and(|j| is_data_line(&lines[j], coded, nsides, keys))
         {
             break;
         }
-        for c in &l.chunks {
+        for c in &l.fragments {
             if c.text.contains("单位") || c.text.contains("编制部门") {
                 continue;
             }
@@ -312,7 +317,7 @@ pub(super) fn parse_table(
                 Cont::Header(next) => {
                     let mut pcs = Vec::new();
                     for hl in lines.iter().take(next).skip(i) {
-                        for c in &hl.chunks {
+                        for c in &hl.fragments {
                             if !c.text.contains("单位") && !c.text.contains("编制部门") {
                                 pcs.push(c.clone());
                             }
@@ -388,7 +393,7 @@ pub(super) fn parse_table(
     for &li in &body {
         let l = &lines[li];
         let a = anchors_for(l.page);
-        for (s, chunks) in split_sides(&l.chunks, nsides, coded, a, &cols) {
+        for (s, chunks) in split_sides(&l.fragments, nsides, coded, a, &cols) {
             if let Some(seg) = make_seg(li, l.page, chunks, coded, a, &cols, s) {
                 segs[s].push(seg);
             }
@@ -505,7 +510,7 @@ enum Cont {
 
 fn continuation(
     text: &str,
-    lines: &[Line],
+    lines: &[PositionedLine],
     i: usize,
     coded: bool,
     nsides: usize,
@@ -532,7 +537,7 @@ fn continuation(
         if is_data_line(l, coded, nsides, keys) || is_note(l) || is_prose(l) {
             break;
         }
-        for c in &l.chunks {
+        for c in &l.fragments {
             total += 1;
             if header_set.contains(&fold_key(&c.text)) {
                 hits += 1;
@@ -551,7 +556,7 @@ fn continuation(
         if l.page != page || is_prose(l) || title_candidate(l) {
             return Cont::End;
         }
-        if l.has_num() || (coded && l.chunks.first().is_some_and(is_code_token)) {
+        if l.has_num() || (coded && l.fragments.first().is_some_and(is_code_token)) {
             return Cont::Data;
         }
         if l.norm.chars().count() > 30 {
@@ -563,12 +568,12 @@ fn continuation(
 
 /// Assign the chunks of a line to sides.
 fn split_sides(
-    chunks: &[Chunk],
+    chunks: &[Fragment],
     nsides: usize,
     coded: bool,
     a: &Anchors,
     cols: &[ColDef],
-) -> Vec<(usize, Vec<Chunk>)> {
+) -> Vec<(usize, Vec<Fragment>)> {
     if nsides <= 1 || chunks.is_empty() {
         return vec![(0, chunks.to_vec())];
     }
@@ -584,20 +589,20 @@ fn split_sides(
         }
         best.map(|b| b.0)
     };
-    let mut out: Vec<(usize, Vec<Chunk>)> = Vec::new();
+    let mut out: Vec<(usize, Vec<Fragment>)> = Vec::new();
     let mut side = 0usize;
     let mut prev_was_value = false;
     let mut prev_was_code = false;
     for (idx, c) in chunks.iter().enumerate() {
         let after_gap_text = idx > 0
-            && (chunks[idx - 1].kind == ChunkKind::Text || prev_was_code)
+            && (chunks[idx - 1].kind == FragmentKind::Text || prev_was_code)
             && c.x0 >= chunks[idx - 1].x1 + 3;
         let is_code = coded && is_code_token(c) && (idx == 0 || prev_was_value || after_gap_text);
         let is_part = !is_code && prev_was_code && is_code_part(c);
         let s = if is_part {
             side
         } else {
-            let pref = if c.kind == ChunkKind::Text {
+            let pref = if c.kind == FragmentKind::Text {
                 nearest(&a.label_x, c.x0 as f64).or_else(|| nearest(&a.code_x, c.x0 as f64))
             } else if is_code {
                 nearest(&a.code_x, c.x0 as f64).or_else(|| nearest(&a.label_x, c.x0 as f64))
@@ -614,7 +619,7 @@ fn split_sides(
             };
             let mut s = pref.unwrap_or(side).max(side);
             if side == 0
-                && (c.kind == ChunkKind::Text || is_code)
+                && (c.kind == FragmentKind::Text || is_code)
                 && (prev_was_value || (is_code && idx > 0))
             {
                 s = 1;
@@ -627,7 +632,7 @@ fn split_sides(
             _ => out.push((s, vec![c.clone()])),
         }
         prev_was_code = is_code || is_part;
-        prev_was_value = c.kind == ChunkKind::Num && !is_code && !is_part;
+        prev_was_value = c.kind == FragmentKind::Num && !is_code && !is_part;
     }
     out
 }
@@ -635,7 +640,7 @@ fn split_sides(
 fn make_seg(
     line: usize,
     page: usize,
-    chunks: Vec<Chunk>,
+    chunks: Vec<Fragment>,
     coded: bool,
     a: &Anchors,
     cols: &[ColDef],
@@ -653,7 +658,7 @@ fn make_seg(
             while k < chunks.len() && parts < 2 && is_code_part(&chunks[k]) {
                 // a part must be followed by text or another part, not be the last value
                 let nxt = chunks.get(k + 1);
-                if nxt.is_none_or(|n| n.kind == ChunkKind::Num && !is_code_part(n))
+                if nxt.is_none_or(|n| n.kind == FragmentKind::Num && !is_code_part(n))
                     && parts == 0
                     && nxt.is_none()
                 {
@@ -685,7 +690,7 @@ fn make_seg(
     let mut values = Vec::new();
     for c in &chunks[k..] {
         match c.kind {
-            ChunkKind::Text => {
+            FragmentKind::Text => {
                 if values.is_empty()
                     && first_val.is_none_or(|fv| (c.x0 as f64) < fv - 2.0 || label.is_empty())
                 {
@@ -705,7 +710,7 @@ fn make_seg(
                     label.push(c.clone());
                 }
             }
-            ChunkKind::Num => values.push(c.clone()),
+            FragmentKind::Num => values.push(c.clone()),
         }
     }
     if code.is_none() && label.is_empty() && values.is_empty() {

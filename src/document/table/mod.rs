@@ -53,7 +53,6 @@
 mod classify;
 mod columns;
 mod pipe;
-mod positioned;
 mod recognize;
 mod rows;
 mod standard;
@@ -65,10 +64,10 @@ pub use standard::StandardTable;
 
 use crate::document::text;
 use crate::document::text::fold_key;
+use crate::input::positioned::positioned_lines;
 use crate::source::Span;
 use columns::parse_table;
 use pipe::pipe_table_at;
-use positioned::positioned_lines;
 use rust_decimal::Decimal;
 use title::title_at;
 

@@ -1,13 +1,13 @@
 //! Pipe rows (`a | b | c |`, FORMS §8 shape 3): a table without a standard
 //! kind whose first pipe line is its header.
 
-use super::classify::{is_prose, trimmed_span};
-use super::positioned::{parse_num, Line, UNIT};
+use super::classify::{is_prose, trimmed_span, UNIT};
 use super::{Column, LayoutCell, LayoutRow, LayoutTable};
 use crate::document::text::fold_key;
+use crate::input::positioned::{parse_num, PositionedLine};
 use crate::source::Span;
 
-fn pipe_cells(text: &str, l: &Line) -> Option<Vec<(String, Span)>> {
+fn pipe_cells(text: &str, l: &PositionedLine) -> Option<Vec<(String, Span)>> {
     let body = text.get(l.s..l.e)?;
     if body.matches('|').count() < 2 {
         return None;
@@ -48,7 +48,11 @@ fn pipe_cells(text: &str, l: &Line) -> Option<Vec<(String, Span)>> {
     }
 }
 
-pub(super) fn pipe_table_at(text: &str, lines: &[Line], i: usize) -> Option<(LayoutTable, usize)> {
+pub(super) fn pipe_table_at(
+    text: &str,
+    lines: &[PositionedLine],
+    i: usize,
+) -> Option<(LayoutTable, usize)> {
     let head = pipe_cells(text, &lines[i])?;
     let mut j = i + 1;
     let mut body: Vec<Vec<(String, Span)>> = Vec::new();

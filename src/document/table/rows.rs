@@ -1,10 +1,10 @@
 //! Rows of a layout table: each number mapped to its column (header anchors,
 //! or clusters of the page's own numbers), wrapped labels joined.
 
-use super::classify::is_total_label;
+use super::classify::{is_total_label, NUMBERING};
 use super::columns::{Anchors, Seg};
-use super::positioned::{parse_num, Chunk, Line, NUMBERING};
 use super::{LayoutCell, LayoutRow};
+use crate::input::positioned::{parse_num, Fragment, PositionedLine};
 use crate::source::Span;
 
 /// Anchor position per side column for one page: header anchors, or
@@ -73,7 +73,7 @@ pub(super) fn page_positions(
 
 /// Map the values of a segment to global column indices.
 pub(super) fn map_values(
-    values: &[Chunk],
+    values: &[Fragment],
     side_cols: &[usize],
     pos: &[Option<f64>],
 ) -> Vec<Option<usize>> {
@@ -141,7 +141,7 @@ pub(super) fn build_rows(
     segs: &[Seg],
     assigned: &[Vec<Option<usize>>],
     coded: bool,
-    lines: &[Line],
+    lines: &[PositionedLine],
     ncols: usize,
     side: Option<String>,
 ) -> Vec<LayoutRow> {
@@ -351,7 +351,7 @@ pub(super) fn build_rows(
     protos
         .iter()
         .map(|p| {
-            let mut pieces: Vec<&Chunk> = Vec::new();
+            let mut pieces: Vec<&Fragment> = Vec::new();
             for &a in &p.above {
                 pieces.extend(segs[a].label.iter());
             }

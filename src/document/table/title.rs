@@ -2,9 +2,9 @@
 //! the same page by its unit (`单位：万元`), or naming a standard table with
 //! header-like text right below.
 
-use super::classify::{has_sentence_punct, is_prose};
-use super::positioned::{ChunkKind, Line, NUMBERING, UNIT};
+use super::classify::{has_sentence_punct, is_prose, NUMBERING, UNIT};
 use super::standard::StandardTable;
+use crate::input::positioned::{FragmentKind, PositionedLine};
 use crate::source::Span;
 
 pub(super) struct TitleInfo {
@@ -14,7 +14,7 @@ pub(super) struct TitleInfo {
     pub(super) unit_line: Option<usize>,
 }
 
-pub(super) fn title_candidate(l: &Line) -> bool {
+pub(super) fn title_candidate(l: &PositionedLine) -> bool {
     let n = l.norm.chars().count();
     (4..=50).contains(&n)
         && l.norm.ends_with('表')
@@ -24,14 +24,14 @@ pub(super) fn title_candidate(l: &Line) -> bool {
         && !l.has_num_chunk_only_data()
 }
 
-impl Line {
+impl PositionedLine {
     /// a line made only of numbers is data, not a title
     pub(super) fn has_num_chunk_only_data(&self) -> bool {
-        self.chunks.iter().all(|c| c.kind == ChunkKind::Num)
+        self.fragments.iter().all(|c| c.kind == FragmentKind::Num)
     }
 }
 
-fn find_unit(text: &str, lines: &[Line], i: usize) -> Option<(String, Span, usize)> {
+fn find_unit(text: &str, lines: &[PositionedLine], i: usize) -> Option<(String, Span, usize)> {
     let mut seen = 0;
     let mut j = i;
     while j < lines.len() && seen < 4 {
@@ -58,11 +58,11 @@ fn find_unit(text: &str, lines: &[Line], i: usize) -> Option<(String, Span, usiz
     None
 }
 
-pub(super) fn next_nonblank(lines: &[Line], i: usize) -> Option<usize> {
+pub(super) fn next_nonblank(lines: &[PositionedLine], i: usize) -> Option<usize> {
     (i + 1..lines.len()).find(|&j| !lines[j].blank())
 }
 
-pub(super) fn title_at(text: &str, lines: &[Line], i: usize) -> Option<TitleInfo> {
+pub(super) fn title_at(text: &str, lines: &[PositionedLine], i: usize) -> Option<TitleInfo> {
     let l = &lines[i];
     if !title_candidate(l) {
         return None;

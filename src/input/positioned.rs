@@ -1,8 +1,10 @@
-//! Positioned lines: each line of the text cut into fragments ([`Chunk`]s) with
-//! their character columns, numbers kept apart from text runs.
+//! Positioned lines: each line of the text cut into fragments with their
+//! horizontal position, numbers kept apart from text runs.
 //!
-//! This is the seam every input format meets at: the column parser only sees
-//! `Line{page, chunks}`, never the raw text layout.
+//! This is the seam every input format meets at: the table parser only sees
+//! `PositionedLine{page, fragments}`, never the file. For text input x is a
+//! character column (pdftotext `-layout` output); a PDF reader would give
+//! page units.
 
 use crate::document::text::Line as TextLine;
 use crate::source::Span;
@@ -12,49 +14,49 @@ use std::str::FromStr;
 use std::sync::LazyLock;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(super) enum ChunkKind {
+pub enum FragmentKind {
     Text,
     Num,
 }
 
 #[derive(Clone, Debug)]
-pub(super) struct Chunk {
-    pub(super) kind: ChunkKind,
+pub struct Fragment {
+    pub kind: FragmentKind,
     /// character columns, half-open
-    pub(super) x0: usize,
-    pub(super) x1: usize,
+    pub x0: usize,
+    pub x1: usize,
     /// byte span in the original text
-    pub(super) s: usize,
-    pub(super) e: usize,
+    pub s: usize,
+    pub e: usize,
     /// text without whitespace
-    pub(super) text: String,
+    pub text: String,
 }
 
-impl Chunk {
-    pub(super) fn span(&self) -> Span {
+impl Fragment {
+    pub fn span(&self) -> Span {
         Span::new(self.s, self.e)
     }
-    pub(super) fn centre(&self) -> f64 {
+    pub fn centre(&self) -> f64 {
         (self.x0 + self.x1) as f64 / 2.0
     }
 }
 
 #[derive(Clone, Debug)]
-pub(super) struct Line {
-    pub(super) s: usize,
-    pub(super) e: usize,
-    pub(super) page: usize,
-    pub(super) chunks: Vec<Chunk>,
+pub struct PositionedLine {
+    pub s: usize,
+    pub e: usize,
+    pub page: usize,
+    pub fragments: Vec<Fragment>,
     /// text of the line with all whitespace removed
-    pub(super) norm: String,
+    pub norm: String,
 }
 
-impl Line {
-    pub(super) fn blank(&self) -> bool {
-        self.chunks.is_empty()
+impl PositionedLine {
+    pub fn blank(&self) -> bool {
+        self.fragments.is_empty()
     }
-    pub(super) fn has_num(&self) -> bool {
-        self.chunks.iter().any(|c| c.kind == ChunkKind::Num)
+    pub fn has_num(&self) -> bool {
+        self.fragments.iter().any(|c| c.kind == FragmentKind::Num)
     }
 }
 
@@ -65,15 +67,7 @@ static NUM: LazyLock<Regex> = LazyLock::new(|| {
 static GLUED_CODE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d{3}|\d{5}|\d{7})\p{Han}").expect("static regex"));
 
-pub(super) static UNIT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"单位\s*[:：]\s*(亿元|万元|萬元|千元|元)").expect("static regex"));
-
-pub(super) static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[一二三四五六七八九十]+、|\d+[.．、]|[（(][一二三四五六七八九十\d]+[)）])")
-        .expect("static regex")
-});
-
-pub(super) fn parse_num(s: &str) -> Option<(Decimal, u32)> {
+pub(crate) fn parse_num(s: &str) -> Option<(Decimal, u32)> {
     if !NUM.is_match(s) {
         return None;
     }
@@ -91,9 +85,9 @@ pub(super) fn parse_num(s: &str) -> Option<(Decimal, u32)> {
 }
 
 /// The positioned lines of `text`: its [`text::lines`](crate::document::text::lines)
-/// (the one line splitter), each cut into chunks, with the page it is on
+/// (the one line splitter), each cut into fragments, with the page it is on
 /// (form feeds counted).
-pub(super) fn positioned_lines(text: &str, lines: &[TextLine]) -> Vec<Line> {
+pub fn positioned_lines(text: &str, lines: &[TextLine]) -> Vec<PositionedLine> {
     let mut out = Vec::with_capacity(lines.len());
     let mut page = 0usize;
     for line in lines {
@@ -101,25 +95,25 @@ pub(super) fn positioned_lines(text: &str, lines: &[TextLine]) -> Vec<Line> {
         let body = &text[s..e];
         let ff = body.matches('\x0c').count();
         page += ff;
-        let chunks = tokenize(body, s);
+        let fragments = tokenize(body, s);
         let norm = body
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '\x0c')
             .collect();
-        out.push(Line {
+        out.push(PositionedLine {
             s,
             e,
             page,
-            chunks,
+            fragments,
             norm,
         });
     }
     out
 }
 
-/// Split one line into chunks: numbers (always separate), and text runs
+/// Split one line into fragments: numbers (always separate), and text runs
 /// (words separated by a single space are joined).
-fn tokenize(body: &str, base: usize) -> Vec<Chunk> {
+fn tokenize(body: &str, base: usize) -> Vec<Fragment> {
     // words: (x0, x1, byte start, byte end)
     let mut words: Vec<(usize, usize, usize, usize)> = Vec::new();
     let mut col = 0usize;
@@ -143,12 +137,12 @@ fn tokenize(body: &str, base: usize) -> Vec<Chunk> {
     if let Some((x0, b0)) = cur.take() {
         words.push((x0, col, b0, body.len()));
     }
-    let mut chunks: Vec<Chunk> = Vec::new();
+    let mut fragments: Vec<Fragment> = Vec::new();
     for (x0, x1, b0, b1) in words {
         let w = &body[b0..b1];
         if parse_num(w).is_some() {
-            chunks.push(Chunk {
-                kind: ChunkKind::Num,
+            fragments.push(Fragment {
+                kind: FragmentKind::Num,
                 x0,
                 x1,
                 s: base + b0,
@@ -163,8 +157,8 @@ fn tokenize(body: &str, base: usize) -> Vec<Chunk> {
             // code glued to its label: "310资本性支出"
             let digits = w[..m.end()].trim_end_matches(|c: char| !c.is_ascii_digit());
             let n = digits.len();
-            chunks.push(Chunk {
-                kind: ChunkKind::Num,
+            fragments.push(Fragment {
+                kind: FragmentKind::Num,
                 x0,
                 x1: x0 + n,
                 s: base + b0,
@@ -175,17 +169,17 @@ fn tokenize(body: &str, base: usize) -> Vec<Chunk> {
             b0 += n;
         }
         let w = &body[b0..b1];
-        if let Some(last) = chunks
+        if let Some(last) = fragments
             .last_mut()
-            .filter(|last| last.kind == ChunkKind::Text && x0 <= last.x1 + 1)
+            .filter(|last| last.kind == FragmentKind::Text && x0 <= last.x1 + 1)
         {
             last.x1 = x1;
             last.e = base + b1;
             last.text.push_str(w);
             continue;
         }
-        chunks.push(Chunk {
-            kind: ChunkKind::Text,
+        fragments.push(Fragment {
+            kind: FragmentKind::Text,
             x0,
             x1,
             s: base + b0,
@@ -193,5 +187,5 @@ fn tokenize(body: &str, base: usize) -> Vec<Chunk> {
             text: w.to_string(),
         });
     }
-    chunks
+    fragments
 }
