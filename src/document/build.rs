@@ -82,13 +82,13 @@ struct FoundTables {
 /// Tables first: their lines are not prose.
 fn find_tables(text: &str, all_lines: &[Line]) -> FoundTables {
     let mut in_table = vec![false; all_lines.len()];
-    let tab_regions = tab::find_regions(text, &all_lines);
+    let tab_regions = tab::find_regions(text, all_lines);
     for r in &tab_regions {
         for flag in &mut in_table[r.first..r.last] {
             *flag = true;
         }
     }
-    let layout_tables = table::find_layout_tables_in(text, &all_lines);
+    let layout_tables = table::find_layout_tables_in(text, all_lines);
     if !layout_tables.is_empty() {
         for (i, l) in all_lines.iter().enumerate() {
             // Any overlap: a table's span starts at its title text, after the
@@ -368,7 +368,7 @@ fn push_tables(doc: &mut Document, text: &str, all_lines: &[Line], tables: Found
                     )
                 })
             });
-        let table = tab::parse_region(text, &all_lines, r, title);
+        let table = tab::parse_region(text, all_lines, r, title);
         doc.tables.push(table);
     }
     for lt in layout_tables {

@@ -13,12 +13,14 @@ use rust_decimal::Decimal;
 use std::str::FromStr;
 use std::sync::LazyLock;
 
+/// A fragment is a number (always its own fragment) or a run of text.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum FragmentKind {
     Text,
     Num,
 }
 
+/// One piece of a line: a number, or words separated by single spaces.
 #[derive(Clone, Debug)]
 pub struct Fragment {
     pub kind: FragmentKind,
@@ -41,6 +43,8 @@ impl Fragment {
     }
 }
 
+/// One line of the text (byte range `s..e`, without its terminator) on its
+/// page, cut into fragments.
 #[derive(Clone, Debug)]
 pub struct PositionedLine {
     pub s: usize,

@@ -21,12 +21,12 @@ pub(super) fn title_candidate(l: &PositionedLine) -> bool {
         && !l.norm.contains('…')
         && !has_sentence_punct(&l.norm)
         && !l.norm.contains("见")
-        && !l.has_num_chunk_only_data()
+        && !l.only_numbers()
 }
 
 impl PositionedLine {
-    /// a line made only of numbers is data, not a title
-    pub(super) fn has_num_chunk_only_data(&self) -> bool {
+    /// A line made only of numbers is data, not a title.
+    fn only_numbers(&self) -> bool {
         self.fragments.iter().all(|c| c.kind == FragmentKind::Num)
     }
 }
