@@ -3,7 +3,8 @@
 
 use crate::config::Config;
 use crate::diagnostic::{codes, Diagnostic, Outcome, Severity};
-use crate::document::{self, Document, FactKind};
+use crate::document::{self, Document, FactKind, Scope, Stage};
+use crate::input::{self, InputError};
 use crate::rule::RuleSet;
 use crate::source::{Encoding, SourceFile, Span};
 use rayon::prelude::*;
@@ -70,20 +71,24 @@ impl FileReport {
 /// Does this rule apply to this report kind?
 fn applies(rule: &crate::rule::Rule, doc: &Document) -> bool {
     rule.applies_to.is_empty()
-        || rule.applies_to.iter().all(|k| match k.as_str() {
-            "决算" | "预算" => doc.kind.stage.as_deref().is_none_or(|s| s == k),
-            "部门" | "单位" => doc.kind.scope.as_deref().is_none_or(|s| s == k),
-            _ => true,
+        || rule.applies_to.iter().all(|k| {
+            if let Ok(stage) = k.parse::<Stage>() {
+                doc.kind.stage.is_none_or(|s| s == stage)
+            } else if let Ok(scope) = k.parse::<Scope>() {
+                doc.kind.scope.is_none_or(|s| s == scope)
+            } else {
+                true
+            }
         })
 }
 
 /// `--kind`: the kinds given on the command line replace the title's.
 fn force_kinds(doc: &mut Document, kinds: &[String]) {
     for k in kinds {
-        match k.as_str() {
-            "决算" | "预算" => doc.kind.stage = Some(k.clone()),
-            "部门" | "单位" => doc.kind.scope = Some(k.clone()),
-            _ => {}
+        if let Ok(stage) = k.parse::<Stage>() {
+            doc.kind.stage = Some(stage);
+        } else if let Ok(scope) = k.parse::<Scope>() {
+            doc.kind.scope = Some(scope);
         }
     }
 }
@@ -274,8 +279,17 @@ pub fn read_source(path: &Path, encoding: Option<Encoding>) -> Result<SourceFile
         };
         FileReport::input_error(&name, format!("{name}: 无法读取（{why}）"))
     })?;
-    SourceFile::from_bytes(name.clone(), &bytes, encoding)
-        .map_err(|e| FileReport::input_error(&name, format!("{name}: 无法解码：{e}")))
+    match input::read(name.clone(), &bytes, encoding) {
+        Ok(extracted) => Ok(extracted.source),
+        Err(InputError::Decode(e)) => Err(FileReport::input_error(
+            &name,
+            format!("{name}: 无法解码：{e}"),
+        )),
+        Err(e @ InputError::Unsupported(_)) => Err(FileReport::input_error(
+            &name,
+            format!("{name}: 暂不支持：{e}"),
+        )),
+    }
 }
 
 /// Check many files in parallel; reports come back sorted by path.

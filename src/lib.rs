@@ -1,7 +1,7 @@
 //! gouji (勾稽): a rule-engine audit linter for Chinese public-sector budget
 //! and final-account disclosures.
 //!
-//! report file ──decode──▶ `SourceFile` ──parse──▶ `Document` ──check(RuleSet)──▶
+//! report file ──input::read──▶ `SourceFile` ──parse──▶ `Document` ──check(RuleSet)──▶
 //! `Vec<Diagnostic>` ──render──▶ human | json | sarif …
 //!
 //! The library never prints and never exits; `main.rs` does.
@@ -22,6 +22,7 @@ pub mod document;
 pub mod dump;
 pub mod error;
 pub mod fsutil;
+pub mod input;
 pub mod lsp;
 pub mod quantity;
 pub mod render;

@@ -51,7 +51,7 @@ fn case_text(rule: &Rule, case: &crate::rule::spec::TestSpec) -> Result<String, 
     candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join(f));
     for c in &candidates {
         if let Ok(bytes) = std::fs::read(c) {
-            return crate::source::decode(&bytes, None)
+            return crate::input::text::decode(&bytes, None)
                 .map(|d| d.text)
                 .map_err(|e| format!("{}: {e}", c.display()));
         }

@@ -15,7 +15,7 @@ mod common;
 
 use common::*;
 use gouji::diagnostic::{Diagnostic, Outcome, Severity};
-use gouji::document::{Document, Row, RowKind, Table};
+use gouji::document::{Document, Row, RowKind, Scope, Stage, Table};
 use gouji::source::SourceFile;
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -141,7 +141,7 @@ fn ghzyj_final_tables() {
         &text,
         &final_tables([40, 25, 25, 36, 25, 67, 1, 0, 0]),
     );
-    assert_eq!(doc.kind.stage.as_deref(), Some("决算"));
+    assert_eq!(doc.kind.stage, Some(Stage::Final));
     assert_eq!(doc.kind.year, Some(2024));
     let t1 = table(&doc, "收入支出决算总表");
     cell_is(&text, t1, "本年收入合计", None, "决算数", "9746.50");
@@ -219,8 +219,8 @@ fn shgzb_final_tables() {
         &final_tables([42, 18, 18, 38, 18, 67, 0, 0, 0]),
     );
     // The title is centred over three lines.
-    assert_eq!(doc.kind.stage.as_deref(), Some("决算"));
-    assert_eq!(doc.kind.scope.as_deref(), Some("部门"));
+    assert_eq!(doc.kind.stage, Some(Stage::Final));
+    assert_eq!(doc.kind.scope, Some(Scope::Department));
     assert_eq!(doc.kind.year, Some(2024));
     let t1 = table(&doc, "收入支出决算总表");
     cell_is(&text, t1, "一、一般公共服务支出", None, "决算数", "264.87");
@@ -330,7 +330,7 @@ fn wanli_budget_tables() {
         &text,
         budget_tables("2024", [18, 67, 67, 14, 67, 1, 1, 32, 1], false),
     );
-    assert_eq!(doc.kind.stage.as_deref(), Some("预算"));
+    assert_eq!(doc.kind.stage, Some(Stage::Budget));
     let b1 = table(&doc, "部门财务收支预算总表");
     cell_is(
         &text,

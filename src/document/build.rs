@@ -3,8 +3,8 @@
 
 use super::facts::{clean_label, read_paragraph};
 use super::heading::{parse_numbering, Delimiter, Numbering};
-use super::tabtable;
-use super::text::{fold, lines, Line, Normalized};
+use super::table::{self, tab};
+use super::text::{fold, lines, trim_end, Line, Normalized};
 use super::*;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -17,9 +17,6 @@ static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 });
 static DEBRIS_PREFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:\[bookmark:[^\]]*\]\s*)+").unwrap());
-static TOC_TITLE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[\s\x0c]*目\s*录[\s\x0c]*$").unwrap());
-static TOC_TAIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.…·\s\d]+$").unwrap());
 static REPORT_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?P<year>\d{4})\s*年?\s*度?[^。，,\d]{0,8}?(?P<scope>部门|单位)?\s*(?P<stage>决算|预算)",
@@ -43,23 +40,55 @@ fn is_terminated(s: &str) -> bool {
 }
 
 /// Leading indentation (spaces, full-width spaces, form feeds), in bytes.
-fn indent_len(s: &str) -> usize {
+pub(super) fn indent_len(s: &str) -> usize {
     s.len() - s.trim_start_matches([' ', '\u{3000}', '\x0c', '\t']).len()
 }
 
+/// Text → `Document`, in steps: tables (their lines are not prose), the table
+/// of contents, prose blocks, headings and paragraphs in a section tree, the
+/// tables themselves, sections closed and linked, table facts, the cover
+/// title, indexes.
 pub fn parse(text: &str) -> Document {
     let all_lines = lines(text);
     let mut doc = Document::default();
+    let tables = find_tables(text, &all_lines);
+    let layout_mode = is_layout_text(text, &all_lines);
+    let in_toc = toc::read_toc(&mut doc, text, &all_lines);
+    let skip: Vec<bool> = tables
+        .in_table
+        .iter()
+        .zip(&in_toc)
+        .map(|(a, b)| *a || *b)
+        .collect();
+    let blocks = prose_blocks(text, &all_lines, &skip, layout_mode);
+    headings_and_paragraphs(&mut doc, text, blocks, layout_mode);
+    push_tables(&mut doc, text, &all_lines, tables);
+    finish_sections(&mut doc, text.len());
+    link_enumerations(&mut doc);
+    add_table_facts(&mut doc);
+    super::cover::cover_title(&mut doc, text);
+    doc.build_indexes();
+    doc
+}
 
-    // Tables first: their lines are not prose.
+/// The tables found in the text, before they join the document.
+struct FoundTables {
+    tab_regions: Vec<tab::Region>,
+    layout_tables: Vec<table::LayoutTable>,
+    /// Per line: whether it belongs to a table.
+    in_table: Vec<bool>,
+}
+
+/// Tables first: their lines are not prose.
+fn find_tables(text: &str, all_lines: &[Line]) -> FoundTables {
     let mut in_table = vec![false; all_lines.len()];
-    let tab_regions = tabtable::find_regions(text, &all_lines);
+    let tab_regions = tab::find_regions(text, all_lines);
     for r in &tab_regions {
         for flag in &mut in_table[r.first..r.last] {
             *flag = true;
         }
     }
-    let layout_tables = layout::find_layout_tables(text);
+    let layout_tables = table::find_layout_tables_in(text, all_lines);
     if !layout_tables.is_empty() {
         for (i, l) in all_lines.iter().enumerate() {
             // Any overlap: a table's span starts at its title text, after the
@@ -70,7 +99,18 @@ pub fn parse(text: &str) -> Document {
         }
     }
 
-    let layout_mode = text.contains('\x0c') || {
+    FoundTables {
+        tab_regions,
+        layout_tables,
+        in_table,
+    }
+}
+
+/// `pdftotext -layout` text (form feeds, or mostly indented lines) rather
+/// than Word-export text: blank lines then do not end paragraphs, and
+/// indentation starts them.
+fn is_layout_text(text: &str, all_lines: &[Line]) -> bool {
+    text.contains('\x0c') || {
         let nonblank: Vec<&Line> = all_lines
             .iter()
             .filter(|l| !text[l.span.range()].trim().is_empty())
@@ -80,61 +120,15 @@ pub fn parse(text: &str) -> Document {
             .filter(|l| text[l.span.range()].starts_with(' '))
             .count();
         nonblank.len() > 10 && indented * 10 > nonblank.len() * 3
-    };
-
-    // Table of contents: from `目录` to the line that repeats its first entry.
-    let mut in_toc = vec![false; all_lines.len()];
-    if let Some(start) = all_lines
-        .iter()
-        .position(|l| TOC_TITLE.is_match(&text[l.span.range()]))
-    {
-        in_toc[start] = true;
-        let mut first: Option<String> = None;
-        let mut count = 0;
-        for i in start + 1..all_lines.len().min(start + 200) {
-            let raw = &text[all_lines[i].span.range()];
-            let key = fold(&TOC_TAIL.replace(raw.trim(), ""));
-            if key.is_empty() {
-                in_toc[i] = true;
-                continue;
-            }
-            // The contents end where the first entry comes again, at the next
-            // page, or at a line of prose.
-            let new_page = raw.contains('\x0c');
-            let body = raw.trim_start_matches([' ', '\u{3000}', '\x0c', '\t']);
-            let toc_like = raw.contains("……")
-                || raw.contains("....")
-                || parse_numbering(body).is_some()
-                || body.starts_with('第');
-            if count >= 2
-                && (first.as_deref() == Some(key.as_str())
-                    || key.chars().count() > 45
-                    || (new_page && !toc_like))
-            {
-                break;
-            }
-            if first.is_none() {
-                first = Some(key.clone());
-            }
-            count += 1;
-            in_toc[i] = true;
-            let s = all_lines[i].span;
-            let lead = indent_len(raw);
-            doc.toc
-                .push((key, Span::new(s.start as usize + lead, s.end as usize)));
-        }
-        if first.is_none() || doc.toc.len() > 150 {
-            // Not a real table of contents.
-            in_toc.iter_mut().for_each(|f| *f = false);
-            doc.toc.clear();
-        }
     }
+}
 
-    // Blocks of prose lines.
+/// Blocks of prose lines (lines in `skip` — tables, contents — end a block).
+fn prose_blocks(text: &str, all_lines: &[Line], skip: &[bool], layout_mode: bool) -> Vec<Block> {
     let mut blocks: Vec<Block> = Vec::new();
     let mut current: Option<Block> = None;
     for (i, line) in all_lines.iter().enumerate() {
-        if in_table[i] || in_toc[i] {
+        if skip[i] {
             if let Some(b) = current.take() {
                 blocks.push(b);
             }
@@ -187,7 +181,12 @@ pub fn parse(text: &str) -> Document {
         blocks.push(b);
     }
 
-    // Headings, paragraphs and the section tree.
+    blocks
+}
+
+/// Headings, paragraphs and the section tree, from the prose blocks; the
+/// report title and kind from the lines before the first heading.
+fn headings_and_paragraphs(doc: &mut Document, text: &str, blocks: Vec<Block>, layout_mode: bool) {
     doc.sections.push(Section {
         id: 0,
         title: String::new(),
@@ -235,8 +234,8 @@ pub fn parse(text: &str) -> Document {
                 doc.title = Some((norm.text.clone(), block_span));
                 if let Some(c) = REPORT_TITLE.captures(&norm.text) {
                     doc.kind.year = c["year"].parse().ok();
-                    doc.kind.stage = Some(c["stage"].to_owned());
-                    doc.kind.scope = c.name("scope").map(|m| m.as_str().to_owned());
+                    doc.kind.stage = c["stage"].parse().ok();
+                    doc.kind.scope = c.name("scope").and_then(|m| m.as_str().parse().ok());
                 }
             }
         }
@@ -296,7 +295,7 @@ pub fn parse(text: &str) -> Document {
         }
         if let Some((numbering, (title_end_norm, title))) = heading_split {
             title_done = true;
-            let (parent, level_style) = place_heading(&mut doc, &mut stack, numbering);
+            let (parent, level_style) = place_heading(doc, &mut stack, numbering);
             let section_id = doc.sections.len();
             let heading_id = doc.headings.len();
             let title_span = norm.original(
@@ -324,7 +323,7 @@ pub fn parse(text: &str) -> Document {
                 numbering: Some(numbering),
                 title,
                 span: number_span.cover(title_span),
-                number_span: Some(trim_span(text, number_span)),
+                number_span: Some(trim_end(text, number_span)),
                 title_span,
                 section: section_id,
             });
@@ -333,15 +332,23 @@ pub fn parse(text: &str) -> Document {
             let rest_start = skip_separators(&norm.text, title_end_norm);
             if rest_start < norm.text.len() {
                 let body = norm.slice_from(rest_start);
-                push_paragraph(&mut doc, body, section_id, None);
+                push_paragraph(doc, body, section_id, None);
             }
         } else {
             let section = stack.last().map(|s| s.0).unwrap_or(0);
-            push_paragraph(&mut doc, norm, section, block.numbering);
+            push_paragraph(doc, norm, section, block.numbering);
         }
     }
+}
 
-    // TAB tables, their titles and sections.
+/// The tables join the document in text order: TAB tables with the title
+/// line above them, layout tables as they were read.
+fn push_tables(doc: &mut Document, text: &str, all_lines: &[Line], tables: FoundTables) {
+    let FoundTables {
+        tab_regions,
+        layout_tables,
+        ..
+    } = tables;
     for r in &tab_regions {
         let title = (r.first > 0)
             .then(|| {
@@ -361,20 +368,13 @@ pub fn parse(text: &str) -> Document {
                     )
                 })
             });
-        let table = tabtable::parse_region(text, &all_lines, r, title);
+        let table = tab::parse_region(text, all_lines, r, title);
         doc.tables.push(table);
     }
     for lt in layout_tables {
-        doc.tables.push(layout::into_table(lt));
+        doc.tables.push(table::into_table(lt));
     }
     doc.tables.sort_by_key(|t| t.span.start);
-
-    finish_sections(&mut doc, text.len());
-    link_enumerations(&mut doc);
-    add_table_facts(&mut doc);
-    super::kind::cover_title(&mut doc, text);
-    doc.build_indexes();
-    doc
 }
 
 /// In plain (Word-export) text a short unterminated line with no figures is a
@@ -451,12 +451,6 @@ fn skip_separators(s: &str, mut pos: usize) -> usize {
         }
     }
     pos
-}
-
-fn trim_span(text: &str, span: Span) -> Span {
-    let s = &text[span.range()];
-    let t = s.trim_end();
-    Span::new(span.start as usize, span.start as usize + t.len())
 }
 
 /// Find the parent section of a new heading from the open levels. A number

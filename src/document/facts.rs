@@ -6,7 +6,7 @@
 //! need only one spelling of each form. Every span is mapped back to the
 //! original bytes.
 
-use super::text::Normalized;
+use super::text::{is_cjk, Normalized};
 use super::{Change, Direction, Fact, FactKind, Links, Number, Role, Unit};
 use crate::source::Span;
 use regex::Regex;
@@ -529,7 +529,7 @@ impl<'a> Reader<'a> {
                     let before_end = last_end;
                     let unit_txt = cap(1).map(|(a, b)| &text[a..b]).unwrap_or("");
                     // `万` must stand alone (`0.39万（含…`), not begin a word.
-                    let unit_ok = unit_txt != "万" || !char_after(text, te).is_some_and(is_han);
+                    let unit_ok = unit_txt != "万" || !char_after(text, te).is_some_and(is_cjk);
                     // `单价100万元（含）以上设备`: a threshold, not a figure of the report.
                     let threshold = ["(含)以上", "以上", "及以上", "以下", "(含)以下"]
                         .iter()
@@ -621,10 +621,6 @@ fn carry_qualifier(prev: &str, label: String) -> String {
     label
 }
 
-fn is_han(c: char) -> bool {
-    ('\u{4E00}'..='\u{9FFF}').contains(&c)
-}
-
 fn same_family(a: &Unit, b: &Unit) -> bool {
     (a.is_money() && b.is_money()) || a == b
 }
@@ -634,7 +630,7 @@ fn noun_after(rest: &str) -> String {
     let stop = ["开展", "进行", "实施", "的", "中", "及", "和"];
     let mut out = String::new();
     for (i, c) in rest.char_indices() {
-        if !is_han(c) || stop.iter().any(|s| rest[i..].starts_with(s)) || out.chars().count() >= 6 {
+        if !is_cjk(c) || stop.iter().any(|s| rest[i..].starts_with(s)) || out.chars().count() >= 6 {
             break;
         }
         out.push(c);

@@ -3,13 +3,13 @@
 //! knows the input's layout.
 
 mod build;
+mod cover;
 pub mod facts;
 pub mod heading;
-mod kind;
-pub mod layout;
 pub mod number;
-pub mod tabtable;
+pub mod table;
 pub mod text;
+mod toc;
 
 pub use build::{parse, section_at};
 pub use number::{Number, Unit};
@@ -20,14 +20,85 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use text::Normalized;
 
-/// What kind of report this is, from its title.
+/// What kind of report this is, from its title (or `--kind`).
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct ReportKind {
-    /// "决算" or "预算", if the title says.
-    pub stage: Option<String>,
-    /// "部门" or "单位", if the title says.
-    pub scope: Option<String>,
+    /// 决算 or 预算, if the title says.
+    pub stage: Option<Stage>,
+    /// 部门 or 单位, if the title says.
+    pub scope: Option<Scope>,
     pub year: Option<u32>,
+}
+
+/// The stage of a report: the account of a closed year or the plan of the
+/// next. Serialised (JSON, dump) and shown to scripts as the Chinese word.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash)]
+pub enum Stage {
+    /// 决算
+    #[serde(rename = "决算")]
+    Final,
+    /// 预算
+    #[serde(rename = "预算")]
+    Budget,
+}
+
+/// Whose report it is: a department (with its units) or one unit.
+/// Serialised and shown to scripts as the Chinese word.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// 部门
+    #[serde(rename = "部门")]
+    Department,
+    /// 单位
+    #[serde(rename = "单位")]
+    Unit,
+}
+
+impl Stage {
+    /// The word as written in reports and rule packs: "决算" or "预算".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Final => "决算",
+            Stage::Budget => "预算",
+        }
+    }
+}
+
+impl Scope {
+    /// The word as written in reports and rule packs: "部门" or "单位".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Department => "部门",
+            Scope::Unit => "单位",
+        }
+    }
+}
+
+/// A word that names no report stage or scope.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown report kind `{0}` (expected 决算, 预算, 部门 or 单位)")]
+pub struct UnknownKind(pub String);
+
+impl std::str::FromStr for Stage {
+    type Err = UnknownKind;
+    fn from_str(s: &str) -> Result<Stage, UnknownKind> {
+        match s {
+            "决算" => Ok(Stage::Final),
+            "预算" => Ok(Stage::Budget),
+            _ => Err(UnknownKind(s.to_owned())),
+        }
+    }
+}
+
+impl std::str::FromStr for Scope {
+    type Err = UnknownKind;
+    fn from_str(s: &str) -> Result<Scope, UnknownKind> {
+        match s {
+            "部门" => Ok(Scope::Department),
+            "单位" => Ok(Scope::Unit),
+            _ => Err(UnknownKind(s.to_owned())),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -490,5 +561,29 @@ impl Serialize for Paragraph {
         st.serialize_field("span", &self.span)?;
         st.serialize_field("sentences", &self.sentences)?;
         st.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_kind_words() {
+        assert_eq!("决算".parse(), Ok(Stage::Final));
+        assert_eq!("单位".parse(), Ok(Scope::Unit));
+        assert!("决算".parse::<Scope>().is_err());
+        for st in [Stage::Final, Stage::Budget] {
+            assert_eq!(st.as_str().parse(), Ok(st));
+        }
+        let kind = ReportKind {
+            stage: Some(Stage::Budget),
+            scope: Some(Scope::Department),
+            year: Some(2025),
+        };
+        assert_eq!(
+            serde_json::to_string(&kind).unwrap(),
+            r#"{"stage":"预算","scope":"部门","year":2025}"#
+        );
     }
 }

@@ -183,7 +183,10 @@ impl Normalized {
     }
 }
 
-fn is_cjk(c: char) -> bool {
+/// A CJK unified ideograph (the basic block U+4E00–U+9FFF, which holds
+/// every character of this genre's vocabulary; the extensions are not
+/// matched).
+pub fn is_cjk(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
@@ -217,6 +220,31 @@ pub fn fold(s: &str) -> String {
         .filter(|c| !is_space(*c))
         .filter_map(fold_char)
         .collect()
+}
+
+/// [`fold`] for table header and row-label keys: quotation marks are
+/// dropped as well, so a header printed `“三公”经费预算数` and a schema key
+/// `三公经费预算数` are one column.
+pub fn fold_key(s: &str) -> String {
+    fold(s).chars().filter(|c| *c != '"').collect()
+}
+
+/// `span` without the white space at its end.
+pub fn trim_end(text: &str, span: Span) -> Span {
+    let t = text[span.range()].trim_end();
+    Span::new(span.start as usize, span.start as usize + t.len())
+}
+
+/// `span` without the white space at both ends; an all-blank span becomes
+/// the empty span at its start.
+pub fn trim(text: &str, span: Span) -> Span {
+    let s = &text[span.range()];
+    let lead = s.len() - s.trim_start().len();
+    let trail = s.len() - s.trim_end().len();
+    if lead + trail >= s.len() {
+        return Span::new(span.start as usize, span.start as usize);
+    }
+    Span::new(span.start as usize + lead, span.end as usize - trail)
 }
 
 /// One physical line of the original text: its content span (without the
@@ -316,5 +344,19 @@ mod tests {
     fn fold_labels() {
         assert_eq!(fold("因公出国（境）费"), "因公出国(境)费");
         assert_eq!(fold("执行率\n（%）"), "执行率(%)");
+    }
+
+    #[test]
+    fn fold_key_drops_quotes() {
+        assert_eq!(fold_key("“三公”经费预算数"), "三公经费预算数");
+        assert_eq!(fold_key("因公出国（境）费"), "因公出国(境)费");
+    }
+
+    #[test]
+    fn trim_and_trim_end() {
+        let text = "  a b  |   ";
+        assert_eq!(trim(text, Span::new(0, 7)), Span::new(2, 5));
+        assert_eq!(trim_end(text, Span::new(0, 7)), Span::new(0, 5));
+        assert_eq!(trim(text, Span::new(8, 11)), Span::new(8, 8));
     }
 }

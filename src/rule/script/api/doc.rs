@@ -139,12 +139,12 @@ pub(super) fn register(e: &mut Engine) {
     });
     e.register_get("stage", |d: &mut DocNode| -> RhaiResult<Dynamic> {
         with_cx(d.run, |cx| {
-            Ok(cx.doc.kind.stage.as_deref().map_or(unit(), s))
+            Ok(cx.doc.kind.stage.map_or(unit(), |k| s(k.as_str())))
         })
     });
     e.register_get("unit_kind", |d: &mut DocNode| -> RhaiResult<Dynamic> {
         with_cx(d.run, |cx| {
-            Ok(cx.doc.kind.scope.as_deref().map_or(unit(), s))
+            Ok(cx.doc.kind.scope.map_or(unit(), |k| s(k.as_str())))
         })
     });
     e.register_get("year", |d: &mut DocNode| -> RhaiResult<Dynamic> {

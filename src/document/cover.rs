@@ -62,8 +62,8 @@ pub(super) fn cover_title(doc: &mut Document, text: &str) {
             let span = norm.original(0, m.end());
             doc.title = Some((norm.text[..m.end()].to_owned(), span));
             doc.kind.year = c["year"].parse().ok();
-            doc.kind.stage = Some(c["stage"].to_owned());
-            doc.kind.scope = c.name("scope").map(|m| m.as_str().to_owned());
+            doc.kind.stage = c["stage"].parse().ok();
+            doc.kind.scope = c.name("scope").and_then(|m| m.as_str().parse().ok());
         }
     }
 }
@@ -75,8 +75,8 @@ mod tests {
         let text = "中共上海市普陀区委\n社会工作部 2024 年度\n   部门决算\n               目   录\n\n\n第一部分 概况\n";
         let doc = crate::document::parse(text);
         assert_eq!(doc.kind.year, Some(2024));
-        assert_eq!(doc.kind.stage.as_deref(), Some("决算"));
-        assert_eq!(doc.kind.scope.as_deref(), Some("部门"));
+        assert_eq!(doc.kind.stage, Some(crate::document::Stage::Final));
+        assert_eq!(doc.kind.scope, Some(crate::document::Scope::Department));
         let (title, span) = doc.title.unwrap();
         assert_eq!(title, "中共上海市普陀区委社会工作部2024年度部门决算");
         assert_eq!(

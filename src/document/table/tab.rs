@@ -6,8 +6,8 @@
 //! (the 项目绩效自评表 has a funding block and an indicator block), and
 //! key–value rows (`项目名称 | 电子政务网络光纤租赁 | 自评总分（分） | 100`).
 
-use super::text::{fold, Line};
-use super::{Cell, Row, RowKind, Table, TableSource};
+use crate::document::text::{trim, Line};
+use crate::document::{Cell, Row, RowKind, Table, TableSource};
 use crate::source::Span;
 
 /// A region of TAB-table lines found in the text: `lines[first..last]`.
@@ -113,8 +113,7 @@ pub fn parse_region(
                     .map(|p| text[p.range()].trim_end_matches(['\r', '\n']))
                     .collect::<Vec<_>>()
                     .join("\n");
-                let trimmed_span = trim_span(text, span);
-                Cell::new(joined, trimmed_span)
+                Cell::new(joined, trim(text, span))
             })
             .collect();
         table.rows.push(Row {
@@ -130,16 +129,6 @@ pub fn parse_region(
     key_rows(&mut table);
     label_bare_rows(&mut table);
     table
-}
-
-fn trim_span(text: &str, span: Span) -> Span {
-    let s = &text[span.range()];
-    let lead = s.len() - s.trim_start().len();
-    let trail = s.len() - s.trim_end().len();
-    if lead + trail >= s.len() {
-        return Span::new(span.start as usize, span.start as usize);
-    }
-    Span::new(span.start as usize + lead, span.end as usize - trail)
 }
 
 /// Decide header, data and key–value rows, and key each data cell by the
@@ -238,9 +227,4 @@ fn label_bare_rows(table: &mut Table) {
             }
         }
     }
-}
-
-/// Normalised header text: line breaks and spaces removed, forms folded.
-pub fn header_key(s: &str) -> String {
-    fold(s)
 }

@@ -1,0 +1,69 @@
+//! A [`LayoutTable`] as the document's [`Table`](crate::document::Table): the
+//! common model every table source ends in, which the rules read.
+
+use super::LayoutTable;
+use crate::document::text::fold;
+use crate::document::{Cell, Number, Row, RowKind, Table, TableSource, Unit};
+
+/// A layout table as a document `Table`: a header row naming the columns,
+/// then one data row per `LayoutRow`, each number keyed by its column's full
+/// header (`支出/合计`; `Row::get` also accepts the leaf `合计`).
+pub fn into_table(t: LayoutTable) -> Table {
+    let header_cells: Vec<Cell> = t
+        .columns
+        .iter()
+        .map(|c| {
+            let mut cell = Cell::new(c.header.clone(), c.span.unwrap_or(t.title_span));
+            cell.number = None;
+            cell
+        })
+        .collect();
+    let mut rows = vec![Row {
+        kind: RowKind::Header,
+        header: None,
+        label: None,
+        label_span: None,
+        code: None,
+        side: None,
+        cells: header_cells,
+    }];
+    for r in t.rows {
+        let cells: Vec<Cell> = r
+            .cells
+            .iter()
+            .zip(&t.columns)
+            .filter_map(|(cell, col)| {
+                let cell = cell.as_ref()?;
+                let mut c = Cell::new(cell.text.clone(), cell.span);
+                c.column = Some(fold(&col.header));
+                c.number = Some(Number {
+                    value: cell.value,
+                    decimals: cell.decimals,
+                    unit: Unit::None,
+                    written: cell.text.clone(),
+                });
+                Some(c)
+            })
+            .collect();
+        rows.push(Row {
+            kind: RowKind::Data,
+            header: Some(0),
+            label: (!r.label.is_empty()).then(|| fold(&r.label)),
+            label_span: r.label_spans.first().copied(),
+            code: r.code,
+            side: r.side,
+            cells,
+        });
+    }
+    Table {
+        title: Some(t.title),
+        title_span: Some(t.title_span),
+        kind: t.kind.map(|k| k.name().to_owned()),
+        unit: t.unit,
+        unit_span: t.unit_span,
+        span: t.span,
+        rows,
+        source: TableSource::Layout,
+        empty_statement: t.empty_statement,
+    }
+}

@@ -1,0 +1,101 @@
+//! Bytes → [`Extracted`]: the only code that knows file formats.
+//!
+//! Every input becomes one UTF-8 text (the [`SourceFile`] every `Span`
+//! indexes) and its positioned lines (what the table parser reads). Today
+//! only text is read: `pdftotext -layout` output or Word-export text, in any
+//! encoding [`text`] decodes. A PDF or an Office (zip) file is recognised by
+//! its first bytes and refused with a clear input error, rather than read as
+//! undecodable text.
+
+pub mod positioned;
+pub mod text;
+
+use crate::source::{Encoding, SourceFile};
+use positioned::PositionedLine;
+use text::DecodeError;
+
+/// What a file holds, from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `%PDF`
+    Pdf,
+    /// `PK\x03\x04`: a zip container (docx, xlsx).
+    Zip,
+    /// Anything else is read as text.
+    Text,
+}
+
+/// Recognise the format by its magic bytes; everything else is text.
+pub fn sniff(bytes: &[u8]) -> Format {
+    if bytes.starts_with(b"%PDF") {
+        Format::Pdf
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        Format::Zip
+    } else {
+        Format::Text
+    }
+}
+
+/// A report as gouji reads it: its text and the text's positioned lines.
+#[derive(Debug, Clone)]
+pub struct Extracted {
+    pub source: SourceFile,
+    pub lines: Vec<PositionedLine>,
+}
+
+/// Why a file could not be read as a report.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    #[error("{0} files are not supported yet; extract the text first (pdftotext -layout)")]
+    Unsupported(&'static str),
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+}
+
+/// Read the bytes of the file at `path` (named in spans and messages).
+/// `forced` overrides the detected text encoding.
+pub fn read(
+    path: impl Into<String>,
+    bytes: &[u8],
+    forced: Option<Encoding>,
+) -> Result<Extracted, InputError> {
+    match sniff(bytes) {
+        Format::Pdf => Err(InputError::Unsupported("PDF")),
+        Format::Zip => Err(InputError::Unsupported("zip (docx/xlsx)")),
+        Format::Text => {
+            let source = SourceFile::from_bytes(path, bytes, forced)?;
+            let lines = positioned::positioned_lines(
+                &source.text,
+                &crate::document::text::lines(&source.text),
+            );
+            Ok(Extracted { source, lines })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_pdf_zip_and_text() {
+        assert_eq!(sniff(b"%PDF-1.7\n"), Format::Pdf);
+        assert_eq!(sniff(b"PK\x03\x04\x14\x00"), Format::Zip);
+        assert_eq!(sniff("一、单位基本情况".as_bytes()), Format::Text);
+        assert_eq!(sniff(b""), Format::Text);
+    }
+
+    #[test]
+    fn reads_text_and_refuses_pdf() {
+        let x = read("r.txt", "表\n项目  合计\n".as_bytes(), None).unwrap();
+        assert_eq!(x.source.text, "表\n项目  合计\n");
+        assert_eq!(x.lines.len(), 2);
+        assert_eq!(x.lines[1].fragments.len(), 2);
+        let e = read("r.pdf", b"%PDF-1.4 ...", None).unwrap_err();
+        assert!(matches!(e, InputError::Unsupported("PDF")), "{e}");
+        assert_eq!(
+            read("e.txt", b"", None).unwrap_err(),
+            InputError::Decode(DecodeError::Empty)
+        );
+    }
+}
