@@ -29,7 +29,7 @@
 use crate::check::FileReport;
 use crate::config::{Config, Suppression};
 use crate::diagnostic::{codes, Diagnostic, Label, Outcome, Severity};
-use crate::rule::spec::LoadError;
+use crate::error::LoadError;
 use crate::source::{Encoding, SourceFile, Span};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};

@@ -4,7 +4,7 @@
 //! `--config`. Errors are located like rule-file errors.
 
 use crate::diagnostic::Severity;
-use crate::rule::spec::LoadError;
+use crate::error::LoadError;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -72,6 +72,10 @@ impl Config {
         (self.select.is_empty() || hit(&self.select)) && !hit(&self.ignore)
     }
 
+    #[expect(
+        clippy::result_large_err,
+        reason = "a LoadError carries its file's text for miette; one per load, never on a hot path"
+    )]
     pub fn parse(path: &str, text: &str) -> Result<Config, LoadError> {
         let shared = Arc::new(text.to_owned());
         let mut config = toml::from_str::<Config>(text).map_err(|e| {
@@ -110,6 +114,10 @@ impl Config {
         Ok(config)
     }
 
+    #[expect(
+        clippy::result_large_err,
+        reason = "a LoadError carries its file's text for miette; one per load, never on a hot path"
+    )]
     pub fn load(path: &Path) -> Result<Config, LoadError> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| {

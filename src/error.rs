@@ -8,7 +8,7 @@ use std::sync::Arc;
 /// A located error in a rule file or a config file.
 #[derive(Debug, Clone, thiserror::Error, miette::Diagnostic)]
 #[error("{message}")]
-#[diagnostic(code(gouji::rule_pack))]
+#[diagnostic(code("gouji::rule-pack"))]
 pub struct LoadError {
     pub message: String,
     #[source_code]

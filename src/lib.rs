@@ -9,9 +9,6 @@
 // No `unsafe` anywhere: the script host reaches its run state through an
 // `Rc` in a thread-local, not a raw pointer.
 #![forbid(unsafe_code)]
-// `LoadError` carries its rule file's text so miette can underline it; it is
-// returned once per load, so its size does not matter.
-#![allow(clippy::result_large_err)]
 
 pub mod baseline;
 pub mod check;

@@ -3,7 +3,7 @@
 //! given in UTF-16 positions are applied to the text.
 
 use crate::diagnostic::{self, codes, Outcome, Severity};
-use crate::rule::spec::LoadError;
+use crate::error::LoadError;
 use crate::source::{LineIndex, SourceFile, Span};
 use lsp_types::{self as lt, Url};
 use serde_json::json;

@@ -5,7 +5,8 @@
 use crate::check::{self, DetailedCheck};
 use crate::config::Config;
 use crate::diagnostic;
-use crate::rule::{self, spec::LoadError, RuleSet};
+use crate::error::LoadError;
+use crate::rule::{self, RuleSet};
 use crate::source::SourceFile;
 use lsp_types::Url;
 use std::path::Path;

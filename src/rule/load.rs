@@ -41,6 +41,10 @@ fn collect_embedded(dir: &include_dir::Dir<'static>, out: &mut Vec<RuleFile>) {
 }
 
 /// The `*.toml` files of a pack directory (sorted), or a located error.
+#[expect(
+    clippy::result_large_err,
+    reason = "a LoadError carries its file's text for miette; one per load, never on a hot path"
+)]
 pub fn pack_files(dir: &Path) -> Result<Vec<RuleFile>, LoadError> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         LoadError::new(

@@ -8,9 +8,6 @@ use crate::diagnostic::Severity;
 use serde::Deserialize;
 use toml::Spanned;
 
-/// Kept here while callers move to `crate::error`.
-pub use crate::error::LoadError;
-
 /// One string or a list of strings.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]

@@ -111,6 +111,10 @@ fn template_scope() -> Scope<'static> {
 /// Compile the script a rule names: `script` is the TOML value (relative to
 /// the rule file) and `at` its byte range in the rule file, for errors about
 /// the reference itself. Syntax errors point into the `.rhai` file.
+#[expect(
+    clippy::result_large_err,
+    reason = "a LoadError carries its file's text for miette; one per load, never on a hot path"
+)]
 pub fn compile(
     file: &RuleFile,
     rule_id: &str,
