@@ -117,7 +117,7 @@ pub struct RuleSpec {
     // numbering
     pub check: Option<Vec<String>>,
 
-    // table kinds (src/rule/tables.rs)
+    // table kinds (src/rule/kinds/table_*.rs, cross_table.rs, prose_*.rs …)
     /// Tables the rule applies to (standard names or titles), besides `table`.
     pub tables: Option<Vec<String>>,
     /// `table-columns`: per-row identities, `合计 = 基本支出 + 项目支出`.

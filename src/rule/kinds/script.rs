@@ -1,5 +1,5 @@
 //! `script`: a Rhai script from the pack, compiled once at load and run in
-//! the sandbox (`rule/script.rs`). Its metadata, docs and tests live in
+//! the sandbox (`rule/script/`). Its metadata, docs and tests live in
 //! the TOML like every other rule's.
 
 use super::RuleKind;
