@@ -151,6 +151,10 @@ enum Command {
     Rules {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// Print the JSON Schema of rule files (for editors' TOML tooling)
+        /// instead of the rules.
+        #[arg(long, conflicts_with = "format")]
+        schema: bool,
         #[command(flatten)]
         rules: RuleArgs,
     },
@@ -207,7 +211,11 @@ fn main() -> ExitCode {
             format: _,
             encoding,
         } => cmd_dump(path, encoding.map(Encoding::from)),
-        Command::Rules { format, rules } => cmd_rules(format, rules),
+        Command::Rules { schema: true, .. } => {
+            print!("{}", gouji::rule::schema::rules_schema_json());
+            0
+        }
+        Command::Rules { format, rules, .. } => cmd_rules(format, rules),
         Command::Explain { id, rules } => cmd_explain(&id, rules),
         Command::Test { pack } => cmd_test(pack),
         Command::Lsp => gouji::lsp::run_stdio(),

@@ -5,11 +5,12 @@
 //! error of a pack is reported at once.
 
 use crate::diagnostic::Severity;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
 /// One string or a list of strings.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum OneOrMany {
     One(String),
@@ -26,7 +27,7 @@ impl OneOrMany {
 }
 
 /// The fixed headings of a rule's documentation.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocsSpec {
     /// What it checks.
@@ -44,7 +45,7 @@ pub struct DocsSpec {
 
 /// A rule test case: a report snippet, the findings it must produce and the
 /// ones it must not.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TestSpec {
     /// Inline report text.
@@ -60,33 +61,54 @@ pub struct TestSpec {
     /// asserts the rule finds nothing at all.
     #[serde(default)]
     pub clean: bool,
+    /// A name for the case in `gouji test` output.
     #[serde(default)]
     pub name: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = crate::rule::schema::kind_branches)]
+/// One `[[rule]]` table: the common keys and the keys of its kind.
 pub struct RuleSpec {
+    /// The rule's id, unique among the loaded rules; findings and
+    /// `gouji explain` name the rule by it.
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
+    /// What the rule checks; the kind decides which other keys it reads.
+    #[schemars(schema_with = "crate::rule::schema::kind_schema")]
     pub kind: Spanned<String>,
+    /// How serious its findings are.
+    #[schemars(with = "Severity")]
     pub severity: Spanned<Severity>,
+    /// The finding's message; `{name}` placeholders are filled in by the kind.
+    #[schemars(with = "String")]
     pub message: Spanned<String>,
+    /// A hint shown with each finding.
     pub help: Option<String>,
+    /// The rule's documentation (`gouji explain`, the README rule table).
     pub docs: Option<DocsSpec>,
     /// Sections the rule applies to, by heading text (substring) or path
     /// (`部门决算情况/基本支出`).
+    #[schemars(with = "Option<OneOrMany>")]
     pub scope: Option<Spanned<OneOrMany>>,
     /// Report kinds: "决算", "预算", "部门", "单位".
     pub applies_to: Option<Vec<String>>,
 
     // sum / equal / share / growth
+    #[schemars(with = "Option<OneOrMany>")]
     pub total: Option<Spanned<OneOrMany>>,
+    #[schemars(with = "Option<Vec<OneOrMany>>")]
     pub parts: Option<Vec<Spanned<OneOrMany>>>,
     /// For `sum`: parts subtracted from the sum.
+    #[schemars(with = "Option<Vec<OneOrMany>>")]
     pub minus: Option<Vec<Spanned<OneOrMany>>>,
+    #[schemars(with = "Option<OneOrMany>")]
     pub label: Option<Spanned<OneOrMany>>,
+    #[schemars(with = "Option<Vec<OneOrMany>>")]
     pub labels: Option<Vec<Spanned<OneOrMany>>>,
     /// For `share`: a denominator label.
+    #[schemars(with = "Option<OneOrMany>")]
     pub denominator: Option<Spanned<OneOrMany>>,
     /// For `share`: check that a complete list's shares add up to 100%.
     pub complete_lists: Option<bool>,
@@ -94,21 +116,29 @@ pub struct RuleSpec {
     pub list_deltas: Option<bool>,
 
     // require / forbid
+    #[schemars(with = "Option<String>")]
     pub pattern: Option<Spanned<String>>,
+    #[schemars(with = "Option<OneOrMany>")]
     pub heading: Option<Spanned<OneOrMany>>,
     /// `require`: only when this regex matches somewhere in the report.
+    #[schemars(with = "Option<String>")]
     pub when: Option<Spanned<String>>,
     /// `forbid`: text matched by this regex around a match is allowed.
+    #[schemars(with = "Option<String>")]
     pub unless: Option<Spanned<String>>,
     /// `forbid`: match the original text (`"text"`, default) or each
     /// sentence with its line breaks and spaces removed and forms folded
     /// (`"sentences"`).
+    #[schemars(with = "Option<String>")]
     pub on: Option<Spanned<String>>,
 
     // table-row
+    #[schemars(with = "Option<String>")]
     pub table: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub assert: Option<Spanned<String>>,
     /// `table-row`: only rows where this column is non-empty / matches.
+    #[schemars(with = "Option<String>")]
     pub row_filter: Option<Spanned<String>>,
     /// `table-row`: columns whose integers are exact (weights, coefficients),
     /// not rounded figures.
@@ -121,37 +151,49 @@ pub struct RuleSpec {
     /// Tables the rule applies to (standard names or titles), besides `table`.
     pub tables: Option<Vec<String>>,
     /// `table-columns`: per-row identities, `合计 = 基本支出 + 项目支出`.
+    #[schemars(with = "Option<Vec<String>>")]
     pub identities: Option<Vec<Spanned<String>>>,
     /// `cross-table`/`prose-table`: row labels or codes, summed.
+    #[schemars(with = "Option<OneOrMany>")]
     pub row: Option<Spanned<OneOrMany>>,
     /// `cross-table`/`prose-table`/`prose-items`: a column header (path or leaf).
+    #[schemars(with = "Option<String>")]
     pub column: Option<Spanned<String>>,
     /// `cross-table`: the other table, its rows and column.
+    #[schemars(with = "Option<String>")]
     pub other: Option<Spanned<String>>,
+    #[schemars(with = "Option<OneOrMany>")]
     pub other_row: Option<Spanned<OneOrMany>>,
+    #[schemars(with = "Option<String>")]
     pub other_column: Option<Spanned<String>>,
     /// `cross-table`/`prose-table`: `==` (default), `<=`, `>=`.
+    #[schemars(with = "Option<String>")]
     pub relation: Option<Spanned<String>>,
     /// `table-sum`: `codes` or `numbered`; `cross-table`: `classes`.
+    #[schemars(with = "Option<String>")]
     pub by: Option<Spanned<String>>,
     /// `cross-table`/`prose-table`: several comparisons in one rule.
     pub pairs: Option<Vec<PairSpec>>,
     /// `prose-items`: labels of the item's amount in the prose.
+    #[schemars(with = "Option<OneOrMany>")]
     pub figure: Option<Spanned<OneOrMany>>,
     /// `tables-present`/`empty-table`: table names.
     pub required: Option<Vec<String>>,
 
     // script
+    #[schemars(with = "Option<String>")]
     pub script: Option<Spanned<String>>,
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     pub options: Option<toml::Table>,
 
+    /// Test cases, run by `gouji test`.
     #[serde(default)]
     pub tests: Vec<TestSpec>,
 }
 
 /// One comparison of a `cross-table` or `prose-table` rule; keys left out
 /// are taken from the rule.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PairSpec {
     pub label: Option<OneOrMany>,
@@ -180,10 +222,13 @@ pub struct PackHeader {
     pub pack: Option<PackMeta>,
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// The optional `[pack]` table of a rule file.
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackMeta {
+    /// The pack's name.
     pub name: Option<String>,
+    /// What the pack checks.
     pub description: Option<String>,
 }
 
