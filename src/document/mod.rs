@@ -266,7 +266,9 @@ pub fn strip_unit_suffix(s: &str) -> &str {
 pub struct Table {
     pub title: Option<String>,
     pub title_span: Option<Span>,
-    /// Standard table name, when identified ("收入支出决算总表" …).
+    /// The standard table's name ("收入支出决算总表" …): always
+    /// `standard.map(StandardTable::name)`, kept for serialisation, dumps
+    /// and scripts. Rules go by `standard`.
     pub kind: Option<String>,
     pub unit: Option<String>,
     pub unit_span: Option<Span>,
@@ -274,6 +276,9 @@ pub struct Table {
     pub rows: Vec<Row>,
     pub source: TableSource,
     pub empty_statement: Option<Span>,
+    /// The standard table this is, when identified from its title.
+    #[serde(skip)]
+    pub standard: Option<table::StandardTable>,
 }
 
 impl Table {

@@ -54,6 +54,7 @@ mod classify;
 mod columns;
 mod pipe;
 mod recognize;
+mod resolve;
 mod rows;
 mod standard;
 pub mod tab;

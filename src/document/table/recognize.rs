@@ -65,5 +65,6 @@ pub fn into_table(t: LayoutTable) -> Table {
         rows,
         source: TableSource::Layout,
         empty_statement: t.empty_statement,
+        standard: t.kind,
     }
 }

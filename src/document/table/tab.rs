@@ -102,6 +102,7 @@ pub fn parse_region(
         rows: Vec::new(),
         source: TableSource::TabText,
         empty_statement: None,
+        standard: None,
     };
 
     for raw in rows {

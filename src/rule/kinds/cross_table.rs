@@ -80,7 +80,7 @@ fn cross(cx: &mut RuleContext<'_>, pairs: &[Pair]) {
             }
         };
         // Two empty tables (or a blank template): nothing to compare.
-        if !has_figures(&cx.doc.tables[a.table]) && !has_figures(&cx.doc.tables[b.table]) {
+        if !cx.doc.tables[a.table].has_figures() && !cx.doc.tables[b.table].has_figures() {
             continue;
         }
         evaluated += 1;
@@ -170,7 +170,7 @@ fn cross_classes(cx: &mut RuleContext<'_>, p: &Pair) {
         return;
     };
     let (t1, t2) = (&cx.doc.tables[ia], &cx.doc.tables[ib]);
-    if !has_figures(t1) && !has_figures(t2) {
+    if !t1.has_figures() && !t2.has_figures() {
         return;
     }
     let (c1, c2) = (columns_of(t1), columns_of(t2));
@@ -184,11 +184,13 @@ fn cross_classes(cx: &mut RuleContext<'_>, p: &Pair) {
     };
     let mut evaluated = 0;
     let mut unmatched = Vec::new();
-    let pairs: Vec<(usize, usize)> = data_rows(t1)
+    let pairs: Vec<(usize, usize)> = t1
+        .data_rows()
         .filter_map(|(i, r)| {
             let name = class_of(r)?;
             resolve_col(&c1, col_a, r.side.as_deref())?;
-            let j = data_rows(t2)
+            let j = t2
+                .data_rows()
                 .find(|(_, r2)| class_of(r2).as_deref() == Some(name.as_str()))
                 .map(|(j, _)| j);
             match j {

@@ -1,7 +1,6 @@
 //! `empty-table`: a table that is empty says so (本表无数据), and a table
 //! that says so is empty.
 
-use super::lookup::*;
 use super::RuleKind;
 use crate::diagnostic::{Diagnostic, Label};
 use crate::rule::compile::CompileCx;
@@ -40,15 +39,15 @@ fn empty(cx: &mut RuleContext<'_>, names: &[String]) {
         let Some(kind) = t.kind.as_deref() else {
             continue;
         };
-        if !names.is_empty() && !names.iter().any(|n| table_matches(t, n)) {
+        if !names.is_empty() && !names.iter().any(|n| t.matches_name(n)) {
             continue;
         }
-        let figures = data_rows(t).any(|(_, r)| {
+        let figures = t.data_rows().any(|(_, r)| {
             r.cells
                 .iter()
                 .any(|c| c.number.as_ref().is_some_and(|n| !n.value.is_zero()))
         });
-        let numbers = has_figures(t);
+        let numbers = t.has_figures();
         match (figures, t.empty_statement) {
             (false, None) if !numbers => {
                 let mut d = cx.diag(&[("label", kind.to_owned()), ("found", "空表未说明".into())]);
@@ -67,7 +66,8 @@ fn empty(cx: &mut RuleContext<'_>, names: &[String]) {
                     format!("“{kind}”有数字，却说明本表为空表"),
                 );
                 d.labels.push(Label::new(st, "空表说明"));
-                let first = data_rows(t)
+                let first = t
+                    .data_rows()
                     .flat_map(|(_, r)| r.cells.iter())
                     .find(|c| c.number.as_ref().is_some_and(|n| !n.value.is_zero()))
                     .map(|c| c.span);

@@ -2,7 +2,7 @@
 //! the names a rule pack uses, a cell's value in 万元, and the pairs of
 //! figures `cross-table` and `prose-table` compare.
 //!
-//! Tables are found by their standard name (`Table::kind`, from the title),
+//! Tables are found by their standard name (`Table::matches_name`),
 //! rows by label (numbering such as `一、` ignored) or by code, columns by
 //! header path (`支出/合计`; the leaf `合计` on the row's side). Money is
 //! compared in 万元 with the rounding interval of each figure converted too,
@@ -91,9 +91,6 @@ pub(super) static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
-static YEAR_PREFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:\d{4}年度?|表[一二三四五六七八九十\d]+[:、]?)").unwrap());
-
 /// A label without its list number (`一、`, `1.`, `(一)`) and `其中:`.
 pub(super) fn bare_label(l: &str) -> String {
     let f = fold(l);
@@ -104,19 +101,6 @@ pub(super) fn bare_label(l: &str) -> String {
 pub(super) fn is_numbered(l: &str) -> bool {
     let f = fold(l);
     f.starts_with(|c: char| "一二三四五六七八九十".contains(c)) && NUMBERING.is_match(&f)
-}
-
-pub fn table_matches(t: &Table, name: &str) -> bool {
-    let want = fold(name);
-    if t.kind.as_deref().map(fold).as_deref() == Some(want.as_str()) {
-        return true;
-    }
-    let Some(title) = t.title.as_deref() else {
-        return false;
-    };
-    let title = fold(title);
-    let title = YEAR_PREFIX.replace(&title, "");
-    title == want || (t.kind.is_none() && title.contains(want.as_str()))
 }
 
 /// Folded header paths of a table's columns.
@@ -149,27 +133,18 @@ pub(super) fn resolve_col(cols: &[String], want: &str, side: Option<&str>) -> Op
         .map(|c| (*c).clone())
 }
 
-pub(super) fn data_rows(t: &Table) -> impl Iterator<Item = (usize, &Row)> {
-    t.rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.kind != RowKind::Header)
-}
-
-pub fn has_figures(t: &Table) -> bool {
-    data_rows(t).any(|(_, r)| r.cells.iter().any(|c| c.number.is_some()))
-}
-
 /// Rows whose code (all digits) or label (numbering ignored) is `key`.
 pub(super) fn rows_named(t: &Table, key: &str) -> Vec<usize> {
     let k = fold(key);
     if !k.is_empty() && k.chars().all(|c| c.is_ascii_digit()) {
-        return data_rows(t)
+        return t
+            .data_rows()
             .filter(|(_, r)| r.code.as_deref() == Some(k.as_str()))
             .map(|(i, _)| i)
             .collect();
     }
-    let exact: Vec<usize> = data_rows(t)
+    let exact: Vec<usize> = t
+        .data_rows()
         .filter(|(_, r)| r.label.as_deref().map(fold).as_deref() == Some(k.as_str()))
         .map(|(i, _)| i)
         .collect();
@@ -177,7 +152,7 @@ pub(super) fn rows_named(t: &Table, key: &str) -> Vec<usize> {
         return exact;
     }
     let bk = bare_label(&k);
-    data_rows(t)
+    t.data_rows()
         .filter(|(_, r)| r.label.as_deref().is_some_and(|l| bare_label(l) == bk))
         .map(|(i, _)| i)
         .collect()
@@ -295,11 +270,11 @@ pub(super) fn lookup(
     let ti = tis
         .iter()
         .copied()
-        .find(|&i| has_figures(&cx.doc.tables[i]))
+        .find(|&i| cx.doc.tables[i].has_figures())
         .unwrap_or(ti);
     let t = &cx.doc.tables[ti];
     let cols = columns_of(t);
-    let data: Vec<usize> = data_rows(t).map(|(i, _)| i).collect();
+    let data: Vec<usize> = t.data_rows().map(|(i, _)| i).collect();
     let leaf = fold(column);
     let leaf = leaf.rsplit('/').next().unwrap_or("").to_owned();
     let what = if rows.is_empty() {
@@ -307,7 +282,7 @@ pub(super) fn lookup(
     } else {
         format!("{}（{leaf}）", rows.join("+"))
     };
-    if data.is_empty() || !has_figures(t) {
+    if data.is_empty() || !t.has_figures() {
         if t.empty_statement.is_some() || data.is_empty() {
             // An empty table: every figure is 0.
             return Ok(Found {

@@ -90,7 +90,7 @@ fn items(
     let tis: Vec<usize> = cx
         .tables_any(tables)
         .into_iter()
-        .filter(|&i| has_figures(&cx.doc.tables[i]))
+        .filter(|&i| cx.doc.tables[i].has_figures())
         .collect();
     let found = prose_items(cx);
     if found.is_empty() {
@@ -147,7 +147,8 @@ fn items(
         for (level, (name, range)) in item.names.iter().enumerate() {
             let len = 3 + 2 * level;
             let want = fold(name);
-            let hit = data_rows(t)
+            let hit = t
+                .data_rows()
                 .filter(|(_, r)| {
                     r.code.as_deref().is_some_and(|c| {
                         c.len() == len

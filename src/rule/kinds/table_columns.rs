@@ -107,12 +107,12 @@ fn table_columns(cx: &mut RuleContext<'_>, tables: &[String], identities: &[Iden
     let mut evaluated = 0;
     for ti in tis {
         let t = &cx.doc.tables[ti];
-        if !has_figures(t) {
+        if !t.has_figures() {
             continue;
         }
         let cols = columns_of(t);
         for id in identities {
-            for (ri, row) in data_rows(t) {
+            for (ri, row) in t.data_rows() {
                 let side = row.side.as_deref();
                 // An identity applies to the tables (and sides) that have
                 // all its columns.

@@ -100,14 +100,15 @@ fn table_sum(
     let mut evaluated = 0;
     for ti in tis {
         let t = &cx.doc.tables[ti];
-        if !has_figures(t) {
+        if !t.has_figures() {
             continue;
         }
         let cols = columns_of(t);
         if by == PartsBy::Codes {
             evaluated += code_hierarchy(cx, ti, &cols);
         }
-        let totals: Vec<usize> = data_rows(t)
+        let totals: Vec<usize> = t
+            .data_rows()
             .filter(|(_, r)| {
                 r.label
                     .as_deref()
@@ -122,7 +123,7 @@ fn table_sum(
             let part_rows: Vec<usize> = match by {
                 PartsBy::Codes => {
                     let mut seen = HashSet::new();
-                    data_rows(t)
+                    t.data_rows()
                         .filter(|(_, r)| same_side(r))
                         .filter(|(_, r)| r.code.as_deref().is_some_and(|c| c.len() == 3))
                         .filter(|(_, r)| seen.insert(r.code.clone()))
@@ -204,7 +205,7 @@ fn table_sum(
 fn code_hierarchy(cx: &mut RuleContext<'_>, ti: usize, cols: &[String]) -> usize {
     let t = &cx.doc.tables[ti];
     let mut first: HashMap<(Option<String>, String), usize> = HashMap::new();
-    for (i, r) in data_rows(t) {
+    for (i, r) in t.data_rows() {
         if let Some(c) = &r.code {
             first.entry((r.side.clone(), c.clone())).or_insert(i);
         }
