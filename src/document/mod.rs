@@ -250,17 +250,7 @@ impl Row {
     }
 }
 
-/// `执行率(%)` → `执行率`; `指标得分(分)` → `指标得分`.
-pub fn strip_unit_suffix(s: &str) -> &str {
-    if s.ends_with(')') {
-        if let Some(i) = s.rfind('(') {
-            if i > 0 {
-                return &s[..i];
-            }
-        }
-    }
-    s
-}
+pub use table::strip_unit_suffix;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Table {
@@ -279,6 +269,9 @@ pub struct Table {
     /// The standard table this is, when identified from its title.
     #[serde(skip)]
     pub standard: Option<table::StandardTable>,
+    /// The value columns: header path, leaf and side.
+    #[serde(skip)]
+    pub columns: Vec<table::TableColumn>,
 }
 
 impl Table {

@@ -103,6 +103,7 @@ pub fn parse_region(
         source: TableSource::TabText,
         empty_statement: None,
         standard: None,
+        columns: Vec::new(),
     };
 
     for raw in rows {
@@ -129,6 +130,7 @@ pub fn parse_region(
     }
     key_rows(&mut table);
     label_bare_rows(&mut table);
+    table.columns = table.columns_from_headers();
     table
 }
 

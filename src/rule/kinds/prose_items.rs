@@ -110,8 +110,7 @@ fn items(
         .or(t.title.clone())
         .unwrap_or(table_names.clone());
     let table = title.as_str();
-    let cols = columns_of(t);
-    let Some(col) = resolve_col(&cols, column, None) else {
+    let Some(col) = t.column(column, None).map(|c| c.path.clone()) else {
         let at = cx.title_span(ti);
         cx.not_checked(format!("“{table}”中没有“{column}”栏"), Some(at));
         return;
