@@ -9,6 +9,7 @@
 
 use super::Rule;
 use crate::diagnostic::{Diagnostic, Label, Outcome, Severity};
+use crate::document::table::TableName;
 use crate::document::text::fold;
 use crate::document::{Document, Fact, Role};
 use crate::quantity::Quantity;
@@ -142,15 +143,17 @@ impl<'a> RuleContext<'a> {
 
     /// Tables whose standard name or title is `name`, in document order.
     pub fn tables(&self, name: &str) -> Vec<usize> {
+        let name = TableName::new(name);
         (0..self.doc.tables.len())
-            .filter(|&i| self.doc.tables[i].matches_name(name))
+            .filter(|&i| self.doc.tables[i].matches(&name))
             .collect()
     }
 
     /// Tables matching any of the names, in document order.
     pub fn tables_any(&self, names: &[String]) -> Vec<usize> {
+        let names: Vec<TableName> = names.iter().map(|n| TableName::new(n)).collect();
         (0..self.doc.tables.len())
-            .filter(|&i| names.iter().any(|n| self.doc.tables[i].matches_name(n)))
+            .filter(|&i| names.iter().any(|n| self.doc.tables[i].matches(n)))
             .collect()
     }
 

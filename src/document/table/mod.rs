@@ -61,7 +61,7 @@ pub mod tab;
 mod title;
 
 pub use recognize::into_table;
-pub use resolve::{bare_label, strip_unit_suffix, TableColumn, NUMBERING};
+pub use resolve::{bare_label, strip_unit_suffix, TableColumn, TableName, NUMBERING};
 pub use standard::StandardTable;
 
 use crate::document::text;

@@ -3,6 +3,7 @@
 //! columns by header path or leaf. The rule kinds, the rule context and the
 //! script API all resolve through these.
 
+use super::StandardTable;
 use crate::document::text::fold;
 use crate::document::{Row, RowKind, Table};
 use regex::Regex;
@@ -12,24 +13,44 @@ use std::sync::LazyLock;
 static YEAR_PREFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:\d{4}年度?|表[一二三四五六七八九十\d]+[:、]?)").unwrap());
 
+/// A table as a rule pack names it, parsed once: the standard table the
+/// name is, if any, and the folded name for title matching.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableName {
+    /// Folded.
+    pub name: String,
+    pub standard: Option<StandardTable>,
+}
+
+impl TableName {
+    pub fn new(name: &str) -> TableName {
+        TableName {
+            name: fold(name),
+            standard: StandardTable::from_name(name),
+        }
+    }
+}
+
 impl Table {
     /// Is this the table a rule pack calls `name`? A standard table answers
     /// to its standard name; any table to its title (year and number
     /// prefix ignored); a non-standard table also to a part of its title.
-    pub fn matches_name(&self, name: &str) -> bool {
-        if self
-            .standard
-            .is_some_and(|k| super::StandardTable::from_name(name) == Some(k))
-        {
+    pub fn matches(&self, name: &TableName) -> bool {
+        if self.standard.is_some() && self.standard == name.standard {
             return true;
         }
         let Some(title) = self.title.as_deref() else {
             return false;
         };
-        let want = fold(name);
+        let want = name.name.as_str();
         let title = fold(title);
         let title = YEAR_PREFIX.replace(&title, "");
-        title == want || (self.standard.is_none() && title.contains(want.as_str()))
+        title == want || (self.standard.is_none() && title.contains(want))
+    }
+
+    /// [`Table::matches`] for a name not parsed yet.
+    pub fn matches_name(&self, name: &str) -> bool {
+        self.matches(&TableName::new(name))
     }
 
     /// The rows that are not headers, with their indexes.
@@ -266,7 +287,7 @@ mod tests {
         // Not identified: the title (year dropped) or a part of it.
         assert!(t.matches_name("收入支出决算总表"));
         assert!(t.matches_name("决算总表"));
-        t.standard = Some(super::super::StandardTable::IncomeExpenditureTotal);
+        t.standard = Some(StandardTable::IncomeExpenditureTotal);
         t.title = Some("表一：部门收支总表".into());
         // Identified: its standard name; a title part no longer does.
         assert!(t.matches_name("收入支出决算总表"));

@@ -3,6 +3,7 @@
 
 use super::RuleKind;
 use crate::diagnostic::{Diagnostic, Label};
+use crate::document::table::TableName;
 use crate::rule::compile::CompileCx;
 use crate::rule::context::interpolate;
 use crate::rule::context::RuleContext;
@@ -10,7 +11,8 @@ use crate::rule::spec::RuleSpec;
 
 #[derive(Debug, Clone)]
 pub struct EmptyTable {
-    pub tables: Vec<String>,
+    /// The tables named in `required`, parsed once (standard or title).
+    pub tables: Vec<TableName>,
 }
 
 impl RuleKind for EmptyTable {
@@ -18,7 +20,12 @@ impl RuleKind for EmptyTable {
 
     fn compile(rs: &RuleSpec, _cx: &mut CompileCx) -> Option<Self> {
         Some(EmptyTable {
-            tables: rs.required.clone().unwrap_or_default(),
+            tables: rs
+                .required
+                .iter()
+                .flatten()
+                .map(|n| TableName::new(n))
+                .collect(),
         })
     }
 
@@ -29,7 +36,7 @@ impl RuleKind for EmptyTable {
     }
 }
 
-fn empty(cx: &mut RuleContext<'_>, names: &[String]) {
+fn empty(cx: &mut RuleContext<'_>, names: &[TableName]) {
     if !cx.any_figures() {
         // A blank template: nothing is stated either way.
         return;
@@ -39,7 +46,7 @@ fn empty(cx: &mut RuleContext<'_>, names: &[String]) {
         let Some(kind) = t.kind.as_deref() else {
             continue;
         };
-        if !names.is_empty() && !names.iter().any(|n| t.matches_name(n)) {
+        if !names.is_empty() && !names.iter().any(|n| t.matches(n)) {
             continue;
         }
         let figures = t.data_rows().any(|(_, r)| {
