@@ -13,6 +13,7 @@ mod toc;
 
 pub use build::{parse, section_at};
 pub use number::{Number, Unit};
+pub use table::strip_unit_suffix;
 
 use crate::source::Span;
 use heading::Numbering;
@@ -223,35 +224,6 @@ pub struct Row {
     pub cells: Vec<Cell>,
 }
 
-impl Row {
-    /// The cell under a column header, matched after folding; a header
-    /// written with a unit (`指标得分（分）`) also answers to `指标得分`.
-    pub fn get(&self, header: &str) -> Option<&Cell> {
-        let want = text::fold(header);
-        self.cells
-            .iter()
-            .find(|c| c.column.as_deref() == Some(want.as_str()))
-            // A layout table keys cells by header path (`支出/合计`).
-            .or_else(|| {
-                self.cells.iter().find(|c| {
-                    c.column
-                        .as_deref()
-                        .and_then(|col| col.rsplit('/').next())
-                        .is_some_and(|leaf| leaf == want)
-                })
-            })
-            .or_else(|| {
-                self.cells.iter().find(|c| {
-                    c.column
-                        .as_deref()
-                        .is_some_and(|col| strip_unit_suffix(col) == strip_unit_suffix(&want))
-                })
-            })
-    }
-}
-
-pub use table::strip_unit_suffix;
-
 #[derive(Debug, Clone, Serialize)]
 pub struct Table {
     pub title: Option<String>,
@@ -302,20 +274,6 @@ impl Table {
                 .as_deref()
                 .is_some_and(|t| text::fold(t).contains(&want))
     }
-    /// The data row with this label (folded comparison; `其中：` ignored).
-    pub fn row(&self, label: &str) -> Option<&Row> {
-        let want = text::fold(label);
-        self.rows.iter().find(|r| {
-            r.kind != RowKind::Header
-                && r.label
-                    .as_deref()
-                    .is_some_and(|l| strip_list_prefix(l) == strip_list_prefix(&want))
-        })
-    }
-}
-
-fn strip_list_prefix(s: &str) -> &str {
-    s.trim_start_matches("其中:").trim_start_matches("其中")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

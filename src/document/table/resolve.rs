@@ -5,7 +5,7 @@
 
 use super::StandardTable;
 use crate::document::text::fold;
-use crate::document::{Row, RowKind, Table};
+use crate::document::{Cell, Row, RowKind, Table};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -184,10 +184,57 @@ impl Table {
     }
 }
 
+impl Row {
+    /// The cell under a column header, matched after folding; a header
+    /// written with a unit (`指标得分（分）`) also answers to `指标得分`.
+    /// The scripts' resolver, over a row's own cells: unlike
+    /// [`Table::column`] it knows no side and no path suffix, and drops the
+    /// unit suffix from the whole path (kept so scripts see no change).
+    pub fn get(&self, header: &str) -> Option<&Cell> {
+        let want = fold(header);
+        self.cells
+            .iter()
+            .find(|c| c.column.as_deref() == Some(want.as_str()))
+            // A layout table keys cells by header path (`支出/合计`).
+            .or_else(|| {
+                self.cells.iter().find(|c| {
+                    c.column
+                        .as_deref()
+                        .and_then(|col| col.rsplit('/').next())
+                        .is_some_and(|leaf| leaf == want)
+                })
+            })
+            .or_else(|| {
+                self.cells.iter().find(|c| {
+                    c.column
+                        .as_deref()
+                        .is_some_and(|col| strip_unit_suffix(col) == strip_unit_suffix(&want))
+                })
+            })
+    }
+}
+
+impl Table {
+    /// The data row with this label (folded comparison; `其中：` ignored).
+    pub fn row(&self, label: &str) -> Option<&Row> {
+        let want = fold(label);
+        self.rows.iter().find(|r| {
+            r.kind != RowKind::Header
+                && r.label
+                    .as_deref()
+                    .is_some_and(|l| strip_list_prefix(l) == strip_list_prefix(&want))
+        })
+    }
+}
+
+fn strip_list_prefix(s: &str) -> &str {
+    s.trim_start_matches("其中:").trim_start_matches("其中")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{Cell, TableSource};
+    use crate::document::TableSource;
     use crate::source::Span;
 
     fn row(kind: RowKind, label: Option<&str>, code: Option<&str>, side: Option<&str>) -> Row {

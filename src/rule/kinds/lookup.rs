@@ -1,10 +1,12 @@
-//! Shared by the table kinds: finding tables, rows, columns and cells by
-//! the names a rule pack uses, a cell's value in 万元, and the pairs of
-//! figures `cross-table` and `prose-table` compare.
+//! Shared by the table kinds: a figure looked up by (table, rows, column),
+//! a cell's value in 万元, and the pairs of figures `cross-table` and
+//! `prose-table` compare.
 //!
-//! Tables are found by their standard name (`Table::matches_name`),
-//! rows by label (numbering such as `一、` ignored) or by code, columns by
-//! header path (`支出/合计`; the leaf `合计` on the row's side). Money is
+//! Tables, rows and columns are resolved by the document layer
+//! (`document/table/resolve.rs`): tables by standard name or title
+//! (`Table::matches`), rows by label (numbering such as `一、` ignored) or
+//! by code (`Table::rows_named`), columns by header path (`支出/合计`; the
+//! leaf `合计` on the row's side, `Table::column`). Money is
 //! compared in 万元 with the rounding interval of each figure converted too,
 //! so a table in 元 agrees with prose in 万元 exactly when the rounding
 //! allows it. A blank cell of a row that is printed counts as 0.
