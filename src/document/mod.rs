@@ -13,6 +13,7 @@ mod toc;
 
 pub use build::{parse, section_at};
 pub use number::{Number, Unit};
+pub use table::strip_unit_suffix;
 
 use crate::source::Span;
 use heading::Numbering;
@@ -223,50 +224,13 @@ pub struct Row {
     pub cells: Vec<Cell>,
 }
 
-impl Row {
-    /// The cell under a column header, matched after folding; a header
-    /// written with a unit (`指标得分（分）`) also answers to `指标得分`.
-    pub fn get(&self, header: &str) -> Option<&Cell> {
-        let want = text::fold(header);
-        self.cells
-            .iter()
-            .find(|c| c.column.as_deref() == Some(want.as_str()))
-            // A layout table keys cells by header path (`支出/合计`).
-            .or_else(|| {
-                self.cells.iter().find(|c| {
-                    c.column
-                        .as_deref()
-                        .and_then(|col| col.rsplit('/').next())
-                        .is_some_and(|leaf| leaf == want)
-                })
-            })
-            .or_else(|| {
-                self.cells.iter().find(|c| {
-                    c.column
-                        .as_deref()
-                        .is_some_and(|col| strip_unit_suffix(col) == strip_unit_suffix(&want))
-                })
-            })
-    }
-}
-
-/// `执行率(%)` → `执行率`; `指标得分(分)` → `指标得分`.
-pub fn strip_unit_suffix(s: &str) -> &str {
-    if s.ends_with(')') {
-        if let Some(i) = s.rfind('(') {
-            if i > 0 {
-                return &s[..i];
-            }
-        }
-    }
-    s
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct Table {
     pub title: Option<String>,
     pub title_span: Option<Span>,
-    /// Standard table name, when identified ("收入支出决算总表" …).
+    /// The standard table's name ("收入支出决算总表" …): always
+    /// `standard.map(StandardTable::name)`, kept for serialisation, dumps
+    /// and scripts. Rules go by `standard`.
     pub kind: Option<String>,
     pub unit: Option<String>,
     pub unit_span: Option<Span>,
@@ -274,6 +238,12 @@ pub struct Table {
     pub rows: Vec<Row>,
     pub source: TableSource,
     pub empty_statement: Option<Span>,
+    /// The standard table this is, when identified from its title.
+    #[serde(skip)]
+    pub standard: Option<table::StandardTable>,
+    /// The value columns: header path, leaf and side.
+    #[serde(skip)]
+    pub columns: Vec<table::TableColumn>,
 }
 
 impl Table {
@@ -304,20 +274,6 @@ impl Table {
                 .as_deref()
                 .is_some_and(|t| text::fold(t).contains(&want))
     }
-    /// The data row with this label (folded comparison; `其中：` ignored).
-    pub fn row(&self, label: &str) -> Option<&Row> {
-        let want = text::fold(label);
-        self.rows.iter().find(|r| {
-            r.kind != RowKind::Header
-                && r.label
-                    .as_deref()
-                    .is_some_and(|l| strip_list_prefix(l) == strip_list_prefix(&want))
-        })
-    }
-}
-
-fn strip_list_prefix(s: &str) -> &str {
-    s.trim_start_matches("其中:").trim_start_matches("其中")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

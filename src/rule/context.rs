@@ -9,6 +9,7 @@
 
 use super::Rule;
 use crate::diagnostic::{Diagnostic, Label, Outcome, Severity};
+use crate::document::table::TableName;
 use crate::document::text::fold;
 use crate::document::{Document, Fact, Role};
 use crate::quantity::Quantity;
@@ -142,19 +143,17 @@ impl<'a> RuleContext<'a> {
 
     /// Tables whose standard name or title is `name`, in document order.
     pub fn tables(&self, name: &str) -> Vec<usize> {
+        let name = TableName::new(name);
         (0..self.doc.tables.len())
-            .filter(|&i| super::kinds::lookup::table_matches(&self.doc.tables[i], name))
+            .filter(|&i| self.doc.tables[i].matches(&name))
             .collect()
     }
 
     /// Tables matching any of the names, in document order.
     pub fn tables_any(&self, names: &[String]) -> Vec<usize> {
+        let names: Vec<TableName> = names.iter().map(|n| TableName::new(n)).collect();
         (0..self.doc.tables.len())
-            .filter(|&i| {
-                names
-                    .iter()
-                    .any(|n| super::kinds::lookup::table_matches(&self.doc.tables[i], n))
-            })
+            .filter(|&i| names.iter().any(|n| self.doc.tables[i].matches(n)))
             .collect()
     }
 
@@ -163,7 +162,7 @@ impl<'a> RuleContext<'a> {
         self.doc
             .tables
             .iter()
-            .any(|t| t.kind.is_some() && super::kinds::lookup::has_figures(t))
+            .any(|t| t.standard.is_some() && t.has_figures())
     }
 
     /// Record the facts of these cells of table `ti` as covered.
@@ -205,7 +204,7 @@ impl<'a> RuleContext<'a> {
     /// the report has none (a Word export of the narrative: nothing to say)
     /// or when none carries a figure (a blank template: one note).
     pub fn standard_tables_ready(&mut self) -> bool {
-        if self.doc.tables.iter().all(|t| t.kind.is_none()) {
+        if self.doc.tables.iter().all(|t| t.standard.is_none()) {
             return false;
         }
         if !self.any_figures() {

@@ -54,12 +54,14 @@ mod classify;
 mod columns;
 mod pipe;
 mod recognize;
+mod resolve;
 mod rows;
 mod standard;
 pub mod tab;
 mod title;
 
 pub use recognize::into_table;
+pub use resolve::{bare_label, strip_unit_suffix, TableColumn, TableName, NUMBERING};
 pub use standard::StandardTable;
 
 use crate::document::text;

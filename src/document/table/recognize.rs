@@ -2,6 +2,7 @@
 //! common model every table source ends in, which the rules read.
 
 use super::LayoutTable;
+use super::TableColumn;
 use crate::document::text::fold;
 use crate::document::{Cell, Number, Row, RowKind, Table, TableSource, Unit};
 
@@ -9,6 +10,11 @@ use crate::document::{Cell, Number, Row, RowKind, Table, TableSource, Unit};
 /// then one data row per `LayoutRow`, each number keyed by its column's full
 /// header (`支出/合计`; `Row::get` also accepts the leaf `合计`).
 pub fn into_table(t: LayoutTable) -> Table {
+    let columns: Vec<TableColumn> = t
+        .columns
+        .iter()
+        .map(|c| TableColumn::new(fold(&c.header), c.side.clone()))
+        .collect();
     let header_cells: Vec<Cell> = t
         .columns
         .iter()
@@ -65,5 +71,7 @@ pub fn into_table(t: LayoutTable) -> Table {
         rows,
         source: TableSource::Layout,
         empty_statement: t.empty_statement,
+        standard: t.kind,
+        columns,
     }
 }

@@ -5,6 +5,8 @@
 //! The schema fixes the columns so that an empty table still has them; the
 //! printed header only locates them on the page.
 
+use crate::document::text::fold;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum StandardTable {
     /// T1 收入支出决算总表 (two-sided 收入 | 支出)
@@ -68,6 +70,40 @@ impl StandardTable {
             BudgetBasicEconomic => "部门一般公共预算基本支出部门预算经济分类预算表",
             BudgetThreeCosts => "部门“三公”经费和机关运行经费预算表",
         }
+    }
+
+    /// Every standard table, in the order of the enum.
+    pub const ALL: [StandardTable; 18] = {
+        use StandardTable::*;
+        [
+            IncomeExpenditureTotal,
+            Income,
+            Expenditure,
+            FiscalIncomeExpenditureTotal,
+            GeneralPublicExpenditure,
+            GeneralPublicBasicExpenditure,
+            ThreeCosts,
+            GovFund,
+            StateCapital,
+            BudgetFinanceTotal,
+            BudgetIncome,
+            BudgetExpenditure,
+            BudgetFiscalTotal,
+            BudgetGeneralPublicFunctional,
+            BudgetGovFundFunctional,
+            BudgetStateCapitalFunctional,
+            BudgetBasicEconomic,
+            BudgetThreeCosts,
+        ]
+    };
+
+    /// The standard table a rule pack names: its [`name`](Self::name),
+    /// compared after folding (spaces and full-width forms). Not a title
+    /// (see [`from_title`](Self::from_title)): `表一：收入支出决算总表` is no
+    /// name.
+    pub fn from_name(name: &str) -> Option<StandardTable> {
+        let want = fold(name);
+        Self::ALL.into_iter().find(|k| fold(k.name()) == want)
     }
 
     /// Identify a table from its printed title (numbering, year, quotes and
@@ -380,6 +416,19 @@ pub(super) const CODE_WORDS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::StandardTable::{self, *};
+
+    #[test]
+    fn standard_table_from_name() {
+        for k in StandardTable::ALL {
+            assert_eq!(StandardTable::from_name(k.name()), Some(k));
+        }
+        assert_eq!(
+            StandardTable::from_name(" 收入支出 决算总表"),
+            Some(IncomeExpenditureTotal)
+        );
+        assert_eq!(StandardTable::from_name("表一：收入支出决算总表"), None);
+        assert_eq!(StandardTable::from_name("项目支出绩效自评表"), None);
+    }
 
     #[test]
     fn standard_table_from_title_variants() {

@@ -102,6 +102,8 @@ pub fn parse_region(
         rows: Vec::new(),
         source: TableSource::TabText,
         empty_statement: None,
+        standard: None,
+        columns: Vec::new(),
     };
 
     for raw in rows {
@@ -128,6 +130,7 @@ pub fn parse_region(
     }
     key_rows(&mut table);
     label_bare_rows(&mut table);
+    table.columns = table.columns_from_headers();
     table
 }
 

@@ -80,7 +80,7 @@ fn cross(cx: &mut RuleContext<'_>, pairs: &[Pair]) {
             }
         };
         // Two empty tables (or a blank template): nothing to compare.
-        if !has_figures(&cx.doc.tables[a.table]) && !has_figures(&cx.doc.tables[b.table]) {
+        if !cx.doc.tables[a.table].has_figures() && !cx.doc.tables[b.table].has_figures() {
             continue;
         }
         evaluated += 1;
@@ -170,10 +170,9 @@ fn cross_classes(cx: &mut RuleContext<'_>, p: &Pair) {
         return;
     };
     let (t1, t2) = (&cx.doc.tables[ia], &cx.doc.tables[ib]);
-    if !has_figures(t1) && !has_figures(t2) {
+    if !t1.has_figures() && !t2.has_figures() {
         return;
     }
-    let (c1, c2) = (columns_of(t1), columns_of(t2));
     let class_of = |r: &Row| -> Option<String> {
         let l = r.label.as_deref()?;
         match &r.code {
@@ -184,11 +183,13 @@ fn cross_classes(cx: &mut RuleContext<'_>, p: &Pair) {
     };
     let mut evaluated = 0;
     let mut unmatched = Vec::new();
-    let pairs: Vec<(usize, usize)> = data_rows(t1)
+    let pairs: Vec<(usize, usize)> = t1
+        .data_rows()
         .filter_map(|(i, r)| {
             let name = class_of(r)?;
-            resolve_col(&c1, col_a, r.side.as_deref())?;
-            let j = data_rows(t2)
+            t1.column(col_a, r.side.as_deref())?;
+            let j = t2
+                .data_rows()
                 .find(|(_, r2)| class_of(r2).as_deref() == Some(name.as_str()))
                 .map(|(j, _)| j);
             match j {
@@ -203,12 +204,12 @@ fn cross_classes(cx: &mut RuleContext<'_>, p: &Pair) {
     for (i, j) in pairs {
         let (r1, r2) = (&t1.rows[i], &t2.rows[j]);
         let (Some(k1), Some(k2)) = (
-            resolve_col(&c1, col_a, r1.side.as_deref()),
-            resolve_col(&c2, col_b, r2.side.as_deref()),
+            t1.column(col_a, r1.side.as_deref()),
+            t2.column(col_b, r2.side.as_deref()),
         ) else {
             continue;
         };
-        let (v1, v2) = (cell_val(t1, r1, &k1), cell_val(t2, r2, &k2));
+        let (v1, v2) = (cell_val(t1, r1, &k1.path), cell_val(t2, r2, &k2.path));
         if v1.is_none() && v2.is_none() {
             continue;
         }
@@ -247,8 +248,9 @@ fn cross_classes(cx: &mut RuleContext<'_>, p: &Pair) {
     }
     for i in unmatched {
         let r = &t1.rows[i];
-        let has = resolve_col(&c1, col_a, r.side.as_deref())
-            .and_then(|k| cell_val(t1, r, &k))
+        let has = t1
+            .column(col_a, r.side.as_deref())
+            .and_then(|k| cell_val(t1, r, &k.path))
             .is_some_and(|v| !v.native.contains(Decimal::ZERO));
         if has {
             let at = cx.row_span(ia, i);

@@ -1,9 +1,9 @@
 //! `empty-table`: a table that is empty says so (本表无数据), and a table
 //! that says so is empty.
 
-use super::lookup::*;
 use super::RuleKind;
 use crate::diagnostic::{Diagnostic, Label};
+use crate::document::table::TableName;
 use crate::rule::compile::CompileCx;
 use crate::rule::context::interpolate;
 use crate::rule::context::RuleContext;
@@ -11,7 +11,8 @@ use crate::rule::spec::RuleSpec;
 
 #[derive(Debug, Clone)]
 pub struct EmptyTable {
-    pub tables: Vec<String>,
+    /// The tables named in `required`, parsed once (standard or title).
+    pub tables: Vec<TableName>,
 }
 
 impl RuleKind for EmptyTable {
@@ -19,7 +20,12 @@ impl RuleKind for EmptyTable {
 
     fn compile(rs: &RuleSpec, _cx: &mut CompileCx) -> Option<Self> {
         Some(EmptyTable {
-            tables: rs.required.clone().unwrap_or_default(),
+            tables: rs
+                .required
+                .iter()
+                .flatten()
+                .map(|n| TableName::new(n))
+                .collect(),
         })
     }
 
@@ -30,7 +36,7 @@ impl RuleKind for EmptyTable {
     }
 }
 
-fn empty(cx: &mut RuleContext<'_>, names: &[String]) {
+fn empty(cx: &mut RuleContext<'_>, names: &[TableName]) {
     if !cx.any_figures() {
         // A blank template: nothing is stated either way.
         return;
@@ -40,15 +46,15 @@ fn empty(cx: &mut RuleContext<'_>, names: &[String]) {
         let Some(kind) = t.kind.as_deref() else {
             continue;
         };
-        if !names.is_empty() && !names.iter().any(|n| table_matches(t, n)) {
+        if !names.is_empty() && !names.iter().any(|n| t.matches(n)) {
             continue;
         }
-        let figures = data_rows(t).any(|(_, r)| {
+        let figures = t.data_rows().any(|(_, r)| {
             r.cells
                 .iter()
                 .any(|c| c.number.as_ref().is_some_and(|n| !n.value.is_zero()))
         });
-        let numbers = has_figures(t);
+        let numbers = t.has_figures();
         match (figures, t.empty_statement) {
             (false, None) if !numbers => {
                 let mut d = cx.diag(&[("label", kind.to_owned()), ("found", "空表未说明".into())]);
@@ -67,7 +73,8 @@ fn empty(cx: &mut RuleContext<'_>, names: &[String]) {
                     format!("“{kind}”有数字，却说明本表为空表"),
                 );
                 d.labels.push(Label::new(st, "空表说明"));
-                let first = data_rows(t)
+                let first = t
+                    .data_rows()
                     .flat_map(|(_, r)| r.cells.iter())
                     .find(|c| c.number.as_ref().is_some_and(|n| !n.value.is_zero()))
                     .map(|c| c.span);

@@ -1,24 +1,24 @@
-//! Shared by the table kinds: finding tables, rows, columns and cells by
-//! the names a rule pack uses, a cell's value in 万元, and the pairs of
-//! figures `cross-table` and `prose-table` compare.
+//! Shared by the table kinds: a figure looked up by (table, rows, column),
+//! a cell's value in 万元, and the pairs of figures `cross-table` and
+//! `prose-table` compare.
 //!
-//! Tables are found by their standard name (`Table::kind`, from the title),
-//! rows by label (numbering such as `一、` ignored) or by code, columns by
-//! header path (`支出/合计`; the leaf `合计` on the row's side). Money is
+//! Tables, rows and columns are resolved by the document layer
+//! (`document/table/resolve.rs`): tables by standard name or title
+//! (`Table::matches`), rows by label (numbering such as `一、` ignored) or
+//! by code (`Table::rows_named`), columns by header path (`支出/合计`; the
+//! leaf `合计` on the row's side, `Table::column`). Money is
 //! compared in 万元 with the rounding interval of each figure converted too,
 //! so a table in 元 agrees with prose in 万元 exactly when the rounding
 //! allows it. A blank cell of a row that is printed counts as 0.
 
 use super::show_q;
 use crate::document::text::fold;
-use crate::document::{Fact, FactKind, Number, Role, Row, RowKind, Table, Unit};
+use crate::document::{Fact, FactKind, Number, Role, Row, Table, Unit};
 use crate::quantity::{Agreement, Quantity};
 use crate::rule::compile::{many, CompileCx};
 use crate::rule::context::RuleContext;
 use crate::rule::spec::RuleSpec;
 use crate::source::Span;
-use regex::Regex;
-use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Relation {
@@ -86,101 +86,11 @@ pub(super) fn relation(
     }
 }
 
-pub(super) static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[一二三四五六七八九十]+[、.]|\d{1,2}[、.]|\([一二三四五六七八九十\d]+\)、?)")
-        .unwrap()
-});
-
-static YEAR_PREFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:\d{4}年度?|表[一二三四五六七八九十\d]+[:、]?)").unwrap());
-
-/// A label without its list number (`一、`, `1.`, `(一)`) and `其中:`.
-pub(super) fn bare_label(l: &str) -> String {
-    let f = fold(l);
-    let f = f.trim_start_matches("其中:").trim_start_matches("其中");
-    NUMBERING.replace(f, "").into_owned()
-}
+pub(super) use crate::document::table::{bare_label, NUMBERING};
 
 pub(super) fn is_numbered(l: &str) -> bool {
     let f = fold(l);
     f.starts_with(|c: char| "一二三四五六七八九十".contains(c)) && NUMBERING.is_match(&f)
-}
-
-pub fn table_matches(t: &Table, name: &str) -> bool {
-    let want = fold(name);
-    if t.kind.as_deref().map(fold).as_deref() == Some(want.as_str()) {
-        return true;
-    }
-    let Some(title) = t.title.as_deref() else {
-        return false;
-    };
-    let title = fold(title);
-    let title = YEAR_PREFIX.replace(&title, "");
-    title == want || (t.kind.is_none() && title.contains(want.as_str()))
-}
-
-/// Folded header paths of a table's columns.
-pub(super) fn columns_of(t: &Table) -> Vec<String> {
-    if let Some(h) = t.rows.iter().find(|r| r.kind == RowKind::Header) {
-        if t.rows.first().is_some_and(|r| r.kind == RowKind::Header) {
-            return h.cells.iter().map(|c| c.key.clone()).collect();
-        }
-    }
-    t.headers().iter().map(|s| s.to_string()).collect()
-}
-
-/// The column named `want` on a side: full path, leaf, path suffix, or
-/// without a unit suffix.
-pub(super) fn resolve_col(cols: &[String], want: &str, side: Option<&str>) -> Option<String> {
-    let want = fold(want);
-    let on_side = |c: &&String| match side {
-        Some(s) => c.starts_with(&format!("{}/", fold(s))) || !c.contains('/'),
-        None => true,
-    };
-    let cands: Vec<&String> = cols.iter().filter(on_side).collect();
-    let leaf = |c: &str| c.rsplit('/').next().unwrap_or(c).to_owned();
-    let strip = |c: &str| crate::document::strip_unit_suffix(c).to_owned();
-    cands
-        .iter()
-        .find(|c| ***c == want)
-        .or_else(|| cands.iter().find(|c| leaf(c) == want))
-        .or_else(|| cands.iter().find(|c| c.ends_with(&format!("/{want}"))))
-        .or_else(|| cands.iter().find(|c| strip(&leaf(c)) == strip(&want)))
-        .map(|c| (*c).clone())
-}
-
-pub(super) fn data_rows(t: &Table) -> impl Iterator<Item = (usize, &Row)> {
-    t.rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.kind != RowKind::Header)
-}
-
-pub fn has_figures(t: &Table) -> bool {
-    data_rows(t).any(|(_, r)| r.cells.iter().any(|c| c.number.is_some()))
-}
-
-/// Rows whose code (all digits) or label (numbering ignored) is `key`.
-pub(super) fn rows_named(t: &Table, key: &str) -> Vec<usize> {
-    let k = fold(key);
-    if !k.is_empty() && k.chars().all(|c| c.is_ascii_digit()) {
-        return data_rows(t)
-            .filter(|(_, r)| r.code.as_deref() == Some(k.as_str()))
-            .map(|(i, _)| i)
-            .collect();
-    }
-    let exact: Vec<usize> = data_rows(t)
-        .filter(|(_, r)| r.label.as_deref().map(fold).as_deref() == Some(k.as_str()))
-        .map(|(i, _)| i)
-        .collect();
-    if !exact.is_empty() {
-        return exact;
-    }
-    let bk = bare_label(&k);
-    data_rows(t)
-        .filter(|(_, r)| r.label.as_deref().is_some_and(|l| bare_label(l) == bk))
-        .map(|(i, _)| i)
-        .collect()
 }
 
 /// A cell's value: the number in the table's own unit and in 万元.
@@ -295,11 +205,10 @@ pub(super) fn lookup(
     let ti = tis
         .iter()
         .copied()
-        .find(|&i| has_figures(&cx.doc.tables[i]))
+        .find(|&i| cx.doc.tables[i].has_figures())
         .unwrap_or(ti);
     let t = &cx.doc.tables[ti];
-    let cols = columns_of(t);
-    let data: Vec<usize> = data_rows(t).map(|(i, _)| i).collect();
+    let data: Vec<usize> = t.data_rows().map(|(i, _)| i).collect();
     let leaf = fold(column);
     let leaf = leaf.rsplit('/').next().unwrap_or("").to_owned();
     let what = if rows.is_empty() {
@@ -307,7 +216,7 @@ pub(super) fn lookup(
     } else {
         format!("{}（{leaf}）", rows.join("+"))
     };
-    if data.is_empty() || !has_figures(t) {
+    if data.is_empty() || !t.has_figures() {
         if t.empty_statement.is_some() || data.is_empty() {
             // An empty table: every figure is 0.
             return Ok(Found {
@@ -330,7 +239,7 @@ pub(super) fn lookup(
         let mut out = Vec::new();
         let coded = data.iter().any(|&i| t.rows[i].code.is_some());
         for r in rows {
-            let cands = rows_named(t, r);
+            let cands = t.rows_named(r);
             // A code the table does not list has no amount.
             if cands.is_empty() && coded && r.chars().all(|c| c.is_ascii_digit()) {
                 continue;
@@ -340,14 +249,14 @@ pub(super) fn lookup(
                 .iter()
                 .copied()
                 .find(|&i| {
-                    resolve_col(&cols, column, t.rows[i].side.as_deref())
-                        .is_some_and(|c| cell_val(t, &t.rows[i], &c).is_some())
+                    t.column(column, t.rows[i].side.as_deref())
+                        .is_some_and(|c| cell_val(t, &t.rows[i], &c.path).is_some())
                 })
                 .or_else(|| {
                     cands
                         .iter()
                         .copied()
-                        .find(|&i| resolve_col(&cols, column, t.rows[i].side.as_deref()).is_some())
+                        .find(|&i| t.column(column, t.rows[i].side.as_deref()).is_some())
                 });
             match pick {
                 Some(i) => out.push(i),
@@ -371,7 +280,7 @@ pub(super) fn lookup(
     }
     for &ri in &picked {
         let r = &t.rows[ri];
-        let Some(col) = resolve_col(&cols, column, r.side.as_deref()) else {
+        let Some(col) = t.column(column, r.side.as_deref()).map(|c| c.path.clone()) else {
             return Err(format!("“{table}”中没有“{column}”栏"));
         };
         match cell_val(t, r, &col) {

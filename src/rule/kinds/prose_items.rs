@@ -90,7 +90,7 @@ fn items(
     let tis: Vec<usize> = cx
         .tables_any(tables)
         .into_iter()
-        .filter(|&i| has_figures(&cx.doc.tables[i]))
+        .filter(|&i| cx.doc.tables[i].has_figures())
         .collect();
     let found = prose_items(cx);
     if found.is_empty() {
@@ -110,8 +110,7 @@ fn items(
         .or(t.title.clone())
         .unwrap_or(table_names.clone());
     let table = title.as_str();
-    let cols = columns_of(t);
-    let Some(col) = resolve_col(&cols, column, None) else {
+    let Some(col) = t.column(column, None).map(|c| c.path.clone()) else {
         let at = cx.title_span(ti);
         cx.not_checked(format!("“{table}”中没有“{column}”栏"), Some(at));
         return;
@@ -147,7 +146,8 @@ fn items(
         for (level, (name, range)) in item.names.iter().enumerate() {
             let len = 3 + 2 * level;
             let want = fold(name);
-            let hit = data_rows(t)
+            let hit = t
+                .data_rows()
                 .filter(|(_, r)| {
                     r.code.as_deref().is_some_and(|c| {
                         c.len() == len

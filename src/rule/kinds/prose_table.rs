@@ -55,7 +55,7 @@ fn prose(cx: &mut RuleContext<'_>, pairs: &[Pair]) {
                 continue;
             }
         };
-        if !has_figures(&cx.doc.tables[found.table]) && !found.val.contains(Decimal::ZERO) {
+        if !cx.doc.tables[found.table].has_figures() && !found.val.contains(Decimal::ZERO) {
             continue;
         }
         for f in mine {

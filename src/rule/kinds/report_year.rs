@@ -51,7 +51,7 @@ fn year(cx: &mut RuleContext<'_>) {
         let (Some(title), Some(ts)) = (t.title.as_deref(), t.title_span) else {
             continue;
         };
-        if t.kind.is_none() {
+        if t.standard.is_none() {
             continue;
         }
         if let Some(c) = TITLE_YEAR.captures(title) {

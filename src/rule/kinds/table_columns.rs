@@ -107,20 +107,22 @@ fn table_columns(cx: &mut RuleContext<'_>, tables: &[String], identities: &[Iden
     let mut evaluated = 0;
     for ti in tis {
         let t = &cx.doc.tables[ti];
-        if !has_figures(t) {
+        if !t.has_figures() {
             continue;
         }
-        let cols = columns_of(t);
         for id in identities {
-            for (ri, row) in data_rows(t) {
+            for (ri, row) in t.data_rows() {
                 let side = row.side.as_deref();
                 // An identity applies to the tables (and sides) that have
                 // all its columns.
-                let Some(tc) = resolve_col(&cols, &id.total, side) else {
+                let Some(tc) = t.column(&id.total, side).map(|c| c.path.clone()) else {
                     continue;
                 };
                 let resolve = |names: &[String]| -> Option<Vec<String>> {
-                    names.iter().map(|p| resolve_col(&cols, p, side)).collect()
+                    names
+                        .iter()
+                        .map(|p| t.column(p, side).map(|c| c.path.clone()))
+                        .collect()
                 };
                 let (Some(plus), Some(minus)) = (resolve(&id.plus), resolve(&id.minus)) else {
                     continue;

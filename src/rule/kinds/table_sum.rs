@@ -5,6 +5,7 @@
 use super::lookup::*;
 use super::{show_q, RuleKind};
 use crate::diagnostic::Label;
+use crate::document::table::TableColumn;
 use crate::document::text::fold;
 use crate::document::{Row, RowKind};
 use crate::quantity::{Agreement, Quantity};
@@ -100,14 +101,15 @@ fn table_sum(
     let mut evaluated = 0;
     for ti in tis {
         let t = &cx.doc.tables[ti];
-        if !has_figures(t) {
+        if !t.has_figures() {
             continue;
         }
-        let cols = columns_of(t);
+        let cols = &t.columns;
         if by == PartsBy::Codes {
-            evaluated += code_hierarchy(cx, ti, &cols);
+            evaluated += code_hierarchy(cx, ti, cols);
         }
-        let totals: Vec<usize> = data_rows(t)
+        let totals: Vec<usize> = t
+            .data_rows()
             .filter(|(_, r)| {
                 r.label
                     .as_deref()
@@ -122,7 +124,7 @@ fn table_sum(
             let part_rows: Vec<usize> = match by {
                 PartsBy::Codes => {
                     let mut seen = HashSet::new();
-                    data_rows(t)
+                    t.data_rows()
                         .filter(|(_, r)| same_side(r))
                         .filter(|(_, r)| r.code.as_deref().is_some_and(|c| c.len() == 3))
                         .filter(|(_, r)| seen.insert(r.code.clone()))
@@ -159,7 +161,7 @@ fn table_sum(
                     for alts in parts {
                         let cands: Vec<usize> = alts
                             .iter()
-                            .flat_map(|a| rows_named(t, a))
+                            .flat_map(|a| t.rows_named(a))
                             .filter(|&i| same_side(&t.rows[i]) && i != ri)
                             .collect();
                         // The nearest above the total, else any.
@@ -188,7 +190,7 @@ fn table_sum(
             if part_rows.is_empty() {
                 continue;
             }
-            evaluated += check_rows_sum(cx, ti, ri, &part_rows, &cols);
+            evaluated += check_rows_sum(cx, ti, ri, &part_rows, cols);
         }
     }
     if evaluated == 0 {
@@ -201,10 +203,10 @@ fn table_sum(
 
 /// Every code with children equals the sum of its children (类 = Σ 款,
 /// 款 = Σ 项), per column. Returns the number of comparisons made.
-fn code_hierarchy(cx: &mut RuleContext<'_>, ti: usize, cols: &[String]) -> usize {
+fn code_hierarchy(cx: &mut RuleContext<'_>, ti: usize, cols: &[TableColumn]) -> usize {
     let t = &cx.doc.tables[ti];
     let mut first: HashMap<(Option<String>, String), usize> = HashMap::new();
-    for (i, r) in data_rows(t) {
+    for (i, r) in t.data_rows() {
         if let Some(c) = &r.code {
             first.entry((r.side.clone(), c.clone())).or_insert(i);
         }
@@ -238,18 +240,17 @@ fn check_rows_sum(
     ti: usize,
     ri: usize,
     parts: &[usize],
-    cols: &[String],
+    cols: &[TableColumn],
 ) -> usize {
     let t = &cx.doc.tables[ti];
     let row = &t.rows[ri];
     let side = row.side.as_deref();
     let mut n = 0;
     for col in cols {
-        if let Some(s) = side {
-            if !col.starts_with(&format!("{}/", fold(s))) {
-                continue;
-            }
+        if side.is_some() && col.side.as_deref() != side {
+            continue;
         }
+        let col = col.path.as_str();
         let Some(tv) = cell_val(t, row, col) else {
             continue;
         };
@@ -275,7 +276,7 @@ fn check_rows_sum(
         let values = [
             ("label", cx.row_name(ti, ri)),
             ("table", t.title.clone().unwrap_or_default()),
-            ("column", col.clone()),
+            ("column", col.to_owned()),
             ("stated", format!("{}{unit}", tv.written)),
             ("computed", format!("{}{unit}", show_q(&sum))),
             ("range", format!("{}{unit}", sum.display_range(2))),

@@ -36,7 +36,7 @@ impl RuleKind for TablesPresent {
 }
 
 fn present(cx: &mut RuleContext<'_>, required: &[String]) {
-    if cx.doc.tables.iter().all(|t| t.kind.is_none()) && cx.doc.toc.is_empty() {
+    if cx.doc.tables.iter().all(|t| t.standard.is_none()) && cx.doc.toc.is_empty() {
         cx.not_checked("报告中没有识别出任何标准表格".into(), None);
         return;
     }
