@@ -89,24 +89,61 @@ pub struct LineCol {
     pub column: u32,
 }
 
-impl LineIndex {
-    pub fn new(text: &str) -> LineIndex {
-        let bytes = text.as_bytes();
-        let mut starts = vec![0u32];
-        let mut i = 0;
+/// The line breaks of `text` (`\n`, `\r\n` or a lone `\r`): for each, where
+/// the line's content ends and where the next line starts. The one
+/// definition of a line, shared by [`lines`] and [`LineIndex`].
+fn line_breaks(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0usize;
+    std::iter::from_fn(move || {
         while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => starts.push(i as u32 + 1),
+            let at = i;
+            i += 1;
+            match bytes[at] {
+                b'\n' => return Some((at, i)),
                 b'\r' => {
-                    if bytes.get(i + 1) == Some(&b'\n') {
+                    if bytes.get(i) == Some(&b'\n') {
                         i += 1;
                     }
-                    starts.push(i as u32 + 1);
+                    return Some((at, i));
                 }
                 _ => {}
             }
-            i += 1;
         }
+        None
+    })
+}
+
+/// One physical line of the text: its content span (without the line
+/// terminator).
+#[derive(Debug, Clone, Copy)]
+pub struct Line {
+    pub span: Span,
+}
+
+/// Split into lines at `\n`, `\r\n` or lone `\r`; a final line without a
+/// terminator counts, an empty one after the last terminator does not.
+pub fn lines(text: &str) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    for (end, next) in line_breaks(text) {
+        out.push(Line {
+            span: Span::new(start, end),
+        });
+        start = next;
+    }
+    if start < text.len() {
+        out.push(Line {
+            span: Span::new(start, text.len()),
+        });
+    }
+    out
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0u32];
+        starts.extend(line_breaks(text).map(|(_, next)| next as u32));
         LineIndex { starts }
     }
 
@@ -229,6 +266,29 @@ impl SourceFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_and_line_index_agree_on_every_break() {
+        let text = "一、收入\r\n（一）支出\r合计308.97万元\n\n末行";
+        let ls = lines(text);
+        let shown: Vec<&str> = ls.iter().map(|l| &text[l.span.range()]).collect();
+        assert_eq!(
+            shown,
+            ["一、收入", "（一）支出", "合计308.97万元", "", "末行"]
+        );
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), ls.len());
+        for (n, l) in ls.iter().enumerate() {
+            assert_eq!(
+                idx.line_of(l.span.start),
+                n,
+                "line {n} starts where the index says"
+            );
+        }
+        // A final terminator ends the last line; it does not start an empty one.
+        assert_eq!(lines("a\n").len(), 1);
+        assert_eq!(LineIndex::new("a\n").line_count(), 2);
+    }
 
     const SAMPLE: &str = "一、单位基本情况\r\n支出合计308.97万元\r基本支出242.27万元\n";
 

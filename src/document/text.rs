@@ -247,47 +247,9 @@ pub fn trim(text: &str, span: Span) -> Span {
     Span::new(span.start as usize + lead, span.end as usize - trail)
 }
 
-/// One physical line of the original text: its content span (without the
-/// line terminator).
-#[derive(Debug, Clone, Copy)]
-pub struct Line {
-    pub span: Span,
-}
-
-/// Split into lines at `\n`, `\r\n` or lone `\r`.
-pub fn lines(text: &str) -> Vec<Line> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut start = 0usize;
-    let mut i = 0usize;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => {
-                out.push(Line {
-                    span: Span::new(start, i),
-                });
-                start = i + 1;
-            }
-            b'\r' => {
-                out.push(Line {
-                    span: Span::new(start, i),
-                });
-                if bytes.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-                start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    if start < bytes.len() {
-        out.push(Line {
-            span: Span::new(start, bytes.len()),
-        });
-    }
-    out
-}
+// The one line splitter lives beside `Span` and `LineIndex`, which use the
+// same line breaks; input/ and document/ both split with it.
+pub use crate::source::{lines, Line};
 
 #[cfg(test)]
 mod tests {

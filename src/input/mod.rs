@@ -64,10 +64,8 @@ pub fn read(
         Format::Zip => Err(InputError::Unsupported("zip (docx/xlsx)")),
         Format::Text => {
             let source = SourceFile::from_bytes(path, bytes, forced)?;
-            let lines = positioned::positioned_lines(
-                &source.text,
-                &crate::document::text::lines(&source.text),
-            );
+            let lines =
+                positioned::positioned_lines(&source.text, &crate::source::lines(&source.text));
             Ok(Extracted { source, lines })
         }
     }

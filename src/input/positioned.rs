@@ -6,7 +6,7 @@
 //! character column (pdftotext `-layout` output); a PDF reader would give
 //! page units.
 
-use crate::document::text::Line as TextLine;
+use crate::source::Line as TextLine;
 use crate::source::Span;
 use regex::Regex;
 use rust_decimal::Decimal;
@@ -88,7 +88,7 @@ pub(crate) fn parse_num(s: &str) -> Option<(Decimal, u32)> {
     Some((v, decimals))
 }
 
-/// The positioned lines of `text`: its [`text::lines`](crate::document::text::lines)
+/// The positioned lines of `text`: its [`lines`](crate::source::lines)
 /// (the one line splitter), each cut into fragments, with the page it is on
 /// (form feeds counted).
 pub fn positioned_lines(text: &str, lines: &[TextLine]) -> Vec<PositionedLine> {
