@@ -6,6 +6,7 @@ mod build;
 mod cover;
 pub mod facts;
 pub mod heading;
+pub mod items;
 pub mod number;
 pub mod table;
 pub mod text;

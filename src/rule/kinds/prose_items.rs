@@ -4,15 +4,13 @@
 use super::lookup::*;
 use super::{show_q, RuleKind};
 use crate::diagnostic::Label;
-use crate::document::text::{fold, Normalized};
+use crate::document::text::fold;
 use crate::document::Fact;
 use crate::quantity::Agreement;
 use crate::rule::compile::{many, CompileCx};
 use crate::rule::context::RuleContext;
 use crate::rule::spec::RuleSpec;
 use crate::source::Span;
-use regex::Regex;
-use std::sync::LazyLock;
 
 #[derive(Debug, Clone)]
 pub struct ProseItems {
@@ -92,7 +90,7 @@ fn items(
         .into_iter()
         .filter(|&i| cx.doc.tables[i].has_figures())
         .collect();
-    let found = prose_items(cx);
+    let found = crate::document::items::prose_items(cx.doc, cx.text);
     if found.is_empty() {
         return;
     }
@@ -273,150 +271,5 @@ fn items(
     }
     if evaluated == 0 && amounts && !names {
         cx.not_checked("说明中的科目金额无法与表格比较".into(), None);
-    }
-}
-
-/// The 功能分类 items named in paragraphs and headings, in order.
-fn prose_items(cx: &RuleContext<'_>) -> Vec<ItemAt> {
-    let mut out = Vec::new();
-    let mut take = |n: &Normalized| {
-        for it in find_items(&n.text) {
-            // `…（类）754.75万元，占7.74%；`: only the amount right after it.
-            let limit = (it.names.len() == 1)
-                .then(|| n.text[it.end..].find([';', '。', ',']))
-                .flatten()
-                .map(|p| n.original_offset(it.end + p));
-            out.push(ItemAt {
-                start: n.original_offset(it.start),
-                end: n.original(it.start, it.end).end,
-                limit,
-                names: it
-                    .names
-                    .iter()
-                    .map(|(s, (a, b))| (s.clone(), n.original(*a, *b)))
-                    .collect(),
-            });
-        }
-    };
-    for p in &cx.doc.paragraphs {
-        take(&p.norm);
-    }
-    for h in &cx.doc.headings {
-        take(&Normalized::from_pieces(cx.text, &[h.span]));
-    }
-    out.sort_by_key(|i| (i.start, std::cmp::Reverse(i.end)));
-    // The same item read from a heading and from a paragraph: once.
-    let mut kept: Vec<ItemAt> = Vec::new();
-    for it in out {
-        if kept.last().is_none_or(|k| it.start >= k.end) {
-            kept.push(it);
-        }
-    }
-    kept
-}
-
-/// A 功能分类 item named in prose: its 类, 款, 项 names with their byte
-/// ranges in the normalised text.
-struct Item {
-    start: usize,
-    end: usize,
-    names: Vec<(String, (usize, usize))>,
-}
-
-/// An item located in the original text.
-struct ItemAt {
-    start: u32,
-    end: u32,
-    /// Where its amounts end, for a 类 named on its own.
-    limit: Option<u32>,
-    names: Vec<(String, Span)>,
-}
-
-impl ItemAt {
-    fn path(&self) -> String {
-        self.names
-            .iter()
-            .map(|n| n.0.as_str())
-            .collect::<Vec<_>>()
-            .join("-")
-    }
-}
-
-/// `社会保障和就业支出（类）行政事业单位养老支出（款）行政单位离退休（项）`
-/// and `"一般公共服务支出-政府办公厅(室)及相关机构事务-行政运行"科目`.
-fn find_items(norm: &str) -> Vec<Item> {
-    static LEVELS: LazyLock<Regex> = LazyLock::new(|| {
-        let name = r"((?:[^。;,:\x22()]|\([^类款项()]{1,3}\))+?)";
-        Regex::new(&format!(r"{name}\(类\){name}\(款\){name}\(项\)")).unwrap()
-    });
-    static DASHED: LazyLock<Regex> = LazyLock::new(|| {
-        let name = r"((?:[^。;,:\x22\-()]|\([^()]{1,3}\))+?)";
-        Regex::new(&format!(r#""{name}-{name}-{name}"科目"#)).unwrap()
-    });
-    static CLASS: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"((?:[^。;,:\x22()]|\([^类款项()]{1,3}\))+?)\(类\)").unwrap());
-    let mut out = Vec::new();
-    for re in [&*LEVELS, &*DASHED, &*CLASS] {
-        for c in re.captures_iter(norm) {
-            // A 类 on its own is an item when its amount follows.
-            if std::ptr::eq(re, &*CLASS)
-                && !norm[c.get(0).unwrap().end()..].starts_with(|ch: char| ch.is_ascii_digit())
-            {
-                continue;
-            }
-            let names: Vec<(String, (usize, usize))> = (1..=3)
-                .filter_map(|i| c.get(i))
-                .map(|m| {
-                    // A list number or quote before the 类 name is not part of it.
-                    let s = m.as_str();
-                    let trimmed = s
-                        .trim_start_matches(|ch: char| {
-                            ch.is_ascii_digit() || "、.)(\"".contains(ch)
-                        })
-                        .trim_start_matches("其中")
-                        .to_owned();
-                    let off = s.len() - trimmed.len();
-                    (trimmed, (m.start() + off, m.end()))
-                })
-                .collect();
-            if names.iter().any(|n| n.0.is_empty()) {
-                continue;
-            }
-            let m = c.get(0).unwrap();
-            out.push(Item {
-                start: m.start(),
-                end: m.end(),
-                names,
-            });
-        }
-    }
-    out.sort_by_key(|i| i.start);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn items_in_prose() {
-        let n = fold(
-            "1、社会保障和就业支出（类）行政事业单位养老支出（款）行政单位离退休（项）。主要用于",
-        );
-        let items = find_items(&n);
-        assert_eq!(items.len(), 1);
-        let names: Vec<&str> = items[0].names.iter().map(|n| n.0.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "社会保障和就业支出",
-                "行政事业单位养老支出",
-                "行政单位离退休"
-            ]
-        );
-        let n = fold("“一般公共服务支出-政府办公厅（室）及相关机构事务-行政运行”科目1,202.95万元");
-        let items = find_items(&n);
-        assert_eq!(items.len(), 1);
-        assert_eq!(items[0].names[1].0, "政府办公厅(室)及相关机构事务");
     }
 }

@@ -9,8 +9,6 @@ use crate::rule::compile::CompileCx;
 use crate::rule::context::RuleContext;
 use crate::rule::spec::RuleSpec;
 use crate::source::Span;
-use regex::Regex;
-use std::sync::LazyLock;
 
 #[derive(Debug, Clone)]
 pub struct TocMatch;
@@ -83,12 +81,18 @@ fn toc(cx: &mut RuleContext<'_>) {
     }
     titles.sort();
     titles.dedup();
-    let mut cores: Vec<String> = titles.iter().map(|t| toc_core(&t.1)).collect();
+    let mut cores: Vec<String> = titles
+        .iter()
+        .map(|t| crate::document::items::toc_core(&t.1))
+        .collect();
     for w in titles.windows(2) {
-        cores.push(toc_core(&format!("{}{}", w[0].1, w[1].1)));
+        cores.push(crate::document::items::toc_core(&format!(
+            "{}{}",
+            w[0].1, w[1].1
+        )));
     }
     for (entry, span) in entries {
-        let core = toc_core(&entry);
+        let core = crate::document::items::toc_core(&entry);
         if core.chars().count() < 2 {
             continue;
         }
@@ -112,55 +116,10 @@ fn toc(cx: &mut RuleContext<'_>) {
     }
 }
 
-/// What a title says once numbering, unit names, years, part numbers and
-/// punctuation are removed: `第二部分 上海市…局 2024 年度部门决算表` → `部门决算表`.
-fn toc_core(s: &str) -> String {
-    static NOISE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+\)|\d+[.、])*").unwrap()
-    });
-    static ORG: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"^[\p{Han}()]*?(?:局|办公室|委员会|办事处|工作部|部|中心)(?:\(部门\)|\(单位\))?",
-        )
-        .unwrap()
-    });
-    static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d{2,4}年度?").unwrap());
-    let f = fold(s);
-    let f = NOISE.replace(&f, "");
-    let f = YEAR.replace_all(&f, "");
-    // The template's `部门` stands for the unit's name in the body.
-    let f = f.trim_start_matches("部门").trim_start_matches("单位");
-    let f: String = f
-        .chars()
-        .filter(|c| !"\"'《》<>:;,.、…·".contains(*c))
-        .collect();
-    // A leading unit name, when something remains after it.
-    match ORG.find(&f) {
-        Some(m) if m.end() < f.len() && f[m.end()..].chars().count() >= 2 => {
-            f[m.end()..].to_owned()
-        }
-        _ => f,
-    }
-}
-
 fn bigrams(s: &str) -> Vec<(char, char)> {
     let c: Vec<char> = s.chars().collect();
     if c.len() == 1 {
         return vec![(c[0], c[0])];
     }
     c.windows(2).map(|w| (w[0], w[1])).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn toc_cores() {
-        assert_eq!(
-            toc_core("第二部分上海市普陀区规划和自然资源局2024年度部门决算表"),
-            "部门决算表"
-        );
-        assert_eq!(toc_core("一、收入支出决算总表"), "收入支出决算总表");
-    }
 }

@@ -3,14 +3,12 @@
 
 use super::RuleKind;
 use crate::diagnostic::Label;
-use crate::document::text::{fold, Normalized};
+use crate::document::text::Normalized;
 use crate::rule::compile::CompileCx;
 use crate::rule::context::RuleContext;
 use crate::rule::spec::RuleSpec;
 use crate::source::Span;
-use regex::Regex;
-use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
+use std::collections::HashSet;
 
 #[derive(Debug, Clone)]
 pub struct UnitName;
@@ -30,7 +28,7 @@ impl RuleKind for UnitName {
 fn unit_name(cx: &mut RuleContext<'_>) {
     let norm = Normalized::from_pieces(cx.text, &[Span::new(0, cx.text.len())]);
     let title = cx.doc.title.as_ref().map(|t| t.0.as_str());
-    let Some(canon) = canonical_unit(&norm.text, title) else {
+    let Some(canon) = crate::document::items::unit_name(&norm.text, title) else {
         cx.not_checked("未能确定报告单位的全称".into(), None);
         return;
     };
@@ -75,52 +73,6 @@ fn unit_name(cx: &mut RuleContext<'_>) {
         }
         cx.report(d);
     }
-}
-
-/// The report unit's full name: the most frequent of the names that the
-/// report gives in its set phrases (`预算主管部门：`, `编制部门：`,
-/// `…（部门）主要职能`, `第一部分 …概况`, `…本级`).
-fn canonical_unit(norm: &str, title: Option<&str>) -> Option<String> {
-    static ANCHORS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-        let name = r"([\p{Han}()]{4,40}?(?:局|办公室|委员会|办事处|部|中心|院|所|站|队|府|委|厅|会|处|馆|校|室))";
-        [
-            format!(r"(?:预算主管部门|编制部门|编制单位|单位名称):{name}"),
-            format!(r"第一部分{name}(?:概况|基本情况)"),
-            format!(r"{name}\((?:部门|单位)\)"),
-            format!(r"{name}\(本级\)"),
-        ]
-        .iter()
-        .map(|p| Regex::new(p).unwrap())
-        .collect()
-    });
-    static TITLE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^([\p{Han}()]{4,40}?(?:局|办公室|委员会|办事处|部|中心|院|所|站|队|委|厅|会|处|馆|校|室))\d{4}年").unwrap()
-    });
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    let mut order: Vec<String> = Vec::new();
-    // The title names the unit before the year.
-    let title = title.map(fold).unwrap_or_default();
-    if let Some(c) = TITLE.captures(&title) {
-        order.push(c[1].to_owned());
-        counts.insert(c[1].to_owned(), 1);
-    }
-    for re in ANCHORS.iter() {
-        for c in re.captures_iter(norm) {
-            let n = c[1].to_owned();
-            if !order.contains(&n) {
-                order.push(n.clone());
-            }
-            *counts.entry(n).or_default() += 1;
-        }
-    }
-    // The most frequent; the first on ties.
-    let n = order.len();
-    order
-        .into_iter()
-        .enumerate()
-        .max_by_key(|(i, name)| (counts[name], n - i))
-        .map(|(_, name)| name)
-        .filter(|name| name.chars().count() >= 5)
 }
 
 /// Is `cand` a slip for the name `canon`: a level left out
