@@ -246,11 +246,20 @@ fn compile_rule(
             None
         }
     };
-    if !cx.errors.is_empty() {
-        return Err(cx.errors);
-    }
-    let Some(kind) = kind else {
-        return Err(cx.errors);
+    let kind = match kind {
+        Some(kind) if cx.errors.is_empty() => kind,
+        // Every kind records why it gave up; should one not, the rule must
+        // still not vanish without a word.
+        None if cx.errors.is_empty() => {
+            cx.err(
+                &rs.kind,
+                format!("this `{kind_name}` rule could not be compiled"),
+                "this kind",
+                "a bug in gouji: please report this rule",
+            );
+            return Err(cx.errors);
+        }
+        _ => return Err(cx.errors),
     };
     Ok(Rule {
         id,
