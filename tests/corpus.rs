@@ -9,10 +9,10 @@
 
 mod common;
 
+use common::{corpus_present, CORPUS};
+
 use gouji::diagnostic::{Outcome, Severity};
 use gouji::source::SourceFile;
-
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
 
 /// (report, rule, line, labelled text): confirmed real defects.
 const CONFIRMED: &[(&str, &str, u32, &str)] = &[
@@ -141,14 +141,6 @@ const CONFIRMED: &[(&str, &str, u32, &str)] = &[
 ];
 
 /// Whether ../shared/corpus is there; says so on stderr when it is not.
-fn corpus_present() -> bool {
-    let present = std::path::Path::new(CORPUS).is_dir();
-    if !present {
-        eprintln!("skipped: {CORPUS} is absent (the corpus is not beside the crate)");
-    }
-    present
-}
-
 fn findings(name: &str) -> Vec<(String, u32, String)> {
     let path = format!("{CORPUS}/{name}.layout.txt");
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));

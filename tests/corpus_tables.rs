@@ -20,17 +20,6 @@ use gouji::source::SourceFile;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
-
-/// The corpus is not part of the crate: without it these tests say so and pass.
-fn corpus_present() -> bool {
-    let there = std::path::Path::new(CORPUS).is_dir();
-    if !there {
-        eprintln!("skipped: {CORPUS} is absent (the corpus is not beside the crate)");
-    }
-    there
-}
-
 fn load(name: &str) -> String {
     std::fs::read_to_string(format!("{CORPUS}/{name}.layout.txt")).expect("corpus file")
 }

@@ -157,6 +157,18 @@ impl<'a> RuleContext<'a> {
             .collect()
     }
 
+    /// The tables named by any of `names`; when there is none, a 未能核对
+    /// note says so and the rule abstains (`None`).
+    pub fn tables_or_abstain(&mut self, names: &[String]) -> Option<Vec<usize>> {
+        let tis = self.tables_any(names);
+        if tis.is_empty() {
+            let table = table_list_name(names);
+            self.not_checked(format!("报告中未找到“{table}”"), None);
+            return None;
+        }
+        Some(tis)
+    }
+
     /// Do the standard tables carry any figure? (A blank template does not.)
     pub fn any_figures(&self) -> bool {
         self.doc
@@ -212,6 +224,14 @@ impl<'a> RuleContext<'a> {
             return false;
         }
         true
+    }
+}
+
+/// Table names for messages: the one name, or the first with 等表.
+pub fn table_list_name(names: &[String]) -> String {
+    match names {
+        [one] => one.clone(),
+        _ => format!("{}等表", names.first().map(String::as_str).unwrap_or("")),
     }
 }
 

@@ -50,3 +50,16 @@ pub fn findings(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
         })
         .collect()
 }
+
+/// The corpus of real reports beside the crate (../shared/corpus).
+pub const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
+
+/// The corpus is not part of the crate: without it, tests that need it say
+/// so and pass.
+pub fn corpus_present() -> bool {
+    let present = std::path::Path::new(CORPUS).is_dir();
+    if !present {
+        eprintln!("skipped: {CORPUS} is absent (the corpus is not beside the crate)");
+    }
+    present
+}

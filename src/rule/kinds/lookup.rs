@@ -170,13 +170,6 @@ impl Found {
     }
 }
 
-pub(super) fn table_list_name(names: &[String]) -> String {
-    match names {
-        [one] => one.clone(),
-        _ => format!("{}等表", names.first().map(String::as_str).unwrap_or("")),
-    }
-}
-
 pub(super) fn prose_facts<'a>(cx: &RuleContext<'a>) -> Vec<&'a Fact> {
     let doc = cx.doc;
     doc.facts

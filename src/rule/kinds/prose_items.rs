@@ -8,7 +8,7 @@ use crate::document::text::fold;
 use crate::document::Fact;
 use crate::quantity::Agreement;
 use crate::rule::compile::{many, CompileCx};
-use crate::rule::context::RuleContext;
+use crate::rule::context::{table_list_name, RuleContext};
 use crate::rule::spec::RuleSpec;
 use crate::source::Span;
 

@@ -6,7 +6,7 @@ use super::{show_q, RuleKind};
 use crate::diagnostic::Label;
 use crate::quantity::{Agreement, Quantity};
 use crate::rule::compile::CompileCx;
-use crate::rule::context::RuleContext;
+use crate::rule::context::{table_list_name, RuleContext};
 use crate::rule::spec::RuleSpec;
 use crate::source::Span;
 
@@ -99,11 +99,9 @@ impl Identity {
 
 fn table_columns(cx: &mut RuleContext<'_>, tables: &[String], identities: &[Identity]) {
     let table = table_list_name(tables);
-    let tis = cx.tables_any(tables);
-    if tis.is_empty() {
-        cx.not_checked(format!("报告中未找到“{table}”"), None);
+    let Some(tis) = cx.tables_or_abstain(tables) else {
         return;
-    }
+    };
     let mut evaluated = 0;
     for ti in tis {
         let t = &cx.doc.tables[ti];

@@ -10,7 +10,7 @@ use crate::document::text::fold;
 use crate::document::{Row, RowKind};
 use crate::quantity::{Agreement, Quantity};
 use crate::rule::compile::{many, CompileCx};
-use crate::rule::context::RuleContext;
+use crate::rule::context::{table_list_name, RuleContext};
 use crate::rule::spec::RuleSpec;
 use crate::source::Span;
 use std::collections::{HashMap, HashSet};
@@ -93,11 +93,9 @@ fn table_sum(
     by: PartsBy,
 ) {
     let table = table_list_name(tables);
-    let tis = cx.tables_any(tables);
-    if tis.is_empty() {
-        cx.not_checked(format!("报告中未找到“{table}”"), None);
+    let Some(tis) = cx.tables_or_abstain(tables) else {
         return;
-    }
+    };
     let mut evaluated = 0;
     for ti in tis {
         let t = &cx.doc.tables[ti];
