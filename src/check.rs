@@ -2,7 +2,7 @@
 //! deterministic order. One bad file never stops the run.
 
 use crate::config::Config;
-use crate::diagnostic::{codes, Diagnostic, Outcome, Severity};
+use crate::diagnostic::{codes, Diagnostic, Label, Outcome, Severity};
 use crate::document::{self, Document, FactKind, Scope, Stage};
 use crate::input::{self, InputError};
 use crate::rule::RuleSet;
@@ -21,6 +21,14 @@ pub struct Coverage {
     pub covered: usize,
     /// The figures not verified: (span, label, text).
     pub uncovered: Vec<UncoveredFigure>,
+    /// Of the figures not verified, those in tables the gate found
+    /// unreliable (表格未能可靠识别).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unreadable: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -31,6 +39,9 @@ pub struct UncoveredFigure {
     pub column: u32,
     pub label: String,
     pub text: String,
+    /// Why no rule checked it, when gouji knows (a table read unreliably).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl Coverage {
@@ -174,6 +185,7 @@ pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config)
             diagnostics: own,
         });
     }
+    diagnostics.extend(unreadable_tables(src, &doc));
     let coverage = coverage(src, &doc, &covered);
     // A report whose figures mostly went unchecked must not look clean.
     if coverage.figures > 0 && coverage.covered * 2 < coverage.figures && !outcomes.is_empty() {
@@ -202,8 +214,49 @@ pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config)
     }
 }
 
+/// One note per table that the gate found unreliable: the rules that would
+/// use its cells abstain silently, this says why, once.
+fn unreadable_tables(src: &SourceFile, doc: &Document) -> Vec<Diagnostic> {
+    doc.tables
+        .iter()
+        .filter(|t| !t.verdict.usable())
+        .map(|t| {
+            let name = t.kind.clone().or(t.title.clone()).unwrap_or_default();
+            let reason = t.verdict.reason.as_deref().unwrap_or("勾稽关系不成立");
+            let page = page_of(&src.text, t.span.start as usize)
+                .map(|p| format!("第 {p} 页，"))
+                .unwrap_or_default();
+            let at = t.title_span.unwrap_or(t.span);
+            Diagnostic::new(
+                codes::TABLE_UNREADABLE,
+                Severity::Info,
+                format!("表格未能可靠识别：“{name}”（{page}{reason}），本表数字不作核对"),
+            )
+            .with_label(Label::new(at, "本表"))
+            .with_help("请对照原件人工复核本表；`gouji dump` 显示识别出的单元格")
+            .with_outcome(Outcome::NotChecked)
+        })
+        .collect()
+}
+
+/// The page of a byte offset when the text has pages (form feeds, as
+/// `pdftotext` writes them).
+fn page_of(text: &str, at: usize) -> Option<usize> {
+    if !text.contains('\u{c}') {
+        return None;
+    }
+    Some(text.get(..at)?.matches('\u{c}').count() + 1)
+}
+
 fn coverage(src: &SourceFile, doc: &Document, covered: &BTreeSet<usize>) -> Coverage {
     let mut c = Coverage::default();
+    // Facts read from tables the gate found unreliable.
+    let mut unreadable = std::collections::HashSet::new();
+    for (&(ti, _), ids) in &doc.by_row {
+        if !doc.tables[ti].verdict.usable() {
+            unreadable.extend(ids.iter().copied());
+        }
+    }
     for f in &doc.facts {
         if !matches!(
             f.kind,
@@ -223,7 +276,11 @@ fn coverage(src: &SourceFile, doc: &Document, covered: &BTreeSet<usize>) -> Cove
                 column: lc.column,
                 label: f.label.clone(),
                 text: src.slice(f.span).to_owned(),
+                reason: unreadable
+                    .contains(&f.id)
+                    .then(|| "表格未能可靠识别".to_owned()),
             });
+            c.unreadable += usize::from(unreadable.contains(&f.id));
         }
     }
     c
@@ -268,6 +325,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Read and decode one file into a source, or an input error report.
+#[expect(
+    clippy::result_large_err,
+    reason = "the error is the file's report, built once per unreadable file"
+)]
 pub fn read_source(path: &Path, encoding: Option<Encoding>) -> Result<SourceFile, FileReport> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {

@@ -23,6 +23,9 @@ pub mod codes {
     pub const SUPPRESSION_UNUSED: &str = "gouji::suppression-unused";
     /// gouji itself failed (the language server, checking a report).
     pub const INTERNAL: &str = "gouji::internal";
+    /// A table whose figures break its own identities in a way no wrong
+    /// figure explains: read unreliably, so no rule judges its cells.
+    pub const TABLE_UNREADABLE: &str = "gouji::table-unreadable";
 
     /// Every code above.
     pub const ALL: &[&str] = &[
@@ -33,6 +36,7 @@ pub mod codes {
         BASELINE_STALE,
         SUPPRESSION_UNUSED,
         INTERNAL,
+        TABLE_UNREADABLE,
     ];
 
     /// A short and a full description of one of gouji's codes (SARIF's
@@ -46,6 +50,10 @@ pub mod codes {
             SUPPRESSION_UNUSED => (
                 "A [[suppress]] entry of gouji.toml matched no finding.",
                 "The finding was fixed or its figures changed. Delete the suppression.",
+            ),
+            TABLE_UNREADABLE => (
+                "A table was not read reliably; its figures were not checked.",
+                "The table's own identities (totals, 类 = Σ 款 = Σ 项, row totals) break in a way that no single wrong figure explains, so the layout was probably misread. No rule judges its cells. Check the table by hand against the original, or give gouji the .docx/.xlsx or PDF.",
             ),
             _ => ("A diagnostic of gouji itself.", "Reported by gouji, not by a rule of a pack."),
         }

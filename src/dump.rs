@@ -36,7 +36,7 @@ pub fn dump(src: &SourceFile, doc: &Document) -> Value {
         .map(|(i, t)| {
             json!({
                 "id": i, "title": t.title, "kind": t.kind, "unit": t.unit, "source": t.source,
-                "span": pos(src, t.span), "headers": t.headers(),
+                "span": pos(src, t.span), "headers": t.headers(), "verdict": t.verdict,
                 "rows": t.rows.iter().map(|r| json!({
                     "kind": r.kind, "label": r.label, "code": r.code, "side": r.side,
                     "cells": r.cells.iter().map(|c| json!({

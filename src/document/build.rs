@@ -375,6 +375,9 @@ fn push_tables(doc: &mut Document, text: &str, all_lines: &[Line], tables: Found
         doc.tables.push(table::into_table(lt));
     }
     doc.tables.sort_by_key(|t| t.span.start);
+    for t in &mut doc.tables {
+        t.verdict = table::verify(t);
+    }
 }
 
 /// In plain (Word-export) text a short unterminated line with no figures is a

@@ -245,6 +245,8 @@ pub struct Table {
     /// The value columns: header path, leaf and side.
     #[serde(skip)]
     pub columns: Vec<table::TableColumn>,
+    /// The gate's judgement: may rules use these figures? (table/verify.rs)
+    pub verdict: table::Verdict,
 }
 
 impl Table {

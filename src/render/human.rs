@@ -237,10 +237,18 @@ pub fn render(reports: &[FileReport], opts: HumanOptions, show_coverage: bool) -
                     c.ratio() * 100.0,
                     c.uncovered.len()
                 );
+                if c.unreadable > 0 {
+                    let _ = writeln!(out, "  其中 {} 个在未能可靠识别的表格中", c.unreadable);
+                }
                 for u in &c.uncovered {
+                    let why = u
+                        .reason
+                        .as_deref()
+                        .map(|r| format!("，{r}"))
+                        .unwrap_or_default();
                     let _ = writeln!(
                         out,
-                        "  {}:{}:{}: 未核对 {}（{}）",
+                        "  {}:{}:{}: 未核对 {}（{}{why}）",
                         r.path, u.line, u.column, u.text, u.label
                     );
                 }

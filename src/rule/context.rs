@@ -11,7 +11,7 @@ use super::Rule;
 use crate::diagnostic::{Diagnostic, Label, Outcome, Severity};
 use crate::document::table::TableName;
 use crate::document::text::fold;
-use crate::document::{Document, Fact, Role};
+use crate::document::{Document, Fact, Role, Table};
 use crate::quantity::Quantity;
 use crate::source::Span;
 use std::collections::{BTreeSet, HashSet};
@@ -141,32 +141,53 @@ impl<'a> RuleContext<'a> {
 
     // ---- tables ------------------------------------------------------------
 
-    /// Tables whose standard name or title is `name`, in document order.
+    /// Tables whose standard name or title is `name`, in document order,
+    /// that rules may judge: a table the gate found unreliable is left out
+    /// (its one note, 表格未能可靠识别, stands for every rule).
     pub fn tables(&self, name: &str) -> Vec<usize> {
         let name = TableName::new(name);
-        (0..self.doc.tables.len())
-            .filter(|&i| self.doc.tables[i].matches(&name))
-            .collect()
+        self.tables_where(|t| t.verdict.usable() && t.matches(&name))
     }
 
-    /// Tables matching any of the names, in document order.
+    /// Tables matching any of the names, in document order, that rules may
+    /// judge (see [`tables`](Self::tables)).
     pub fn tables_any(&self, names: &[String]) -> Vec<usize> {
         let names: Vec<TableName> = names.iter().map(|n| TableName::new(n)).collect();
+        self.tables_where(|t| t.verdict.usable() && names.iter().any(|n| t.matches(n)))
+    }
+
+    /// Is a table of this name in the report at all, however well read?
+    pub fn table_present(&self, name: &str) -> bool {
+        let name = TableName::new(name);
+        self.doc.tables.iter().any(|t| t.matches(&name))
+    }
+
+    fn tables_where(&self, keep: impl Fn(&Table) -> bool) -> Vec<usize> {
         (0..self.doc.tables.len())
-            .filter(|&i| names.iter().any(|n| self.doc.tables[i].matches(n)))
+            .filter(|&i| keep(&self.doc.tables[i]))
             .collect()
     }
 
     /// The tables named by any of `names`; when there is none, a 未能核对
-    /// note says so and the rule abstains (`None`).
+    /// note says so and the rule abstains (`None`). When they are there
+    /// but unreliable, the rule abstains without a note of its own.
     pub fn tables_or_abstain(&mut self, names: &[String]) -> Option<Vec<usize>> {
         let tis = self.tables_any(names);
         if tis.is_empty() {
+            if names.iter().any(|n| self.table_present(n)) {
+                return None;
+            }
             let table = table_list_name(names);
             self.not_checked(format!("报告中未找到“{table}”"), None);
             return None;
         }
         Some(tis)
+    }
+
+    /// Is this cell of table `ti` one that no rule may judge (the gate found
+    /// text where a figure belongs, or the table unreliable)?
+    pub fn cell_doubtful(&self, ti: usize, span: Span) -> bool {
+        self.doc.tables[ti].verdict.is_doubtful(span)
     }
 
     /// Do the standard tables carry any figure? (A blank template does not.)

@@ -59,10 +59,12 @@ mod rows;
 mod standard;
 pub mod tab;
 mod title;
+mod verify;
 
 pub use recognize::into_table;
 pub use resolve::{bare_label, strip_unit_suffix, TableColumn, TableName, NUMBERING};
 pub use standard::StandardTable;
+pub use verify::{verify, Reliability, RowIdentity, Verdict, ROW_IDENTITIES};
 
 use crate::document::text;
 use crate::document::text::fold_key;

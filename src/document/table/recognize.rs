@@ -73,5 +73,6 @@ pub fn into_table(t: LayoutTable) -> Table {
         empty_statement: t.empty_statement,
         standard: t.kind,
         columns,
+        verdict: Default::default(),
     }
 }

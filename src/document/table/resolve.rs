@@ -265,6 +265,7 @@ mod tests {
                 .iter()
                 .map(|(p, s)| TableColumn::new(fold(p), s.map(str::to_owned)))
                 .collect(),
+            verdict: Default::default(),
         }
     }
 

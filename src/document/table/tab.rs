@@ -104,6 +104,7 @@ pub fn parse_region(
         empty_statement: None,
         standard: None,
         columns: Vec::new(),
+        verdict: Default::default(),
     };
 
     for raw in rows {

@@ -75,7 +75,7 @@ fn cross(cx: &mut RuleContext<'_>, pairs: &[Pair]) {
         let (a, b) = match (a, b) {
             (Ok(a), Ok(b)) => (a, b),
             (Err(e), _) | (_, Err(e)) => {
-                cx.not_checked(e, None);
+                e.note(cx, None);
                 continue;
             }
         };
@@ -166,7 +166,10 @@ fn cross_classes(cx: &mut RuleContext<'_>, p: &Pair) {
     let (ta, tb) = (cx.tables(&p.table), cx.tables(other));
     let (Some(&ia), Some(&ib)) = (ta.first(), tb.first()) else {
         let missing = if ta.is_empty() { &p.table } else { other };
-        cx.not_checked(format!("报告中未找到“{missing}”"), None);
+        // A table that is there but unreliable has had its own note.
+        if !cx.table_present(missing) {
+            cx.not_checked(format!("报告中未找到“{missing}”"), None);
+        }
         return;
     };
     let (t1, t2) = (&cx.doc.tables[ia], &cx.doc.tables[ib]);
@@ -209,6 +212,9 @@ fn cross_classes(cx: &mut RuleContext<'_>, p: &Pair) {
         ) else {
             continue;
         };
+        if cell_doubtful(t1, r1, &k1.path) || cell_doubtful(t2, r2, &k2.path) {
+            continue;
+        }
         let (v1, v2) = (cell_val(t1, r1, &k1.path), cell_val(t2, r2, &k2.path));
         if v1.is_none() && v2.is_none() {
             continue;

@@ -124,6 +124,39 @@ pub(super) fn unit_word(t: &Table) -> &str {
     t.unit.as_deref().unwrap_or("")
 }
 
+/// Is the cell of `row` under `col` one that no rule may judge (the table
+/// gate found text where a figure belongs)?
+pub(super) fn cell_doubtful(t: &Table, row: &Row, col: &str) -> bool {
+    row.cells
+        .iter()
+        .find(|c| c.column.as_deref() == Some(col))
+        .is_some_and(|c| t.verdict.is_doubtful(c.span))
+}
+
+/// Why a lookup found no value.
+pub(super) enum Abstain {
+    /// The table is there but was not read reliably: its one note
+    /// (表格未能可靠识别) speaks for every rule, so no note of the rule's own.
+    Unreadable,
+    /// Why not, for a 未能核对 note.
+    Why(String),
+}
+
+impl From<String> for Abstain {
+    fn from(why: String) -> Abstain {
+        Abstain::Why(why)
+    }
+}
+
+impl Abstain {
+    /// Say why, once, unless the table's own note has said it.
+    pub(super) fn note(self, cx: &mut RuleContext<'_>, at: Option<Span>) {
+        if let Abstain::Why(why) = self {
+            cx.not_checked(why, at);
+        }
+    }
+}
+
 /// The cell of `row` under `col` (a resolved header path), `None` when blank.
 pub(super) fn cell_val(t: &Table, row: &Row, col: &str) -> Option<Val> {
     let cell = row
@@ -189,10 +222,13 @@ pub(super) fn lookup(
     table: &str,
     rows: &[String],
     column: &str,
-) -> Result<Found, String> {
+) -> Result<Found, Abstain> {
     let tis = cx.tables(table);
     let Some(&ti) = tis.first() else {
-        return Err(format!("报告中未找到“{table}”"));
+        if cx.table_present(table) {
+            return Err(Abstain::Unreadable);
+        }
+        return Err(format!("报告中未找到“{table}”").into());
     };
     // Prefer a table of that name that carries figures.
     let ti = tis
@@ -221,11 +257,11 @@ pub(super) fn lookup(
                 written: None,
             });
         }
-        return Err(format!("“{table}”中没有数字"));
+        return Err(format!("“{table}”中没有数字").into());
     }
     let picked: Vec<usize> = if rows.is_empty() {
         if data.len() != 1 {
-            return Err(format!("“{table}”有多行，规则未指明行"));
+            return Err(format!("“{table}”有多行，规则未指明行").into());
         }
         data.clone()
     } else {
@@ -253,7 +289,7 @@ pub(super) fn lookup(
                 });
             match pick {
                 Some(i) => out.push(i),
-                None => return Err(format!("“{table}”中未找到“{r}”行的“{column}”")),
+                None => return Err(format!("“{table}”中未找到“{r}”行的“{column}”").into()),
             }
         }
         out
@@ -274,8 +310,12 @@ pub(super) fn lookup(
     for &ri in &picked {
         let r = &t.rows[ri];
         let Some(col) = t.column(column, r.side.as_deref()).map(|c| c.path.clone()) else {
-            return Err(format!("“{table}”中没有“{column}”栏"));
+            return Err(format!("“{table}”中没有“{column}”栏").into());
         };
+        if cell_doubtful(t, r, &col) {
+            let name = cx.row_name(ti, ri);
+            return Err(format!("“{table}”中“{name}”行的“{column}”不是可识别的数字").into());
+        }
         match cell_val(t, r, &col) {
             Some(v) => {
                 val = val.add(&v.wan);

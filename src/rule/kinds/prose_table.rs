@@ -51,7 +51,7 @@ fn prose(cx: &mut RuleContext<'_>, pairs: &[Pair]) {
         let found = match lookup(cx, &p.table, &p.row, p.column.as_deref().unwrap_or("")) {
             Ok(f) => f,
             Err(e) => {
-                cx.not_checked(e, Some(mine[0].span));
+                e.note(cx, Some(mine[0].span));
                 continue;
             }
         };

@@ -4,20 +4,12 @@
 use super::lookup::*;
 use super::{show_q, RuleKind};
 use crate::diagnostic::Label;
+use crate::document::table::RowIdentity as Identity;
 use crate::quantity::{Agreement, Quantity};
 use crate::rule::compile::CompileCx;
 use crate::rule::context::{table_list_name, RuleContext};
 use crate::rule::spec::RuleSpec;
 use crate::source::Span;
-
-/// A per-row identity of `table-columns`: `total = plus… − minus…`.
-#[derive(Debug, Clone)]
-pub struct Identity {
-    pub source: String,
-    pub total: String,
-    pub plus: Vec<String>,
-    pub minus: Vec<String>,
-}
 
 #[derive(Debug, Clone)]
 pub struct TableColumns {
@@ -30,20 +22,18 @@ impl RuleKind for TableColumns {
 
     fn compile(rs: &RuleSpec, cx: &mut CompileCx) -> Option<Self> {
         let tables = need_tables(rs, cx)?;
+        // Without `identities`, the standard forms' own (the table gate's).
         let mut identities = Vec::new();
-        for i in rs.identities.iter().flatten() {
-            match Identity::parse(i.get_ref()) {
-                Ok(id) => identities.push(id),
-                Err(e) => cx.err(i, format!("identity does not parse: {e}"), "this identity", "columns are written as in the header (a path such as `合计/预算数` where needed), joined by + and -"),
+        match &rs.identities {
+            None => identities = Identity::standard(),
+            Some(list) => {
+                for i in list {
+                    match Identity::parse(i.get_ref()) {
+                        Ok(id) => identities.push(id),
+                        Err(e) => cx.err(i, format!("identity does not parse: {e}"), "this identity", "columns are written as in the header (a path such as `合计/预算数` where needed), joined by + and -"),
+                    }
+                }
             }
-        }
-        if rs.identities.is_none() {
-            cx.err(
-                &rs.kind,
-                "a `table-columns` rule needs `identities`",
-                "this kind",
-                "add `identities = [\"合计 = 基本支出 + 项目支出\"]`",
-            );
         }
         if identities.is_empty() {
             return None;
@@ -55,45 +45,6 @@ impl RuleKind for TableColumns {
         if cx.standard_tables_ready() {
             table_columns(cx, &self.tables, &self.identities)
         }
-    }
-}
-
-impl Identity {
-    fn parse(s: &str) -> Result<Identity, String> {
-        let (lhs, rhs) = s
-            .split_once('=')
-            .ok_or_else(|| "write `合计 = 基本支出 + 项目支出`".to_owned())?;
-        let total = lhs.trim().trim_end_matches('=').trim().to_owned();
-        let rhs = rhs.trim_start_matches('=');
-        let (mut plus, mut minus) = (Vec::new(), Vec::new());
-        let mut sign = '+';
-        let mut cur = String::new();
-        for c in rhs.chars().chain(std::iter::once('+')) {
-            if c == '+' || c == '-' || c == '−' {
-                let name = cur.trim().to_owned();
-                if name.is_empty() {
-                    return Err("an empty column name".into());
-                }
-                if sign == '+' {
-                    plus.push(name);
-                } else {
-                    minus.push(name);
-                }
-                cur.clear();
-                sign = if c == '+' { '+' } else { '-' };
-            } else {
-                cur.push(c);
-            }
-        }
-        if total.is_empty() || plus.is_empty() {
-            return Err("write `合计 = 基本支出 + 项目支出`".into());
-        }
-        Ok(Identity {
-            source: s.trim().to_owned(),
-            total,
-            plus,
-            minus,
-        })
     }
 }
 
@@ -128,6 +79,14 @@ fn table_columns(cx: &mut RuleContext<'_>, tables: &[String], identities: &[Iden
                 let Some(tv) = cell_val(t, row, &tc) else {
                     continue;
                 };
+                // No finding from a cell the table gate could not read.
+                if std::iter::once(&tc)
+                    .chain(&plus)
+                    .chain(&minus)
+                    .any(|c| cell_doubtful(t, row, c))
+                {
+                    continue;
+                }
                 let val = |c: &String| (c.clone(), cell_val(t, row, c).unwrap_or_else(Val::blank));
                 let pv: Vec<(String, Val)> = plus.iter().map(val).collect();
                 let mv: Vec<(String, Val)> = minus.iter().map(val).collect();

@@ -252,6 +252,13 @@ fn check_rows_sum(
         let Some(tv) = cell_val(t, row, col) else {
             continue;
         };
+        // No finding from a cell the table gate could not read as a figure.
+        if std::iter::once(ri)
+            .chain(parts.iter().copied())
+            .any(|p| cell_doubtful(t, &t.rows[p], col))
+        {
+            continue;
+        }
         let vals: Vec<(usize, Val)> = parts
             .iter()
             .map(|&p| (p, cell_val(t, &t.rows[p], col).unwrap_or_else(Val::blank)))

@@ -42,7 +42,7 @@ fn present(cx: &mut RuleContext<'_>, required: &[String]) {
     }
     let body = fold(cx.text);
     for name in required {
-        if !cx.tables(name).is_empty() {
+        if cx.table_present(name) {
             continue;
         }
         let want = fold(name);

@@ -207,7 +207,12 @@ impl ScriptRun {
     pub(super) fn table_section(&self, t: &crate::document::Table) -> usize {
         crate::document::section_at(&self.doc, t.span.start)
     }
+    /// In the rule's scope, and read reliably enough for rules to judge
+    /// (the table gate's verdict; an unreliable table has had its one note).
     pub(super) fn table_in_scope(&self, t: usize) -> bool {
+        if !self.doc.tables[t].verdict.usable() {
+            return false;
+        }
         let s = self.table_section(&self.doc.tables[t]);
         self.in_scope.get(s).copied().unwrap_or(true)
     }
