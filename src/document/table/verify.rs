@@ -179,6 +179,7 @@ pub fn verify(t: &Table) -> Verdict {
     let mut evals = Vec::new();
     code_sums(t, &mut evals);
     numbered_sums(t, &mut evals);
+    sides_balance(t, &mut evals);
     row_identities(t, &RowIdentity::standard(), &mut evals);
     // An identity through a cell that is not a figure says nothing.
     evals.retain(|e| e.terms.iter().all(|(k, _)| !doubtful_keys.contains(k)));
@@ -401,6 +402,35 @@ fn numbered_sums(t: &Table, evals: &mut Vec<Evaluated>) {
             push_sum(t, ri, &parts, evals);
         }
     }
+}
+
+/// A two-sided table balances: the 总计 of one side equals the other's, in
+/// each side's first column (收入总计 = 支出总计).
+fn sides_balance(t: &Table, evals: &mut Vec<Evaluated>) {
+    let mut sides: Vec<&str> = Vec::new();
+    for c in &t.columns {
+        if let Some(s) = c.side.as_deref() {
+            if !sides.contains(&s) {
+                sides.push(s);
+            }
+        }
+    }
+    let [left, right] = sides[..] else { return };
+    let grand = |side: &str| -> Option<(usize, String)> {
+        let col = t.columns.iter().find(|c| c.side.as_deref() == Some(side))?;
+        let (ri, _) = t.data_rows().find(|(_, r)| {
+            r.side.as_deref() == Some(side)
+                && r.label
+                    .as_deref()
+                    .is_some_and(|l| bare_label(l).ends_with("总计"))
+        })?;
+        printed(&t.rows[ri], &col.path).then(|| (ri, col.path.clone()))
+    };
+    let (Some(a), Some(b)) = (grand(left), grand(right)) else {
+        return;
+    };
+    let (va, vb) = (value(&t.rows[a.0], &a.1), value(&t.rows[b.0], &b.1));
+    push_eval(evals, vec![(a, 1), (b, -1)], va, vb, false);
 }
 
 fn is_numbered(l: &str) -> bool {
@@ -648,6 +678,24 @@ mod tests {
             + "\n";
         let v = table(&bad).verdict;
         assert_eq!(v.reliability, Reliability::Unreliable, "{v:?}");
+    }
+
+    #[test]
+    fn two_sided_totals_balance() {
+        let text = "部门财务收支预算总表\n                                   单位：元\n       本年收入                      本年支出\n   项目          预算数          项目            预算数\n一、财政拨款收入  1,000,000   一、一般公共服务支出  1,000,000\n   收入总计       1,000,000      支出总计         1,000,500\n";
+        let doc = parse(text);
+        let t = doc.tables.iter().find(|t| t.standard.is_some()).unwrap();
+        // 支出总计 breaks its own list's sum and the balance, both mended
+        // by −500 on that cell.
+        assert_eq!(
+            t.verdict.reliability,
+            Reliability::Reliable,
+            "{:?}",
+            t.verdict
+        );
+        assert_eq!(t.verdict.broken, 2, "{:?}", t.verdict);
+        let s = t.verdict.suspects[0];
+        assert_eq!(&text[s.range()], "1,000,500");
     }
 
     #[test]
