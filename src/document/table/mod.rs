@@ -64,7 +64,7 @@ mod verify;
 pub use recognize::into_table;
 pub use resolve::{bare_label, strip_unit_suffix, TableColumn, TableName, NUMBERING};
 pub use standard::StandardTable;
-pub use verify::{verify, Reliability, RowIdentity, Verdict, ROW_IDENTITIES};
+pub use verify::{is_numbered, verify, Reliability, RowIdentity, Verdict, ROW_IDENTITIES};
 
 use crate::document::text;
 use crate::document::text::fold_key;

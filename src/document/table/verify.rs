@@ -22,6 +22,7 @@ use crate::quantity::{Agreement, Quantity};
 use crate::source::Span;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::LazyLock;
 
 /// The per-row identities of the standard forms: a total column is the sum
 /// of its parts. Columns are header paths as [`Table::column`] resolves them;
@@ -97,12 +98,15 @@ impl RowIdentity {
         })
     }
 
-    /// The standard forms' identities, parsed.
-    pub fn standard() -> Vec<RowIdentity> {
-        ROW_IDENTITIES
-            .iter()
-            .map(|s| RowIdentity::parse(s).expect("the standard identities parse"))
-            .collect()
+    /// The standard forms' identities, parsed once.
+    pub fn standard() -> &'static [RowIdentity] {
+        static PARSED: LazyLock<Vec<RowIdentity>> = LazyLock::new(|| {
+            ROW_IDENTITIES
+                .iter()
+                .map(|s| RowIdentity::parse(s).expect("the standard identities parse"))
+                .collect()
+        });
+        &PARSED
     }
 }
 
@@ -180,7 +184,7 @@ pub fn verify(t: &Table) -> Verdict {
     code_sums(t, &mut evals);
     numbered_sums(t, &mut evals);
     sides_balance(t, &mut evals);
-    row_identities(t, &RowIdentity::standard(), &mut evals);
+    row_identities(t, RowIdentity::standard(), &mut evals);
     // An identity through a cell that is not a figure says nothing.
     evals.retain(|e| e.terms.iter().all(|(k, _)| !doubtful_keys.contains(k)));
 
@@ -342,11 +346,7 @@ fn code_sums(t: &Table, evals: &mut Vec<Evaluated>) {
         }
     }
     for (ri, r) in t.data_rows() {
-        let is_total = r
-            .label
-            .as_deref()
-            .is_some_and(|l| CODE_TOTALS.iter().any(|a| fold(a) == bare_label(l)));
-        if !is_total {
+        if !labelled(r, CODE_TOTALS) {
             continue;
         }
         let classes: Vec<usize> = first
@@ -381,11 +381,7 @@ fn numbered_sums(t: &Table, evals: &mut Vec<Evaluated>) {
         })
     };
     for (ri, r) in t.data_rows() {
-        let named = r
-            .label
-            .as_deref()
-            .is_some_and(|l| NUMBERED_TOTALS.iter().any(|a| fold(a) == bare_label(l)));
-        if !named {
+        if !labelled(r, NUMBERED_TOTALS) {
             continue;
         }
         let start = (0..ri)
@@ -433,7 +429,15 @@ fn sides_balance(t: &Table, evals: &mut Vec<Evaluated>) {
     push_eval(evals, vec![(a, 1), (b, -1)], va, vb, false);
 }
 
-fn is_numbered(l: &str) -> bool {
+/// Is the row's label (without its list number) one of `names`?
+fn labelled(r: &Row, names: &[&str]) -> bool {
+    r.label
+        .as_deref()
+        .is_some_and(|l| names.iter().any(|a| fold(a) == bare_label(l)))
+}
+
+/// A label numbered 一、二、… (the items of a 收支总表).
+pub fn is_numbered(l: &str) -> bool {
     let f = fold(l);
     f.starts_with(|c: char| "一二三四五六七八九十".contains(c)) && NUMBERING.is_match(&f)
 }

@@ -12,6 +12,7 @@
 //! allows it. A blank cell of a row that is printed counts as 0.
 
 use super::show_q;
+pub(super) use crate::document::table::is_numbered;
 use crate::document::text::fold;
 use crate::document::{Fact, FactKind, Number, Role, Row, Table, Unit};
 use crate::quantity::{Agreement, Quantity};
@@ -87,11 +88,6 @@ pub(super) fn relation(
 }
 
 pub(super) use crate::document::table::{bare_label, NUMBERING};
-
-pub(super) fn is_numbered(l: &str) -> bool {
-    let f = fold(l);
-    f.starts_with(|c: char| "一二三四五六七八九十".contains(c)) && NUMBERING.is_match(&f)
-}
 
 /// A cell's value: the number in the table's own unit and in 万元.
 #[derive(Debug, Clone)]

@@ -158,7 +158,7 @@ mod tests {
         let alts = vec!["收入支出总计".to_owned()];
         let y = Some(2024);
         assert!(label_matches(
-            "上海市普陀区规划和自然资源局2024年度收入支出总计",
+            "上海市普陀区城建和交通局2024年度收入支出总计",
             &alts,
             y
         ));

@@ -25,7 +25,7 @@ impl RuleKind for TableColumns {
         // Without `identities`, the standard forms' own (the table gate's).
         let mut identities = Vec::new();
         match &rs.identities {
-            None => identities = Identity::standard(),
+            None => identities = Identity::standard().to_vec(),
             Some(list) => {
                 for i in list {
                     match Identity::parse(i.get_ref()) {
