@@ -49,12 +49,17 @@ pub fn half_ulp(decimals: u32) -> Decimal {
 
 impl Quantity {
     /// A figure as written: `value` with `decimals` digits after the point.
+    /// A figure at the edge of `Decimal`'s range (no report prints one, but
+    /// a broken file may) is undefined rather than a panic.
     pub fn stated(value: Decimal, decimals: u32) -> Quantity {
         let h = half_ulp(decimals);
-        Quantity {
-            lo: value - h,
-            hi: value + h,
-            undefined: false,
+        match (value.checked_sub(h), value.checked_add(h)) {
+            (Some(lo), Some(hi)) => Quantity {
+                lo,
+                hi,
+                undefined: false,
+            },
+            _ => Quantity::undefined(),
         }
     }
 
@@ -68,10 +73,14 @@ impl Quantity {
     /// `[v, v + 10^−d)` for a non-negative figure, closed here.
     pub fn truncated(value: Decimal, decimals: u32) -> Quantity {
         let ulp = Decimal::new(1, decimals.min(28));
-        if value.is_sign_negative() {
-            Quantity::range(value - ulp, value)
+        let other = if value.is_sign_negative() {
+            value.checked_sub(ulp)
         } else {
-            Quantity::range(value, value + ulp)
+            value.checked_add(ulp)
+        };
+        match other {
+            Some(o) => Quantity::range(value, o),
+            None => Quantity::undefined(),
         }
     }
 
@@ -118,7 +127,8 @@ impl Quantity {
     }
     /// The midpoint, the best single value to show.
     pub fn mid(&self) -> Decimal {
-        ((self.lo + self.hi) / Decimal::TWO).normalize()
+        // Halve first: `lo + hi` may overflow at the edge of the range.
+        (self.lo / Decimal::TWO + self.hi / Decimal::TWO).normalize()
     }
     /// Does the interval contain zero?
     pub fn contains_zero(&self) -> bool {
@@ -188,7 +198,7 @@ impl Quantity {
             // Decimal division rounds to 28 digits; widen by that much so a
             // true value is never excluded by the rounding of the bound itself.
             let eps = Decimal::new(1, 20);
-            Some((lo - eps, hi + eps))
+            Some((lo.checked_sub(eps)?, hi.checked_add(eps)?))
         })
     }
 
@@ -415,6 +425,72 @@ mod tests {
             let computed = qa.div(&amount.sub(&qa)).mul(&hundred);
             if !computed.is_undefined() {
                 prop_assert_eq!(computed.agrees(&rate), Agreement::Consistent);
+            }
+        }
+    }
+    /// An interval and a point inside it: a figure with 0–4 decimals and a
+    /// true value anywhere in its rounding interval (ends included).
+    fn figure_and_truth() -> impl Strategy<Value = (Quantity, Decimal)> {
+        (-10_000_000_000i64..10_000_000_000, 0u32..5, 0u32..=1000).prop_map(|(v, dp, t)| {
+            let value = Decimal::new(v, dp);
+            let q = Quantity::stated(value, dp);
+            // t/1000 of the way from lo to hi.
+            let truth = q.lo() + (q.hi() - q.lo()) * Decimal::new(i64::from(t), 3);
+            (q, truth)
+        })
+    }
+
+    proptest! {
+        /// The true value of a rounded figure lies in its interval.
+        #[test]
+        fn truth_lies_in_the_interval(v in -10_000_000_000_000i64..10_000_000_000_000, dp in 0u32..5, shift in 0u32..3) {
+            // A true value with more decimals, published rounded to `dp`.
+            let truth = Decimal::new(v, dp + shift);
+            let published = round(truth, dp);
+            prop_assert!(Quantity::stated(published, dp).contains(truth));
+        }
+
+        /// Soundness: the exact result of an operation on any values inside
+        /// the operands lies inside the result.
+        #[test]
+        fn operations_are_sound((a, x) in figure_and_truth(), (b, y) in figure_and_truth()) {
+            prop_assert!(a.add(&b).contains(x + y));
+            prop_assert!(a.sub(&b).contains(x - y));
+            prop_assert!(a.mul(&b).contains(x * y));
+            let q = a.div(&b);
+            if y.is_zero() {
+                prop_assert!(q.is_undefined(), "a divisor interval holding 0 is undefined");
+            } else if !q.is_undefined() {
+                prop_assert!(q.contains(x / y), "{x} / {y} not in [{}, {}]", q.lo(), q.hi());
+            }
+            prop_assert!(a.neg().contains(-x));
+            prop_assert!(a.abs().contains(x.abs()));
+            prop_assert!(a.min(&b).contains(x.min(y)));
+            prop_assert!(a.max(&b).contains(x.max(y)));
+        }
+
+        /// Comparisons are symmetric: agreement both ways, `<` mirrored by
+        /// `>`, and never both certainly-less and agreeing.
+        #[test]
+        fn comparisons_are_symmetric((a, _) in figure_and_truth(), (b, _) in figure_and_truth()) {
+            prop_assert_eq!(a.agrees(&b), b.agrees(&a));
+            prop_assert_eq!(a.certainly_lt(&b), b.certainly_gt(&a));
+            prop_assert!(!(a.certainly_lt(&b) && a.agrees(&b) == Agreement::Consistent));
+            prop_assert!(!(a.certainly_lt(&b) && b.certainly_lt(&a)));
+            prop_assert_eq!(a.agrees(&a), Agreement::Consistent);
+        }
+
+        /// Figures at the edge of `Decimal`'s range never panic: an overflow
+        /// makes the result undefined.
+        #[test]
+        fn huge_figures_never_panic(a in any::<i64>(), b in any::<i64>(), sa in 0u32..28, sb in 0u32..28) {
+            let big = Decimal::MAX / Decimal::new(a.unsigned_abs().max(1) as i64 % 1000 + 1, 0);
+            let qa = Quantity::stated(big, sa.min(4));
+            let qb = Quantity::stated(Decimal::new(b, sb), sb.min(4));
+            for q in [qa.add(&qb), qa.sub(&qb), qa.mul(&qb), qa.div(&qb), qa.mul(&qa), Quantity::sum([&qa, &qa, &qb])] {
+                let _ = q.mid();
+                let _ = q.display_range(2);
+                let _ = q.agrees(&qa);
             }
         }
     }
