@@ -292,6 +292,20 @@ fn misbehaving_scripts_become_located_tool_errors() {
             "api_misuse.rhai:2:",
             "`primary` must be",
         ),
+        ("sandbox-huge-array", "huge_array.rhai:4:", "size limit"),
+        // No file or process functions exist in the sandbox.
+        ("sandbox-file-access", "file_access.rhai:2:", "open_file"),
+        (
+            "sandbox-process",
+            "process.rhai:2:",
+            "function not found: system",
+        ),
+        // A shadowed built-in that never returns is still stopped.
+        (
+            "sandbox-override-builtin",
+            "override_builtin.rhai:",
+            "operation limit",
+        ),
     ];
     for (code, at, what) in expect {
         let d = diags
