@@ -136,6 +136,28 @@ fn long_lines_and_deep_nesting() {
     );
 }
 
+/// Figures at the edge of `Decimal`'s range (29 digits: not figures) and at
+/// the edge of what is read as a figure (16 digits, in 亿元) in prose and in
+/// sums, rates and shares: no panic.
+#[test]
+fn figures_at_the_edge_of_the_number_range() {
+    let max = "79228162514264337593543950335";
+    let big = "9999999999999999.9999999999";
+    let text = format!(
+        "一、收入支出预算总体情况\n\
+         收入预算{max}万元，其中：财政拨款收入{max}万元，其他收入{max}万元。\n\
+         支出预算{max}万元，较上年增加{max}万元，增长{max}%，占{max}%。\n\
+         人均{max}元，平均每批次-{max}万元。\n\
+         收入预算{big}亿元，其中：财政拨款收入{big}亿元，其他收入{big}亿元。\n\
+         支出预算{big}亿元，较上年增加{big}亿元，增长{big}%，占{big}%。\n"
+    );
+    run(
+        text.as_bytes(),
+        "figures at Decimal::MAX",
+        Duration::from_secs(300),
+    );
+}
+
 #[test]
 fn a_20_mb_report() {
     let sample = sample_text();

@@ -74,10 +74,25 @@ fn ser_decimal<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&d.to_string())
 }
 
+/// No amount in any public budget has more integer digits: 10¹⁶ 元 is a
+/// thousand times a national budget. Longer digit strings are codes or
+/// debris, and keeping them out keeps every sum, product and scaling of
+/// figures far inside `Decimal`'s range (about 7.9·10²⁸).
+const MAX_INT_DIGITS: usize = 16;
+/// Reports print at most four decimals (a rate, a per-capita figure); ten
+/// leaves room and keeps a rounding interval's bounds exact.
+const MAX_DECIMALS: usize = 10;
+
 impl Number {
-    /// Parse digits as written (`1,234.56`, `-16.77`, `100`).
+    /// Parse digits as written (`1,234.56`, `-16.77`, `100`). A string with
+    /// more digits than any figure has is not a number.
     pub fn parse(digits: &str, unit: Unit, written: &str) -> Option<Number> {
         let clean: String = digits.chars().filter(|&c| c != ',').collect();
+        let (int, frac) = clean.split_once('.').unwrap_or((&clean, ""));
+        let int_digits = int.chars().filter(char::is_ascii_digit).count();
+        if int_digits > MAX_INT_DIGITS || frac.len() > MAX_DECIMALS {
+            return None;
+        }
         let value = Decimal::from_str(&clean).ok()?;
         let decimals = clean
             .split_once('.')
@@ -161,6 +176,17 @@ mod tests {
         assert_eq!(n.value, Decimal::from_str("-16.77").unwrap());
         let n = Number::parse("100", Unit::Percent, "100%").unwrap();
         assert_eq!(n.decimals, 0);
+    }
+
+    #[test]
+    fn digit_strings_longer_than_any_figure_are_not_numbers() {
+        let max = "79228162514264337593543950335";
+        assert_eq!(Number::parse(max, Unit::WanYuan, max), None);
+        assert_eq!(Number::parse("0.12345678901", Unit::None, ""), None);
+        // The largest accepted: sixteen integer digits, ten decimals.
+        let n = Number::parse("9,999,999,999,999,999.0123456789", Unit::Yuan, "").unwrap();
+        assert_eq!(n.decimals, 10);
+        assert!(n.quantity_wan().is_some());
     }
 
     #[test]
