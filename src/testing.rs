@@ -18,6 +18,9 @@ pub enum CaseResult {
     /// Expected findings missing while others were produced instead:
     /// (expected, found).
     WrongSpan(Vec<String>, Vec<String>),
+    /// The findings were right but not as many as `count` says:
+    /// (expected, found).
+    WrongCount(usize, usize),
     /// The case could not be read.
     Broken(String),
 }
@@ -104,6 +107,8 @@ pub fn run_rule_tests(rule: &Rule) -> RuleTestReport {
             CaseResult::Missing(missing)
         } else if case.clean && !noisy.is_empty() {
             CaseResult::Noisy(noisy)
+        } else if let Some(n) = case.count.filter(|&n| n != found.len()) {
+            CaseResult::WrongCount(n, found.len())
         } else {
             CaseResult::Passed
         };
@@ -145,6 +150,9 @@ pub fn render(reports: &[RuleTestReport]) -> (String, usize) {
                 }
                 CaseResult::Noisy(n) => format!("noisy: unexpected finding on {n:?}"),
                 CaseResult::WrongSpan(e, f) => format!("wrong span: expected {e:?}, found {f:?}"),
+                CaseResult::WrongCount(e, f) => {
+                    format!("wrong count: expected {e} findings, found {f}")
+                }
                 CaseResult::Broken(e) => format!("broken case: {e}"),
             };
             let _ = writeln!(out, "  {name}: {line}");

@@ -64,6 +64,10 @@ pub struct TestSpec {
     /// A name for the case in `gouji test` output.
     #[serde(default)]
     pub name: Option<String>,
+    /// How many findings of this rule the case must produce (when the
+    /// number matters: one finding for many matches, one per item).
+    #[serde(default)]
+    pub count: Option<usize>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -131,6 +135,13 @@ pub struct RuleSpec {
     /// (`"sentences"`).
     #[schemars(with = "Option<String>")]
     pub on: Option<Spanned<String>>,
+    /// `forbid`: when more than this many matches are found, report one
+    /// finding for all of them (a blank template is one defect, not 200).
+    #[schemars(with = "Option<usize>")]
+    pub collapse_over: Option<Spanned<usize>>,
+    /// `forbid`: the message of that one finding (`{count}` matches, the
+    /// first one `{found}`).
+    pub collapse_message: Option<String>,
 
     // table-row
     #[schemars(with = "Option<String>")]

@@ -1,12 +1,15 @@
 //! `forbid`: a pattern that must not occur — in the original text, or in
 //! normalised sentences (`on = "sentences"`) — unless `unless` matches
-//! around it.
+//! around it. With `collapse_over = N`, more than N matches are one finding
+//! (the first match primary, the next ones secondary): a document that is
+//! still the blank template is one defect, not one per placeholder.
 
 use super::RuleKind;
 use crate::diagnostic::Label;
 use crate::rule::compile::CompileCx;
 use crate::rule::context::RuleContext;
 use crate::rule::spec::RuleSpec;
+use crate::source::Span;
 use regex::Regex;
 
 #[derive(Debug, Clone)]
@@ -15,10 +18,27 @@ pub struct Forbid {
     pub unless: Option<Regex>,
     /// Match normalised sentences rather than the original text.
     pub sentences: bool,
+    /// More matches than this are reported as one finding.
+    pub collapse: Option<Collapse>,
 }
 
+#[derive(Debug, Clone)]
+pub struct Collapse {
+    pub over: usize,
+    pub message: String,
+}
+
+/// How many of the collapsed matches are shown as secondary labels.
+const COLLAPSED_LABELS: usize = 9;
+
 impl RuleKind for Forbid {
-    const KEYS: &'static [&'static str] = &["pattern", "unless", "on"];
+    const KEYS: &'static [&'static str] = &[
+        "pattern",
+        "unless",
+        "on",
+        "collapse_over",
+        "collapse_message",
+    ];
 
     fn compile(rs: &RuleSpec, cx: &mut CompileCx) -> Option<Self> {
         let pattern = cx
@@ -42,23 +62,79 @@ impl RuleKind for Forbid {
                 }
             },
         };
+        let collapse = match (&rs.collapse_over, &rs.collapse_message) {
+            (None, None) => None,
+            (Some(over), Some(message)) => Some(Collapse {
+                over: *over.get_ref(),
+                message: message.clone(),
+            }),
+            (Some(over), None) => {
+                cx.err(
+                    over,
+                    "`collapse_over` needs `collapse_message`",
+                    "this key",
+                    "add `collapse_message = \"… {count} …\"`: the message of the one finding",
+                );
+                None
+            }
+            (None, Some(_)) => {
+                cx.err(
+                    &rs.kind,
+                    "`collapse_message` needs `collapse_over`",
+                    "this kind",
+                    "add `collapse_over = N`: more than N matches become one finding",
+                );
+                None
+            }
+        };
         pattern.map(|pattern| Forbid {
             pattern,
             unless,
             sentences,
+            collapse,
         })
     }
 
     fn run(&self, cx: &mut RuleContext) {
-        if self.sentences {
+        let found = if self.sentences {
             forbid_sentences(cx, &self.pattern, self.unless.as_ref())
         } else {
             forbid(cx, &self.pattern, self.unless.as_ref())
+        };
+        match &self.collapse {
+            Some(c) if found.len() > c.over => {
+                let first = found[0].1.clone();
+                let values = [
+                    ("found", first.clone()),
+                    ("label", first),
+                    ("count", found.len().to_string()),
+                ];
+                let mut d = cx.diag(&values);
+                d.message = crate::rule::interpolate(&c.message, &values);
+                d.labels.push(Label::bare(found[0].0));
+                for (span, _) in found.iter().skip(1).take(COLLAPSED_LABELS) {
+                    d.labels.push(Label::new(*span, "同类"));
+                }
+                cx.report(d);
+            }
+            _ => {
+                for (span, text) in found {
+                    let mut d = cx.diag(&[("found", text.clone()), ("label", text)]);
+                    d.labels.push(Label::bare(span));
+                    cx.report(d);
+                }
+            }
         }
     }
 }
 
-fn forbid(cx: &mut RuleContext<'_>, pattern: &regex::Regex, unless: Option<&regex::Regex>) {
+/// The spans of the matches in scope, in text order.
+fn forbid(
+    cx: &RuleContext<'_>,
+    pattern: &regex::Regex,
+    unless: Option<&regex::Regex>,
+) -> Vec<(Span, String)> {
+    let mut out = Vec::new();
     for m in pattern.find_iter(cx.text) {
         let section = crate::document::section_at(cx.doc, m.start() as u32);
         if !cx.in_scope(section) {
@@ -74,21 +150,19 @@ fn forbid(cx: &mut RuleContext<'_>, pattern: &regex::Regex, unless: Option<&rege
                 continue;
             }
         }
-        let found: String = m.as_str().to_owned();
-        let mut d = cx.diag(&[("found", found.clone()), ("label", found)]);
-        d.labels
-            .push(Label::bare(crate::source::Span::new(m.start(), m.end())));
-        cx.report(d);
+        out.push((Span::new(m.start(), m.end()), m.as_str().to_owned()));
     }
+    out
 }
 
 /// `forbid` on normalised sentences: line breaks and spaces removed,
 /// forms folded, so `完成年初预算的\n100%` is one phrase.
 fn forbid_sentences(
-    cx: &mut RuleContext<'_>,
+    cx: &RuleContext<'_>,
     pattern: &regex::Regex,
     unless: Option<&regex::Regex>,
-) {
+) -> Vec<(Span, String)> {
+    let mut out = Vec::new();
     for (si, sent) in cx.doc.sentences.iter().enumerate() {
         if !cx.in_scope(sent.section) {
             continue;
@@ -100,10 +174,9 @@ fn forbid_sentences(
         let norm = &cx.doc.paragraphs[sent.paragraph].norm;
         for m in pattern.find_iter(text) {
             let span = norm.original(sent.norm_range.0 + m.start(), sent.norm_range.0 + m.end());
-            let found = cx.slice(span);
-            let mut d = cx.diag(&[("found", found.clone()), ("label", found)]);
-            d.labels.push(Label::bare(span));
-            cx.report(d);
+            // White space removed: a phrase broken over lines reads as one.
+            out.push((span, cx.slice(span)));
         }
     }
+    out
 }
