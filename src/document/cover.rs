@@ -18,8 +18,14 @@ static TITLE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CONTENTS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"目\s*录").unwrap());
 
-/// Complete `doc.title` and `doc.kind` from the cover.
+/// Complete `doc.title` and `doc.kind` from the cover, then recognise the
+/// document's form from title and structure (kind.rs).
 pub(super) fn cover_title(doc: &mut Document, text: &str) {
+    read_cover(doc, text);
+    super::kind::recognise(doc, text);
+}
+
+fn read_cover(doc: &mut Document, text: &str) {
     let mut end = [
         doc.toc.first().map(|t| t.1.start),
         doc.headings.first().map(|h| h.span.start),
