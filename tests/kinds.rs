@@ -317,3 +317,107 @@ fn config_kind_applies_and_a_bad_word_is_located() {
     assert!(err.contains("unknown document kind `公开`"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ---------------------------------------------------------------------------
+// Generated variations of the real reports
+// ---------------------------------------------------------------------------
+
+/// The corpus reports and the repo's 公开说明 fixtures, as (name, text).
+fn disclosures() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = vec![
+        root.join("fixtures/jiangjin_egov_2024_final.txt"),
+        root.join("fixtures/tables/final_ok.txt"),
+        root.join("fixtures/tables/budget_ok.txt"),
+    ];
+    if Path::new(CORPUS).is_dir() {
+        for e in std::fs::read_dir(CORPUS).unwrap() {
+            let p = e.unwrap().path();
+            if p.to_string_lossy().ends_with(".layout.txt") {
+                paths.push(p);
+            }
+        }
+    }
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| (p.display().to_string(), read(p).text))
+        .collect()
+}
+
+/// Where the cover ends: the contents' title, else the first heading.
+fn cover_end(text: &str) -> usize {
+    let doc = gouji::document::parse(text);
+    let first_heading = doc
+        .headings
+        .first()
+        .map_or(text.len(), |h| h.span.start as usize);
+    match text
+        .find("目   录")
+        .or(text.find("目 录"))
+        .or(text.find("目录"))
+    {
+        Some(at) if at < first_heading => text[..at].rfind('\n').map_or(0, |n| n + 1),
+        _ => text[..first_heading].rfind('\n').map_or(0, |n| n + 1),
+    }
+}
+
+#[test]
+fn a_disclosure_without_its_cover_title_is_still_recognised_by_its_structure() {
+    for (name, text) in disclosures() {
+        let body = &text[cover_end(&text)..];
+        let doc = gouji::document::parse(body);
+        assert_eq!(
+            doc.kind.form,
+            DocumentForm::Disclosure,
+            "{name}: {}",
+            doc.kind.reason
+        );
+        assert!(
+            doc.kind.reason.contains("按结构"),
+            "{name}: {}",
+            doc.kind.reason
+        );
+    }
+}
+
+#[test]
+fn a_part_cut_from_a_disclosure_is_never_taken_for_a_whole_one() {
+    // Every top-level part after the 概况, on its own and under the report's
+    // own cover title (a misleading title), as a reader might publish or
+    // paste it: never a 公开说明, so no structural rule runs on it.
+    let overview = regex::Regex::new("概况|职能|机构设置|单位构成|基本情况").unwrap();
+    let mut cuts = 0;
+    let mut forms = std::collections::BTreeMap::<&str, usize>::new();
+    for (name, text) in disclosures() {
+        let doc = gouji::document::parse(&text);
+        let cover = &text[..cover_end(&text)];
+        let starts: Vec<(usize, String)> = doc
+            .sections
+            .iter()
+            .filter(|s| s.level == 1 && !overview.is_match(&s.title))
+            .filter_map(|s| {
+                s.heading
+                    .map(|h| (doc.headings[h].span.start as usize, s.title.clone()))
+            })
+            .collect();
+        for (at, title) in starts {
+            let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+            let part = &text[line_start..];
+            for variant in [part.to_owned(), format!("{cover}{part}")] {
+                let d = gouji::document::parse(&variant);
+                assert_ne!(
+                    d.kind.form,
+                    DocumentForm::Disclosure,
+                    "{name}, from “{title}”: {}",
+                    d.kind.reason
+                );
+                cuts += 1;
+                *forms.entry(d.kind.form.as_str()).or_default() += 1;
+            }
+        }
+    }
+    // Each report has several parts after its 概况.
+    assert!(cuts >= 20, "only {cuts} cuts");
+    eprintln!("{cuts} parts cut from the reports, none taken for a 公开说明: {forms:?}");
+}

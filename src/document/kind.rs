@@ -271,9 +271,10 @@ static TITLE_PERF: LazyLock<Regex> = LazyLock::new(|| {
 static TITLE_GOV: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"本级|财政总?(?:决算|预算)|总决算|预算执行情况|(?:预算|决算)草案").unwrap()
 });
-/// A heading or table header of a performance evaluation.
+/// A heading of a performance self-evaluation (a budget's 绩效目标 are
+/// targets, not an evaluation: they need scores or 自评 to count).
 static PERF_HEADING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"绩效目标|绩效指标|自评|偏离.*原因").unwrap());
+    LazyLock::new(|| Regex::new(r"自评|偏离.{0,6}原因").unwrap());
 
 /// What the document shows of itself.
 #[derive(Debug, Default)]
@@ -351,7 +352,12 @@ fn cover_text(doc: &Document, text: &str) -> String {
         if l.is_empty() {
             continue;
         }
-        if l.starts_with("目录") || l.chars().count() > 60 || l.ends_with(['。', ';', '!', '?'])
+        // A cover line is short and stands alone: a numbered line, a
+        // sentence or a line of running text is the body.
+        if l.starts_with("目录")
+            || l.chars().count() > 40
+            || l.ends_with(['。', ';', '!', '?'])
+            || super::heading::parse_numbering(line.trim_start()).is_some()
         {
             break;
         }
@@ -425,10 +431,11 @@ fn evidence(doc: &Document, text: &str) -> Evidence {
         add(&mut ev.parts, Part::Tables);
     }
     ev.parts.sort();
-    ev.perf |= doc.tables.iter().any(|t| {
-        t.has_header("指标")
-            && (t.has_header("权重") || t.has_header("分值") || t.has_header("得分"))
-    });
+    // A 自评表: indicators with their scores.
+    ev.perf |= doc
+        .tables
+        .iter()
+        .any(|t| t.has_header("指标") && t.has_header("得分"));
     // Explanatory prose: terminated sentences outside the tables' notes.
     for p in &doc.paragraphs {
         let body = p.norm.text.as_str();
@@ -483,9 +490,11 @@ fn decide(ev: &Evidence) -> (DocumentForm, String) {
     let shown = ev.title_shown();
     let dept = TITLE_DEPT.is_match(t);
     let says_disclosure = dept || TITLE_DISCLOSURE.is_match(t);
-    // Most of a 公开说明's parts, the first of them included.
+    // Most of a 公开说明's parts, the first of them (概况) included: a
+    // document without it is a part of a report, however much of the rest
+    // it has.
     let complete = ev.parts.len() >= 3
-        && (ev.has(Part::Overview) || ev.starts_late.is_none())
+        && ev.has(Part::Overview)
         && [Part::Narrative, Part::Tables, Part::SanGong]
             .iter()
             .filter(|p| ev.has(**p))
@@ -526,7 +535,7 @@ fn decide(ev: &Evidence) -> (DocumentForm, String) {
     {
         return (
             F::SelfEvaluation,
-            "正文只有绩效目标、指标或自评得分，没有收支说明和表格".to_owned(),
+            "正文只有绩效自评（指标得分、自评结论），没有收支说明和表格".to_owned(),
         );
     }
     if let Some(n) = &ev.starts_late {
@@ -677,6 +686,29 @@ mod tests {
     fn a_three_public_statement_without_a_title_word() {
         let text = "一、“三公”经费总体情况\n2024年度“三公”经费财政拨款支出0万元，与上年持平。\n二、“三公”经费分项情况\n因公出国（境）费0万元，公务接待费0万元。\n";
         assert_eq!(form(text).0, DocumentForm::SanGong);
+    }
+
+    #[test]
+    fn a_budgets_performance_targets_are_not_a_self_evaluation() {
+        // 绩效目标 of a budget's project: targets, no scores, no 自评.
+        let text = "项目经费情况说明\n一、项目概况\n本项目用于示例工作。\n二、绩效目标\n完成示例工作，服务对象满意度不低于90%。\n";
+        let (f, why) = form(text);
+        assert_ne!(f, DocumentForm::SelfEvaluation, "{why}");
+        // With 自评 it is one.
+        let text = "项目绩效情况\n一、项目概况\n本项目用于示例工作。\n二、自评结论\n经自评，本项目得分95分。\n";
+        assert_eq!(form(text).0, DocumentForm::SelfEvaluation);
+    }
+
+    #[test]
+    fn the_cover_is_short_lines_before_the_body() {
+        // A part's title line and the numbered line under it are not a cover
+        // that names 三公 or 本级.
+        let text = "名词解释\n（一）财政拨款收入：是区级预算主管部门及所属预算单位从本级财政部门取得的\n财政预算资金。\n";
+        let (f, why) = form(text);
+        assert_eq!(f, DocumentForm::Unknown, "{why}");
+        let text = "其他相关情况说明\n一、2025年“三公”经费预算情况说明\n2025年“三公”经费预算数为0万元。\n二、机关运行经费预算\n本部门机关运行经费预算为10万元。\n";
+        let (f, why) = form(text);
+        assert_ne!(f, DocumentForm::SanGong, "{why}");
     }
 
     #[test]
