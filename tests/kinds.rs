@@ -421,3 +421,40 @@ fn a_part_cut_from_a_disclosure_is_never_taken_for_a_whole_one() {
     assert!(cuts >= 20, "only {cuts} cuts");
     eprintln!("{cuts} parts cut from the reports, none taken for a 公开说明: {forms:?}");
 }
+
+#[test]
+fn scripts_read_the_form() {
+    // A script rule that says which form it saw, on the first section.
+    let dir = std::env::temp_dir().join(format!("gouji-kinds-script-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("rules.toml"),
+        "[[rule]]\nid = \"form-seen\"\nkind = \"script\"\nseverity = \"info\"\nmessage = \"{form}\"\nscript = \"form.rhai\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("form.rhai"),
+        "report(doc.sections()[1], \"文档类型 \" + doc.form);\n",
+    )
+    .unwrap();
+    let (code, out, err) = gouji(&[
+        "check",
+        "fixtures/kinds/chapter.txt",
+        "--no-default-rules",
+        "--rules",
+        dir.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    let messages: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "form-seen")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages, vec!["文档类型 章节"], "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
