@@ -338,6 +338,7 @@ fn meta_report(path: &str, text: &Arc<String>, diagnostics: Vec<Diagnostic>) -> 
         diagnostics,
         coverage: None,
         rules_run: Vec::new(),
+        kind: None,
     }
 }
 
@@ -543,6 +544,7 @@ mod tests {
             diagnostics: vec![diag_at("79.41%", 0), diag_at("0%", 0), diag_at("0%", 1)],
             coverage: Some(Default::default()),
             rules_run: vec!["rule-a".into()],
+            kind: None,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::diagnostic::{codes, Diagnostic, Label, Outcome, Severity};
-use crate::document::{self, Document, FactKind, Scope, Stage};
+use crate::document::{self, Document, FactKind, ReportKind};
 use crate::input::{self, InputError};
 use crate::rule::RuleSet;
 use crate::source::{Encoding, SourceFile, Span};
@@ -64,6 +64,8 @@ pub struct FileReport {
     pub coverage: Option<Coverage>,
     /// Rules that ran on this file.
     pub rules_run: Vec<String>,
+    /// What kind of document it was taken for, and why (None when unread).
+    pub kind: Option<ReportKind>,
 }
 
 impl FileReport {
@@ -75,31 +77,7 @@ impl FileReport {
                 .with_outcome(Outcome::ToolError)],
             coverage: None,
             rules_run: Vec::new(),
-        }
-    }
-}
-
-/// Does this rule apply to this report kind?
-fn applies(rule: &crate::rule::Rule, doc: &Document) -> bool {
-    rule.applies_to.is_empty()
-        || rule.applies_to.iter().all(|k| {
-            if let Ok(stage) = k.parse::<Stage>() {
-                doc.kind.stage.is_none_or(|s| s == stage)
-            } else if let Ok(scope) = k.parse::<Scope>() {
-                doc.kind.scope.is_none_or(|s| s == scope)
-            } else {
-                true
-            }
-        })
-}
-
-/// `--kind`: the kinds given on the command line replace the title's.
-fn force_kinds(doc: &mut Document, kinds: &[String]) {
-    for k in kinds {
-        if let Ok(stage) = k.parse::<Stage>() {
-            doc.kind.stage = Some(stage);
-        } else if let Ok(scope) = k.parse::<Scope>() {
-            doc.kind.scope = Some(scope);
+            kind: None,
         }
     }
 }
@@ -155,7 +133,7 @@ pub fn check_source(src: &SourceFile, rules: &RuleSet, config: &Config) -> Check
 /// Check one decoded report, keeping each rule's covered facts and findings.
 pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config) -> DetailedCheck {
     let mut doc = document::parse(&src.text);
-    force_kinds(&mut doc, &config.kinds);
+    doc.kind.force(&config.kind_words(), config.kinds_from);
     // Script rule runs share the document and the text (their run state
     // cannot borrow: it is reached through a thread-local).
     let doc = Arc::new(doc);
@@ -164,7 +142,7 @@ pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config)
     let mut covered = BTreeSet::new();
     let mut outcomes = Vec::new();
     for rule in &rules.rules {
-        if !config.selects(&rule.id) || !applies(rule, &doc) {
+        if !config.selects(&rule.id) || !doc.kind.matches(&rule.applies_to) {
             continue;
         }
         let result = crate::rule::run(rule, &doc, &text);
@@ -370,7 +348,7 @@ pub fn check_paths(
                     diagnostics,
                     coverage,
                     rules_run,
-                    ..
+                    document,
                 } = check_source(&src, rules, config);
                 FileReport {
                     path: src.path.clone(),
@@ -378,6 +356,7 @@ pub fn check_paths(
                     diagnostics,
                     coverage: Some(coverage),
                     rules_run,
+                    kind: Some(document.kind),
                 }
             }
         })

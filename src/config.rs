@@ -41,10 +41,18 @@ pub struct Config {
     /// diagnostic about the config (an unused suppression) can point into it.
     #[serde(skip)]
     pub source: Option<(String, Arc<String>)>,
-    /// Report kinds forced on the command line (`gouji check --kind 决算`):
-    /// they replace what the title says for `applies_to`.
+    /// `kind = ["公开说明"]`: the document kind of every report checked
+    /// with this config (stage, scope or form words, as `--kind`), instead
+    /// of what is recognised. `--kind` replaces it.
+    #[serde(default)]
+    pub kind: Option<toml::Spanned<crate::rule::spec::OneOrMany>>,
+    /// Report kinds forced (`gouji check --kind 决算`, or `kind` above):
+    /// they replace what title and structure say, for `applies_to`.
     #[serde(skip)]
     pub kinds: Vec<String>,
+    /// Where `kinds` came from (`--kind`, `gouji.toml`), for the output.
+    #[serde(skip)]
+    pub kinds_from: &'static str,
 }
 
 /// One `[[suppress]]` entry: findings of `rule` whose primary label covers
@@ -66,6 +74,12 @@ pub struct Suppression {
 }
 
 impl Config {
+    /// The forced kind words (`--kind`, `kind`), parsed; words that name no
+    /// kind were refused when they were read.
+    pub fn kind_words(&self) -> Vec<crate::document::KindWord> {
+        self.kinds.iter().filter_map(|k| k.parse().ok()).collect()
+    }
+
     /// Is a rule id selected by `select`/`ignore` (ids or prefixes)?
     pub fn selects(&self, id: &str) -> bool {
         let hit = |list: &[String]| list.iter().any(|p| id == p || id.starts_with(p.as_str()));
@@ -85,9 +99,30 @@ impl Config {
                 e.span(),
                 e.message().trim().to_owned(),
                 "here",
-                Some("gouji.toml keys: packs, no_default_rules, select, ignore, [severity], [options.RULE-ID], [[suppress]]".into()),
+                Some("gouji.toml keys: packs, no_default_rules, select, ignore, kind, [severity], [options.RULE-ID], [[suppress]]".into()),
             )
         })?;
+        if let Some(k) = &config.kind {
+            let words = k.get_ref().to_vec();
+            if let Some(bad) = words
+                .iter()
+                .find(|w| w.parse::<crate::document::KindWord>().is_err())
+            {
+                return Err(LoadError::new(
+                    path,
+                    &shared,
+                    Some(k.span()),
+                    format!("unknown document kind `{bad}`"),
+                    "this kind",
+                    Some(format!(
+                        "kind takes: {}",
+                        crate::document::kind::KIND_WORDS.join(", ")
+                    )),
+                ));
+            }
+            config.kinds = words;
+            config.kinds_from = "gouji.toml";
+        }
         for s in &config.suppress {
             let entry = s.get_ref();
             let problem = if entry.rule.trim().is_empty() {

@@ -126,9 +126,11 @@ enum Command {
         /// Report which figures took part in a completed check.
         #[arg(long)]
         coverage: bool,
-        /// Report kind, instead of what the title says: 决算, 预算, 部门,
-        /// 单位 (repeatable or a comma list: --kind 决算,单位).
-        #[arg(long, value_name = "KIND", value_delimiter = ',', value_parser = ["决算", "预算", "部门", "单位"])]
+        /// Report kind, instead of what title and structure say: 决算, 预算,
+        /// 部门, 单位, or a document form: 公开说明, 三公经费说明, 绩效自评,
+        /// 本级财政报告, 表格, 章节, 未识别 (repeatable or a comma list:
+        /// --kind 决算,公开说明).
+        #[arg(long, value_name = "KIND", value_delimiter = ',', value_parser = gouji::document::kind::KIND_WORDS)]
         kind: Vec<String>,
         /// Terminal width for human output.
         #[arg(long, default_value_t = 100)]
@@ -286,7 +288,10 @@ fn cmd_check(a: CheckArgs, args: RuleArgs) -> i32 {
             return 2;
         }
     };
-    config.kinds = a.kind.clone();
+    if !a.kind.is_empty() {
+        config.kinds = a.kind.clone();
+        config.kinds_from = "--kind";
+    }
     let old_baseline = match &a.baseline {
         Some(p) => match Baseline::load(p) {
             Ok(b) => Some(b),

@@ -64,3 +64,8 @@ broken_case!(
     "key-of-another-kind",
     "`identities` is not a key of a `growth` rule"
 );
+broken_case!(
+    unknown_applies_to_word,
+    "unknown-applies-to",
+    "rules.toml:5:21: error: unknown report kind `公开` in `applies_to`"
+);

@@ -18,8 +18,26 @@ static TITLE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CONTENTS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"目\s*录").unwrap());
 
-/// Complete `doc.title` and `doc.kind` from the cover.
+/// Complete `doc.title` and `doc.kind` from the cover, then recognise the
+/// document's form from title and structure (kind.rs).
 pub(super) fn cover_title(doc: &mut Document, text: &str) {
+    read_cover(doc, text);
+    super::kind::recognise(doc, text);
+}
+
+fn read_cover(doc: &mut Document, text: &str) {
+    // A sentence is not a title: the block-level detection takes the first
+    // block that names a year and 决算/预算, which may be the statement's
+    // opening sentence (`根据…做好2024年度部门决算公开工作的要求，…如下。`)
+    // when the real title names them farther apart. The cover decides then.
+    if doc
+        .title
+        .as_ref()
+        .is_some_and(|(t, _)| t.trim_end().ends_with(['。', '；', ';']) || t.chars().count() > 80)
+    {
+        doc.title = None;
+        doc.kind = Default::default();
+    }
     let mut end = [
         doc.toc.first().map(|t| t.1.start),
         doc.headings.first().map(|h| h.span.start),
@@ -70,6 +88,19 @@ pub(super) fn cover_title(doc: &mut Document, text: &str) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_opening_sentence_is_not_the_title() {
+        let text = "示例局\n2024年度“三公”经费财政拨款支出决算情况说明\n\n根据区财政局关于做好2024年度部门决算公开工作的要求，现说明如下。\n\n一、总体情况\n支出0万元。\n";
+        let doc = crate::document::parse(text);
+        let (title, span) = doc.title.unwrap();
+        assert!(!title.contains("根据"), "{title}");
+        assert!(text[span.range()].starts_with("示例局"));
+        assert_eq!(doc.kind.year, Some(2024));
+        assert_eq!(doc.kind.stage, Some(crate::document::Stage::Final));
+        // 部门 in the sentence is not the report's scope.
+        assert_eq!(doc.kind.scope, None);
+    }
+
     #[test]
     fn title_over_three_centred_lines() {
         let text = "中共上海市普陀区委\n社会工作部 2024 年度\n   部门决算\n               目   录\n\n\n第一部分 概况\n";

@@ -7,12 +7,14 @@ mod cover;
 pub mod facts;
 pub mod heading;
 pub mod items;
+pub mod kind;
 pub mod number;
 pub mod table;
 pub mod text;
 mod toc;
 
 pub use build::{parse, section_at};
+pub use kind::{DocumentForm, KindWord};
 pub use number::{Number, Unit};
 pub use table::strip_unit_suffix;
 
@@ -22,14 +24,20 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use text::Normalized;
 
-/// What kind of report this is, from its title (or `--kind`).
+/// What kind of report this is, from its title and structure (or
+/// `--kind`): stage, scope and year from the title, the form from both
+/// (kind.rs), with the reason the form was assumed.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct ReportKind {
+    /// 公开说明, 三公经费说明, … or 未识别 (structural rules abstain).
+    pub form: DocumentForm,
     /// 决算 or 预算, if the title says.
     pub stage: Option<Stage>,
     /// 部门 or 单位, if the title says.
     pub scope: Option<Scope>,
     pub year: Option<u32>,
+    /// Why this form was assumed, in words.
+    pub reason: String,
 }
 
 /// The stage of a report: the account of a closed year or the plan of the
@@ -539,10 +547,12 @@ mod tests {
             stage: Some(Stage::Budget),
             scope: Some(Scope::Department),
             year: Some(2025),
+            form: DocumentForm::Disclosure,
+            reason: "标题".into(),
         };
         assert_eq!(
             serde_json::to_string(&kind).unwrap(),
-            r#"{"stage":"预算","scope":"部门","year":2025}"#
+            r#"{"form":"公开说明","stage":"预算","scope":"部门","year":2025,"reason":"标题"}"#
         );
     }
 }

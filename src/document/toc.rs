@@ -65,3 +65,27 @@ pub(super) fn read_toc(doc: &mut Document, text: &str, all_lines: &[Line]) -> Ve
 
     in_toc
 }
+
+impl Document {
+    /// Does this byte range lie within one line of the table of contents?
+    /// A contents line names a part; it is not the part.
+    pub fn in_toc(&self, start: usize, end: usize) -> bool {
+        self.toc
+            .iter()
+            .any(|(_, s)| s.start as usize <= start && end <= s.end as usize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn contents_lines_are_known() {
+        let text = "示例局2024年度部门决算\n目   录\n一、收入支出决算总表……1\n二、政府采购情况说明……2\n\n一、收入支出决算总表\n";
+        let doc = crate::document::parse(text);
+        let at = text.find("政府采购").unwrap();
+        assert!(doc.in_toc(at, at + "政府采购".len()));
+        let body = text.rfind("收入支出决算总表").unwrap();
+        assert!(!doc.in_toc(body, body + 3));
+        assert!(!doc.in_toc(0, 3));
+    }
+}

@@ -59,6 +59,7 @@ pub fn visible(
         diagnostics: c.diagnostics.clone(),
         coverage: Some(c.coverage.clone()),
         rules_run: Vec::new(),
+        kind: Some(c.document.kind.clone()),
     }];
     crate::baseline::apply(&mut reports, config, None);
     reports

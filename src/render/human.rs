@@ -217,6 +217,10 @@ pub fn render(reports: &[FileReport], opts: HumanOptions, show_coverage: bool) -
     let mut out = String::new();
     let (mut e, mut w, mut i, mut nc) = (0, 0, 0, 0);
     for r in reports {
+        // Which kind of document it was taken for, and why.
+        if let Some(k) = &r.kind {
+            let _ = writeln!(out, "{}: {}\n", r.path, k.describe());
+        }
         for d in &r.diagnostics {
             render_diagnostic(&mut out, r.source.as_deref(), &r.path, d, opts);
             match (d.outcome, d.severity) {

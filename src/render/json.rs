@@ -80,12 +80,23 @@ pub fn diagnostics_value(reports: &[FileReport]) -> Value {
     })
 }
 
-/// `files` with their coverage (for `--coverage`).
-pub fn coverage_value(reports: &[FileReport]) -> Value {
+/// `files`: each report's path, the kind of document it was taken for
+/// (`kind`: form, stage, scope, year, reason; absent for a file not read),
+/// and with `coverage` its coverage.
+pub fn files_value(reports: &[FileReport], with_coverage: bool) -> Value {
     Value::Array(
         reports
             .iter()
-            .map(|r| json!({ "path": r.path, "coverage": r.coverage }))
+            .map(|r| {
+                let mut v = json!({ "path": r.path });
+                if let Some(k) = &r.kind {
+                    v["kind"] = json!(k);
+                }
+                if with_coverage {
+                    v["coverage"] = json!(r.coverage);
+                }
+                v
+            })
             .collect(),
     )
 }
@@ -103,9 +114,7 @@ pub fn render_with(
     applied: Option<&Applied>,
 ) -> String {
     let mut v = diagnostics_value(reports);
-    if with_coverage {
-        v["files"] = coverage_value(reports);
-    }
+    v["files"] = files_value(reports, with_coverage);
     if let Some(a) = applied {
         v["summary"]["suppressed"] = json!(a.suppressed);
         v["summary"]["baselined"] = json!(a.baselined);

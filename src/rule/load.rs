@@ -8,6 +8,7 @@ use super::registry::{keys_of, Kind, COMMON_KEYS, KINDS};
 use super::shipped::SHIPPED;
 use super::spec::{chunks, ChunkSpec, PackHeader, RuleSpec};
 use super::{Origin, Rule, RuleSet};
+use crate::document::kind::{KindWord, KIND_WORDS};
 use crate::error::LoadError;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -246,6 +247,7 @@ fn compile_rule(
             None
         }
     };
+    let applies_to = applies_to(&mut cx, rs.applies_to.as_deref().unwrap_or_default());
     let kind = match kind {
         Some(kind) if cx.errors.is_empty() => kind,
         // Every kind records why it gave up; should one not, the rule must
@@ -269,7 +271,7 @@ fn compile_rule(
         help: rs.help,
         docs: rs.docs,
         scope: rs.scope.as_ref().map(labels).unwrap_or_default(),
-        applies_to: rs.applies_to.unwrap_or_default(),
+        applies_to,
         origin: Origin {
             file: f.name.clone(),
             dir: f.dir.clone(),
@@ -277,6 +279,24 @@ fn compile_rule(
         tests: rs.tests,
         options: rs.options.unwrap_or_default(),
     })
+}
+
+/// The words of `applies_to`, each a stage, scope or form; any other word
+/// is an error located at it (it would otherwise never match, silently).
+fn applies_to(cx: &mut CompileCx, words: &[Spanned<String>]) -> Vec<KindWord> {
+    let mut out = Vec::new();
+    for w in words {
+        match w.get_ref().parse::<KindWord>() {
+            Ok(k) => out.push(k),
+            Err(_) => cx.err(
+                w,
+                format!("unknown report kind `{}` in `applies_to`", w.get_ref()),
+                "this word",
+                format!("applies_to takes: {}", KIND_WORDS.join(", ")),
+            ),
+        }
+    }
+    out
 }
 
 /// The rule set a run uses: the shipped pack (unless `no_default` or the

@@ -47,7 +47,8 @@ pub struct Rule {
     pub help: Option<String>,
     pub docs: Option<DocsSpec>,
     pub scope: Vec<String>,
-    pub applies_to: Vec<String>,
+    /// The report kinds it runs on (none: every report).
+    pub applies_to: Vec<crate::document::KindWord>,
     pub origin: Origin,
     pub tests: Vec<TestSpec>,
     pub options: toml::Table,

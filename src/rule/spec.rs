@@ -26,6 +26,35 @@ impl OneOrMany {
     }
 }
 
+/// A word of `applies_to` (schema only: the loader reads a string and
+/// refuses any other word, located).
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+pub enum KindWordSchema {
+    #[serde(rename = "决算")]
+    Final,
+    #[serde(rename = "预算")]
+    Budget,
+    #[serde(rename = "部门")]
+    Department,
+    #[serde(rename = "单位")]
+    Unit,
+    #[serde(rename = "公开说明")]
+    Disclosure,
+    #[serde(rename = "三公经费说明")]
+    SanGong,
+    #[serde(rename = "绩效自评")]
+    SelfEvaluation,
+    #[serde(rename = "本级财政报告")]
+    Government,
+    #[serde(rename = "表格")]
+    Tables,
+    #[serde(rename = "章节")]
+    Chapter,
+    #[serde(rename = "未识别")]
+    Unknown,
+}
+
 /// The fixed headings of a rule's documentation.
 #[derive(Debug, Clone, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -96,8 +125,13 @@ pub struct RuleSpec {
     /// (`部门决算情况/基本支出`).
     #[schemars(with = "Option<OneOrMany>")]
     pub scope: Option<Spanned<OneOrMany>>,
-    /// Report kinds: "决算", "预算", "部门", "单位".
-    pub applies_to: Option<Vec<String>>,
+    /// Report kinds the rule runs on: stage ("决算", "预算"), scope
+    /// ("部门", "单位") and document form ("公开说明", "三公经费说明",
+    /// "绩效自评", "本级财政报告", "表格", "章节", "未识别"). Words of one
+    /// sort are alternatives; the sorts must all hold. Any other word is a
+    /// load error.
+    #[schemars(with = "Option<Vec<KindWordSchema>>")]
+    pub applies_to: Option<Vec<Spanned<String>>>,
 
     // sum / equal / share / growth
     #[schemars(with = "Option<OneOrMany>")]

@@ -91,13 +91,23 @@ fn require(
         });
         ok &= numbered || unnumbered;
     }
+    // A match on a line of the table of contents names the part, it is not
+    // the part: only matches outside the contents count.
+    let matches_in = |p: &regex::Regex, from: usize, hay: &str| {
+        p.find_iter(hay)
+            .any(|m| !cx.doc.in_toc(from + m.start(), from + m.end()))
+    };
     let found = |p: &regex::Regex| {
         if cx.rule.scope.is_empty() {
-            p.is_match(cx.text)
+            matches_in(p, 0, cx.text)
         } else {
             scope_sections.iter().filter(|&&s| s != 0).any(|&s| {
                 let span = cx.doc.sections[s].span;
-                p.is_match(cx.text.get(span.range()).unwrap_or(""))
+                matches_in(
+                    p,
+                    span.start as usize,
+                    cx.text.get(span.range()).unwrap_or(""),
+                )
             })
         }
     };
@@ -128,5 +138,40 @@ fn require(
             d.labels.push(Label::new(s, "应在此处说明"));
         }
         cx.report(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rule::{compile, shipped_files};
+    use std::sync::Arc;
+
+    fn findings(rule: &str, text: &str) -> Vec<String> {
+        let rules = compile(&shipped_files()).unwrap();
+        let doc = Arc::new(crate::document::parse(text));
+        let t: Arc<str> = text.into();
+        crate::rule::run(rules.get(rule).unwrap(), &doc, &t)
+            .diagnostics
+            .iter()
+            .filter(|d| d.outcome == crate::diagnostic::Outcome::Finding)
+            .map(|d| t[d.primary_span().unwrap().range()].to_owned())
+            .collect()
+    }
+
+    const REPORT: &str = "示例局2024年度部门决算\n目   录\n\
+        一、单位基本情况……1\n二、收入支出决算总体情况说明……2\n三、政府采购支出情况说明……3\n\n\
+        一、单位基本情况\n本单位负责示例工作。\n\
+        二、收入支出决算总体情况说明\n2024年度收入总计100.00万元，支出总计100.00万元。\n";
+
+    #[test]
+    fn a_contents_line_is_not_the_section_it_names() {
+        // 政府采购 only in the contents: the requirement is not met.
+        assert_eq!(
+            findings("require-procurement", REPORT),
+            vec!["示例局2024年度部门决算"]
+        );
+        // In the body too: met.
+        let both = format!("{REPORT}三、政府采购支出情况说明\n本单位未发生政府采购支出。\n");
+        assert_eq!(findings("require-procurement", &both), Vec::<String>::new());
     }
 }

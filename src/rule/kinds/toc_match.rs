@@ -45,12 +45,7 @@ fn toc(cx: &mut RuleContext<'_>) {
         }
         entries.push((f, *s));
     }
-    let toc_spans: Vec<Span> = cx.doc.toc.iter().map(|t| t.1).collect();
-    let in_toc = |s: Span| {
-        toc_spans
-            .iter()
-            .any(|t| t.start <= s.start && s.end <= t.end)
-    };
+    let in_toc = |s: Span| cx.doc.in_toc(s.start as usize, s.end as usize);
     // Body titles: headings, table titles, short paragraphs, in order; a
     // title wrapped over two lines is also tried joined.
     let mut titles: Vec<(u32, String)> = Vec::new();

@@ -142,6 +142,9 @@ pub(super) fn register(e: &mut Engine) {
             Ok(cx.doc.kind.stage.map_or(unit(), |k| s(k.as_str())))
         })
     });
+    e.register_get("form", |d: &mut DocNode| -> RhaiResult<Dynamic> {
+        with_cx(d.run, |cx| Ok(s(cx.doc.kind.form.as_str())))
+    });
     e.register_get("unit_kind", |d: &mut DocNode| -> RhaiResult<Dynamic> {
         with_cx(d.run, |cx| {
             Ok(cx.doc.kind.scope.map_or(unit(), |k| s(k.as_str())))
