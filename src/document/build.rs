@@ -224,6 +224,11 @@ fn headings_and_paragraphs(doc: &mut Document, text: &str, blocks: Vec<Block>, l
             last_numbered.retain(|(m, _)| !m.same_style(&n));
             last_numbered.push((n, heading_split.is_some()));
         }
+        // `具体包括： 1. …`: item 1 inline, so the `2.` below is an item too.
+        if let Some(n) = super::heading::inline_list_start(&norm.text) {
+            last_numbered.retain(|(m, _)| !m.same_style(&n));
+            last_numbered.push((n, false));
+        }
         if !title_done
             && block.numbering.is_none()
             && doc.headings.is_empty()
