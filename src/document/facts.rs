@@ -998,4 +998,91 @@ mod tests {
         assert_eq!(share.share_base.as_deref(), Some("本年支出合计"));
         assert_eq!(share.label, "项目支出");
     }
+
+    fn items_of(facts: &[Fact], id: usize) -> Vec<&str> {
+        facts[id]
+            .links
+            .items
+            .iter()
+            .map(|&i| facts[i].label.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn a_list_ends_with_its_sentence() {
+        let (_, facts) = read("收入预算1,250.00万元，其中：财政拨款收入1,200.00万元；事业收入50.00万元；其他收入0万元。支出预算1,250.00万元，主要用于保障运转。");
+        assert_eq!(
+            items_of(&facts, 0),
+            vec!["财政拨款收入", "事业收入", "其他收入"]
+        );
+        let spending = facts.iter().find(|f| f.label == "支出预算").unwrap();
+        assert_eq!(spending.links.total, None);
+    }
+
+    #[test]
+    fn a_one_item_list_stops_at_a_total_or_the_other_side() {
+        let (_, facts) =
+            read("收入预算100万元，其中：财政拨款收入100万元。支出预算100万元，主要用于运转。");
+        assert_eq!(items_of(&facts, 0), vec!["财政拨款收入"]);
+        let (_, facts) = read("支出100万元，其中：基本支出60万元，主要用于工资。合计100万元。");
+        assert_eq!(items_of(&facts, 0), vec!["基本支出"]);
+    }
+
+    #[test]
+    fn a_wrapped_list_is_one_list() {
+        let (_, facts) = read(
+            "收入预算1,250.00 万元，其\n中：财政拨款收入 1,200.00 万\n元；事业收入 50.00\n 万元。",
+        );
+        assert_eq!(items_of(&facts, 0), vec!["财政拨款收入", "事业收入"]);
+    }
+
+    #[test]
+    fn nested_lists_close_at_their_parenthesis_or_semicolon() {
+        for text in [
+            "支出1250万元，其中：基本支出1000万元（其中：人员经费800万元，公用经费200万元），项目支出250万元。",
+            "支出1250万元，其中：基本支出1000万元，其中：人员经费800万元，公用经费200万元；项目支出250万元。",
+            "支出1250万元，其中：基本支出1000万元，其中：人员经费800万元、公用经费200万元，项目支出250万元。",
+        ] {
+            let (_, facts) = read(text);
+            assert_eq!(items_of(&facts, 0), vec!["基本支出", "项目支出"], "{text}");
+            assert_eq!(items_of(&facts, 1), vec!["人员经费", "公用经费"], "{text}");
+        }
+    }
+
+    #[test]
+    fn an_amount_opening_its_own_list_is_a_new_head() {
+        let (_, facts) = read("A项目经费100元，其中：基本支出0元，项目支出100元；B项目经费200元，其中：基本支出0元，项目支出200元。");
+        assert_eq!(items_of(&facts, 0), vec!["基本支出", "项目支出"]);
+        let b = facts.iter().position(|f| f.label == "B项目经费").unwrap();
+        assert_eq!(facts[b].links.total, None);
+        assert_eq!(items_of(&facts, b), vec!["基本支出", "项目支出"]);
+    }
+
+    #[test]
+    fn the_prior_amount_of_a_change() {
+        let text = "支出预算2,190万元，较上年的2,411万元减少221万元，下降9.17%。";
+        let (_, facts) = read(text);
+        let change = facts.iter().find(|f| f.kind == FactKind::Change).unwrap();
+        assert_eq!(
+            &text[facts[change.links.of.unwrap()].span.range()],
+            "2,190万元"
+        );
+        let prior = change.change.as_ref().unwrap().prior.unwrap();
+        assert_eq!(&text[facts[prior].span.range()], "2,411万元");
+        assert_eq!(facts[prior].label, "支出预算(上年)");
+    }
+
+    #[test]
+    fn a_change_after_a_lists_last_item_may_be_the_heads() {
+        let (_, facts) = read(
+            "总预算500万元，其中：基本支出300万元，项目支出200万元，同比增加100万元，增长25%。",
+        );
+        let change = facts.iter().find(|f| f.kind == FactKind::Change).unwrap();
+        assert_eq!(facts[change.links.of.unwrap()].label, "项目支出");
+        assert_eq!(facts[change.links.alt_of.unwrap()].label, "总预算");
+        // After the first item, with more items to come: the item's.
+        let (_, facts) = read("收入9101.68万元，其中：财政拨款收入9101.68万元，比2024年预算减少2389.52万元；事业收入0万元；其他收入0万元。");
+        let change = facts.iter().find(|f| f.kind == FactKind::Change).unwrap();
+        assert_eq!(change.links.alt_of, None);
+    }
 }
