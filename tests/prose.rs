@@ -180,6 +180,23 @@ fn a_change_after_a_list_may_be_its_heads() {
             && d.message.contains("无法确定所指")),
         "{diags:#?}"
     );
+    // The coverage report counts the change's figures as not checked, with
+    // the reason.
+    let src = gouji::source::SourceFile::new(
+        "report.txt",
+        neither.clone(),
+        gouji::source::Encoding::Utf8,
+    );
+    let report =
+        gouji::check::check_source(&src, common::shipped(), &gouji::config::Config::default());
+    let coverage = report.coverage;
+    let doubtful: Vec<&str> = coverage
+        .uncovered
+        .iter()
+        .filter(|u| u.reason.as_deref().is_some_and(|r| r.contains("未能确定")))
+        .map(|u| u.text.as_str())
+        .collect();
+    assert_eq!(doubtful, vec!["100.00 万元", "26.00 %"]);
 }
 
 #[test]

@@ -829,6 +829,15 @@ fn noun_after(rest: &str) -> String {
     out
 }
 
+/// Why a prose figure is not bound with confidence, for the coverage report
+/// (a figure no rule checked): the delta or rate of a change written after
+/// a list's last item, which may be the item's or the list head's.
+pub fn binding_doubt(facts: &[Fact], f: &Fact) -> Option<&'static str> {
+    let change = facts.get(f.links.of?)?;
+    (change.kind == FactKind::Change && change.links.alt_of.is_some())
+        .then_some("变动写在列举之后，可能属于末项或其合计，未能确定")
+}
+
 /// Read the facts of one paragraph; returns them with ids from `first_id`.
 pub fn read_paragraph(
     norm: &Normalized,
