@@ -132,6 +132,18 @@ fn a_list_wrapped_across_lines_is_one_list() {
         .any(|l| src.slice(l.span) == "60.00\n万元"));
 }
 
+#[test]
+fn a_wrapped_line_whose_continuation_is_indented_continues() {
+    // pdftotext may indent the continuation of a line that ran to the margin.
+    let text = "\u{c}                      2025年部门预算编制说明\n\n   2025年，上海市普陀区示例局收入预算 1,250.00 万元，比上年增加 50.00 万元，主要原因是人员经费增加和项目经费调整，其\n   中：财政拨款收入 1,200.00 万元，比 2024 年预算增加 50.00 万元；事业收入 50.00 万元；其他收入 0 万元。支出预算\n   1,250.00 万元，其中：基本支出 1,000.00 万元，项目支出 250.00 万元。\n";
+    consistent_then_wrong(
+        text,
+        "1,250.00 万元，比上年",
+        "1,150.00 万元，比上年",
+        &[("sum-linked-list", "1,150.00 万元")],
+    );
+}
+
 // ---- 3. a numbered list whose item 1 is inline --------------------------------
 
 #[test]
@@ -289,27 +301,50 @@ fn break_points(p: &str) -> Vec<usize> {
         .collect()
 }
 
-/// Wrap `p` at the chosen break points (at least 8 characters apart) and
-/// let the extractor's spaces vary: none or two before `%`, none or one
-/// around figures.
-fn wrap(p: &str, picks: &[prop::sample::Index], spaces: &[bool]) -> String {
+/// Wrap `p` and let the extractor's spaces around figures and before `%`
+/// come or go. Continuation lines at the margin (`indent` None) break at
+/// the chosen points, at least 8 characters apart; indented continuation
+/// lines break where pdftotext does, at the right margin: the first break
+/// point past `width` columns.
+fn wrap(p: &str, picks: &[prop::sample::Index], spaces: &[bool], indent: Option<usize>) -> String {
     let points = break_points(p);
-    let mut cuts: Vec<usize> = picks
-        .iter()
-        .map(|i| points[i.index(points.len())])
-        .collect();
+    let mut cuts: Vec<usize> = match indent {
+        None => picks
+            .iter()
+            .map(|i| points[i.index(points.len())])
+            .collect(),
+        Some(width) => {
+            let mut cuts = Vec::new();
+            let (mut col, mut last) = (0, 0);
+            for &b in &points {
+                col += p[last..b]
+                    .chars()
+                    .map(|c| if c.is_ascii() { 1 } else { 2 })
+                    .sum::<usize>();
+                last = b;
+                if col >= width {
+                    cuts.push(b);
+                    col = 0;
+                }
+            }
+            cuts
+        }
+    };
     cuts.sort_unstable();
     cuts.dedup();
     let mut out = String::new();
     let mut last_cut = 0;
     let mut k = 0;
     for (i, c) in p.char_indices() {
-        if cuts.contains(&i) && p[last_cut..i].chars().count() >= 8 {
+        if cuts.contains(&i) && (indent.is_some() || p[last_cut..i].chars().count() >= 8) {
             out.push('\n');
+            if indent.is_some() {
+                out.push_str("   ");
+            }
             last_cut = i;
         }
         if c == ' ' {
-            // The extractor may drop the space or double it.
+            // The extractor may drop the space.
             let v = spaces.get(k).copied().unwrap_or(true);
             k += 1;
             out.push_str(if v { " " } else { "" });
@@ -334,8 +369,11 @@ proptest! {
         picks in prop::collection::vec(any::<prop::sample::Index>(), 0..6),
         spaces in prop::collection::vec(any::<bool>(), 0..30),
         pdf in any::<bool>(),
+        indent in prop::option::of(60usize..=100),
     ) {
-        let body = wrap(PARAGRAPHS[which], &picks, &spaces);
+        // Indented continuation lines come with layout text (form feeds).
+        let indent = indent.filter(|_| pdf);
+        let body = wrap(PARAGRAPHS[which], &picks, &spaces, indent);
         let text = if pdf { format!("\u{c}   {body}\n") } else { format!("{body}\n") };
         prop_assert_eq!(judged(&text), vec![], "{}", text);
     }
