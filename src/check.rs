@@ -256,7 +256,9 @@ fn coverage(src: &SourceFile, doc: &Document, covered: &BTreeSet<usize>) -> Cove
                 text: src.slice(f.span).to_owned(),
                 reason: unreadable
                     .contains(&f.id)
-                    .then(|| "表格未能可靠识别".to_owned()),
+                    .then(|| "表格未能可靠识别".to_owned())
+                    // A prose figure bound to either of two amounts (issue 12 item 6).
+                    .or_else(|| document::facts::binding_doubt(&doc.facts, f).map(str::to_owned)),
             });
             c.unreadable += usize::from(unreadable.contains(&f.id));
         }

@@ -69,6 +69,9 @@ pub fn dump(src: &SourceFile, doc: &Document) -> Value {
                 v["change"] = json!({
                     "direction": c.direction, "base": c.base, "delta": c.delta, "rate": c.rate,
                 });
+                if let Some(p) = c.prior {
+                    v["change"]["prior"] = json!(p);
+                }
             }
             if let Some(b) = &f.share_base {
                 v["share_base"] = json!(b);

@@ -127,6 +127,7 @@ fn is_layout_text(text: &str, all_lines: &[Line]) -> bool {
 fn prose_blocks(text: &str, all_lines: &[Line], skip: &[bool], layout_mode: bool) -> Vec<Block> {
     let mut blocks: Vec<Block> = Vec::new();
     let mut current: Option<Block> = None;
+    let full = full_width(text, all_lines, skip);
     for (i, line) in all_lines.iter().enumerate() {
         if skip[i] {
             if let Some(b) = current.take() {
@@ -157,11 +158,16 @@ fn prose_blocks(text: &str, all_lines: &[Line], skip: &[bool], layout_mode: bool
         let starts_new = numbering.is_some()
             || current.is_none()
             || if layout_mode {
-                lead > 0 && raw[..lead].contains([' ', '\u{3000}']) && lead >= 2
+                lead > 0
+                    && raw[..lead].contains([' ', '\u{3000}'])
+                    && lead >= 2
+                    && !current
+                        .as_ref()
+                        .is_some_and(|b| wraps(text, b, full, &raw[lead..]))
             } else {
                 let prev = current.as_ref().unwrap();
                 let prev_text = &text[prev.pieces.last().unwrap().range()];
-                is_terminated(prev_text) || looks_like_heading(prev, text)
+                !runs_on(prev_text) || looks_like_heading(prev, text)
             };
         if starts_new {
             if let Some(b) = current.take() {
@@ -183,6 +189,68 @@ fn prose_blocks(text: &str, all_lines: &[Line], skip: &[bool], layout_mode: bool
 
     blocks
 }
+
+// ---- wrapped lines whose continuation is indented (issue 12, item 6) ----
+
+/// Display width of a line (CJK characters take two columns).
+fn display_width(s: &str) -> usize {
+    s.trim_end()
+        .chars()
+        .map(|c| {
+            if super::text::is_cjk(c) || ('\u{3000}'..='\u{FFEF}').contains(&c) {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+/// The width of a full prose line: the 90th percentile of the prose lines' widths.
+fn full_width(text: &str, all_lines: &[Line], skip: &[bool]) -> usize {
+    let mut w: Vec<usize> = all_lines
+        .iter()
+        .zip(skip)
+        .filter(|(l, s)| !**s && !text[l.span.range()].trim().is_empty())
+        .map(|(l, _)| display_width(&text[l.span.range()]))
+        .collect();
+    w.sort_unstable();
+    w.get(w.len() * 9 / 10).copied().unwrap_or(usize::MAX)
+}
+
+/// Does `next` continue the block, however the extractor indented it? When
+/// the block's last line runs to the right margin without ending its
+/// sentence (`…收入预算1,250.00万元，其`), or `next` opens with what cannot
+/// open a paragraph: a unit after a figure (`5,000.00` / `元，其中`), or a
+/// clause separator. (A lone `。` under a heading stays apart: it does not
+/// make the heading a sentence.)
+fn wraps(text: &str, block: &Block, full: usize, next: &str) -> bool {
+    let Some(last) = block.pieces.last() else {
+        return false;
+    };
+    let line_start = text[..last.start as usize].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..last.end as usize].trim_end();
+    let unit_after_figure = line.ends_with(|c: char| c.is_ascii_digit())
+        && ["元", "万元", "亿元", "%", "％"]
+            .iter()
+            .any(|u| next.starts_with(u));
+    let closing = next.starts_with(['，', '；', '、', ',', ';', '%', '％']);
+    // A full line without a comma is a title (`八、…情况说明`), not a sentence.
+    let sentence = line.contains(['，', ',']);
+    runs_on(line)
+        && (unit_after_figure
+            || closing
+            || sentence && display_width(line) * 10 >= full * 8 && full >= 40)
+}
+
+/// A line that does not end its sentence, or ends with `其中：`, which opens
+/// a list its items continue.
+fn runs_on(line: &str) -> bool {
+    let line = line.trim_end();
+    !is_terminated(line) || line.ends_with("其中：") || line.ends_with("其中:")
+}
+
+// ---- end of wrapped lines ----
 
 /// Headings, paragraphs and the section tree, from the prose blocks; the
 /// report title and kind from the lines before the first heading.
@@ -223,6 +291,11 @@ fn headings_and_paragraphs(doc: &mut Document, text: &str, blocks: Vec<Block>, l
             }
             last_numbered.retain(|(m, _)| !m.same_style(&n));
             last_numbered.push((n, heading_split.is_some()));
+        }
+        // `具体包括： 1. …`: item 1 inline, so the `2.` below is an item too.
+        if let Some(n) = super::heading::inline_list_start(&norm.text) {
+            last_numbered.retain(|(m, _)| !m.same_style(&n));
+            last_numbered.push((n, false));
         }
         if !title_done
             && block.numbering.is_none()

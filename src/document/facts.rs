@@ -8,6 +8,7 @@
 
 use super::text::{is_cjk, Normalized};
 use super::{Change, Direction, Fact, FactKind, Links, Number, Role, Unit};
+use crate::quantity::Quantity;
 use crate::source::Span;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -206,7 +207,38 @@ struct Reader<'a> {
     base_end: usize,
     /// Subject written before the comparison (`收支较上年…`).
     subject: Option<String>,
-    list_total: Option<usize>,
+    /// The compared-with amount just read (`较上年的2190万元`), for the
+    /// change that follows.
+    pending_prior: Option<usize>,
+    /// The open `其中` lists, outermost first; a nested list sits on top.
+    lists: Vec<ListFrame>,
+    /// Parenthesis depth at the current position of the sentence.
+    paren: usize,
+}
+
+/// An open `其中` list.
+#[derive(Debug, Clone)]
+struct ListFrame {
+    /// The total the list breaks down (fact id).
+    head: usize,
+    /// Items linked in the sentence being read.
+    in_sentence: usize,
+    /// Items linked in the last sentence that was read.
+    last_sentence: usize,
+    /// Opened inside parentheses (`（其中：…）`) at this depth: it closes
+    /// with them.
+    paren: Option<usize>,
+}
+
+impl ListFrame {
+    fn new(head: usize, paren: Option<usize>) -> ListFrame {
+        ListFrame {
+            head,
+            in_sentence: 0,
+            last_sentence: 0,
+            paren,
+        }
+    }
 }
 
 impl<'a> Reader<'a> {
@@ -271,6 +303,101 @@ impl<'a> Reader<'a> {
         self.last_value
     }
 
+    /// `总预算T，其中：基本B，项目P，同比增加D`: a change read after the
+    /// last item of a list, with no subject written, may be the list head's
+    /// as well as the item's. The head, when the text leaves that open: the
+    /// head has no change of its own and no other item of the list has one.
+    fn alt_target(&self, of: usize) -> Option<usize> {
+        let item = self.facts.get(of.checked_sub(self.first_id)?)?;
+        let head = item.links.total?;
+        let h = self.facts.get(head.checked_sub(self.first_id)?)?;
+        let others_changed = h
+            .links
+            .items
+            .iter()
+            .filter(|&&i| i != of)
+            .any(|&i| !self.facts[self.local(i)].links.changes.is_empty());
+        (h.links.items.last() == Some(&of) && h.links.changes.is_empty() && !others_changed)
+            .then_some(head)
+    }
+
+    /// Does `item` fit in the list of `head`: the items so far plus it not
+    /// certainly more than the head (rounding allowed for)?
+    fn fits(&self, head: usize, item: &Fact) -> bool {
+        let q = |f: &Fact| f.quantity_wan().or_else(|| f.quantity());
+        let h = &self.facts[self.local(head)];
+        let (Some(hq), Some(iq)) = (q(h), q(item)) else {
+            return true;
+        };
+        let mut parts: Vec<Quantity> = h
+            .links
+            .items
+            .iter()
+            .filter_map(|&i| q(&self.facts[self.local(i)]))
+            .collect();
+        parts.push(iq);
+        !Quantity::sum(&parts).certainly_gt(&hq)
+    }
+
+    /// The list an amount joins as an item, if any. An amount that cannot
+    /// be an item of the innermost list (the items would exceed its head)
+    /// goes to the list around it; one that opens a list of its own
+    /// (`…；单位B 200元，其中：…`) and does not fit is the head of a new
+    /// list, not an item. Otherwise it joins the innermost list, where a
+    /// sum that is too large is the report's error.
+    fn list_for(&mut self, item: &Fact, opens_list: bool) -> Option<usize> {
+        let unit = &item.number.as_ref()?.unit;
+        while let Some(frame) = self.lists.last() {
+            let head = &self.facts[self.local(frame.head)];
+            let same = head
+                .number
+                .as_ref()
+                .is_some_and(|tn| same_family(&tn.unit, unit));
+            if !same {
+                return None;
+            }
+            if !self.fits(frame.head, item) && (opens_list || self.lists.len() > 1) {
+                self.lists.pop();
+                continue;
+            }
+            let frame = self.lists.last_mut()?;
+            frame.in_sentence += 1;
+            return Some(frame.head);
+        }
+        None
+    }
+
+    /// Parentheses and semicolons between tokens: a nested list opened in
+    /// parentheses closes with them; one opened after a comma closes at the
+    /// next `；` (its parent's separator).
+    fn scan_gap(&mut self, gap: &str) {
+        for c in gap.chars() {
+            match c {
+                '(' => self.paren += 1,
+                ')' => {
+                    self.paren = self.paren.saturating_sub(1);
+                    let depth = self.paren;
+                    while self.lists.len() > 1
+                        && self
+                            .lists
+                            .last()
+                            .is_some_and(|f| f.paren.is_some_and(|p| p > depth))
+                    {
+                        self.lists.pop();
+                    }
+                }
+                ';' => {
+                    while self.lists.len() > 1
+                        && self.lists.last().is_some_and(|f| f.paren.is_none())
+                    {
+                        self.lists.pop();
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     fn start_change(
         &mut self,
         direction: Direction,
@@ -279,6 +406,7 @@ impl<'a> Reader<'a> {
         span: Span,
     ) -> usize {
         let of = self.target();
+        let by_subject = of.is_some() && of != self.last_value;
         let label = self
             .subject
             .clone()
@@ -297,8 +425,12 @@ impl<'a> Reader<'a> {
             base_span,
             delta: None,
             rate: None,
+            prior: self.pending_prior.take(),
         });
         f.links.of = of;
+        f.links.alt_of = of
+            .filter(|_| !by_subject && self.subject.as_deref().is_none_or(str::is_empty))
+            .and_then(|o| self.alt_target(o));
         let id = self.push(f);
         if let Some(of) = of {
             let l = self.local(of);
@@ -308,21 +440,30 @@ impl<'a> Reader<'a> {
         id
     }
 
-    /// A `其中` list goes on into the next sentence only when that sentence
-    /// opens with another item (`公用经费30.54万元，…`); `财政拨款支出预算中，…`
-    /// opens a sub-list of that item; anything else ends the list.
+    /// A list ends with its sentence. It goes on into the next sentence
+    /// only when its items come one to a sentence (`其中：人员经费…，主要用于
+    /// …。公用经费…`): the last sentence gave it exactly one item and the
+    /// next opens with another item, not with a total (`合计`), the other
+    /// side of the account (`收入…` after a list of `支出…`) or a comparison.
+    /// `财政拨款支出预算中，…` opens a sub-list of that item. A nested list
+    /// never outlives its sentence.
     fn continue_list(&mut self, stext: &str) {
-        if self.list_total.is_none() {
+        self.lists.truncate(1);
+        let Some(frame) = self.lists.first_mut() else {
             return;
-        }
+        };
+        frame.last_sentence = std::mem::take(&mut frame.in_sentence);
+        let head = frame.head;
+        let one_item = frame.last_sentence == 1;
         if let Some(c) = SUBLIST.captures(stext) {
             let want = clean_label(&c[1]);
-            self.list_total = self
+            self.lists = self
                 .facts
                 .iter()
                 .rev()
                 .find(|f| f.role == Role::Value && f.kind == FactKind::Amount && f.label == want)
-                .map(|f| f.id);
+                .map(|f| vec![ListFrame::new(f.id, None)])
+                .unwrap_or_default();
             return;
         }
         let prefix_end = stext
@@ -335,8 +476,16 @@ impl<'a> Reader<'a> {
             && !["比", "较", "与", "同比", "增", "减", "此外", "另外", "同时"]
                 .iter()
                 .any(|w| prefix.contains(w));
-        if !opens_with_item {
-            self.list_total = None;
+        let label = clean_label(prefix);
+        let head_label = &self.facts[self.local(head)].label;
+        let other_side = |a: &str, b: &str| a.contains("收入") && b.contains("支出");
+        let new_total = ["合计", "总计", "总额", "共计"]
+            .iter()
+            .any(|w| label.contains(w))
+            || other_side(head_label, &label)
+            || other_side(&label, head_label);
+        if !(one_item && opens_with_item && !new_total) {
+            self.lists.clear();
         }
     }
 
@@ -350,11 +499,16 @@ impl<'a> Reader<'a> {
         self.open_change = None;
         self.pending_base = None;
         self.subject = None;
+        self.pending_prior = None;
+        self.paren = 0;
         self.continue_list(stext);
+        let mut scanned = range.0;
         let mut i = 0;
         while i < toks.len() {
             let t = &toks[i];
             let (ts, te) = (range.0 + t.start, range.0 + t.end);
+            self.scan_gap(&text[scanned.min(ts)..ts]);
+            scanned = te;
             // Clause boundaries between the previous token and this one.
             if let Some(p) = text[last_end..ts].rfind([',', ';', ':', '!', '?']) {
                 clause_start = last_end + p + 1;
@@ -371,12 +525,23 @@ impl<'a> Reader<'a> {
             };
             match t.kind {
                 TokKind::List => {
-                    if self.last_value.is_some() {
-                        self.list_total = self.last_value;
+                    if let Some(head) = self.last_value {
+                        // The head an item of the open list: a nested list.
+                        let nested = self.lists.last().is_some_and(|f| {
+                            self.facts[self.local(head)].links.total == Some(f.head)
+                        });
+                        let paren = (nested && self.paren > 0).then_some(self.paren);
+                        if !nested {
+                            self.lists.clear();
+                        }
+                        if self.lists.last().is_none_or(|f| f.head != head) {
+                            self.lists.push(ListFrame::new(head, paren));
+                        }
                     }
                     clause_start = te;
                 }
                 TokKind::Base => {
+                    self.pending_prior = None;
                     let subj = clean_label(&text[clause_start..ts]);
                     self.subject = Some(subj);
                     let (bs, be) = cap(0).or(cap(1)).unwrap_or((ts, te));
@@ -545,6 +710,31 @@ impl<'a> Reader<'a> {
                                 Unit::Percent => FactKind::Percent,
                                 _ => FactKind::Count,
                             };
+                            // `较上年的2190万元减少221万元`: the amount compared
+                            // with, not the current one.
+                            let after_base = text.get(self.base_end.min(ns)..ns);
+                            if kind == FactKind::Amount
+                                && self.open_change.is_none()
+                                && self.pending_prior.is_none()
+                                && after_base.is_some_and(|g| g.is_empty() || g == "的")
+                            {
+                                if let Some((base, _)) = self.pending_base.clone() {
+                                    let of = self.target();
+                                    let label = format!("{}({base})", self.label_of(of));
+                                    let f = self.new_fact(
+                                        kind,
+                                        Role::Value,
+                                        label,
+                                        Some(number),
+                                        self.span(ns, te),
+                                        sentence,
+                                    );
+                                    self.pending_prior = Some(self.push(f));
+                                    last_end = te;
+                                    i += 1;
+                                    continue;
+                                }
+                            }
                             let raw = &text[clause_start.max(last_end).min(ns)..ns];
                             let mut label = clean_label(raw);
                             if label.is_empty() && kind == FactKind::Count {
@@ -567,14 +757,15 @@ impl<'a> Reader<'a> {
                             // closing `合计1170.00万` restates the total.
                             let restates =
                                 matches!(f.label.as_str(), "合计" | "总计" | "小计" | "共计");
-                            if let Some(total) = self.list_total.filter(|_| !restates) {
-                                let tf = &self.facts[self.local(total)];
-                                let same = tf.number.as_ref().is_some_and(|tn| {
-                                    same_family(&tn.unit, &f.number.as_ref().unwrap().unit)
-                                });
-                                if same && total != self.first_id + self.facts.len() {
-                                    f.links.total = Some(total);
-                                }
+                            // `…，其中：` right after it: it heads a list.
+                            let opens_list = toks.get(i + 1).is_some_and(|n| {
+                                n.kind == TokKind::List
+                                    && text[te..range.0 + n.start]
+                                        .chars()
+                                        .all(|c| matches!(c, ',' | ':' | '('))
+                            });
+                            if !restates {
+                                f.links.total = self.list_for(&f, opens_list);
                             }
                             let id = self.push(f);
                             if let Some(total) = self.facts[self.local(id)].links.total {
@@ -638,6 +829,15 @@ fn noun_after(rest: &str) -> String {
     out
 }
 
+/// Why a prose figure is not bound with confidence, for the coverage report
+/// (a figure no rule checked): the delta or rate of a change written after
+/// a list's last item, which may be the item's or the list head's.
+pub fn binding_doubt(facts: &[Fact], f: &Fact) -> Option<&'static str> {
+    let change = facts.get(f.links.of?)?;
+    (change.kind == FactKind::Change && change.links.alt_of.is_some())
+        .then_some("变动写在列举之后，可能属于末项或其合计，未能确定")
+}
+
 /// Read the facts of one paragraph; returns them with ids from `first_id`.
 pub fn read_paragraph(
     norm: &Normalized,
@@ -659,10 +859,22 @@ pub fn read_paragraph(
         pending_base: None,
         base_end: 0,
         subject: None,
-        list_total: None,
+        pending_prior: None,
+        lists: Vec::new(),
+        paren: 0,
     };
     for &(sid, range) in sentences {
         r.read_sentence(sid, range);
+    }
+    // A change read after what was then the list's last item: the list went
+    // on, or another item took a change, so it is the item's after all.
+    for i in 0..r.facts.len() {
+        let (Some(of), Some(alt)) = (r.facts[i].links.of, r.facts[i].links.alt_of) else {
+            continue;
+        };
+        if r.alt_target(of) != Some(alt) {
+            r.facts[i].links.alt_of = None;
+        }
     }
     r.facts
 }
@@ -794,5 +1006,92 @@ mod tests {
         let share = facts.iter().find(|f| f.kind == FactKind::Share).unwrap();
         assert_eq!(share.share_base.as_deref(), Some("本年支出合计"));
         assert_eq!(share.label, "项目支出");
+    }
+
+    fn items_of(facts: &[Fact], id: usize) -> Vec<&str> {
+        facts[id]
+            .links
+            .items
+            .iter()
+            .map(|&i| facts[i].label.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn a_list_ends_with_its_sentence() {
+        let (_, facts) = read("收入预算1,250.00万元，其中：财政拨款收入1,200.00万元；事业收入50.00万元；其他收入0万元。支出预算1,250.00万元，主要用于保障运转。");
+        assert_eq!(
+            items_of(&facts, 0),
+            vec!["财政拨款收入", "事业收入", "其他收入"]
+        );
+        let spending = facts.iter().find(|f| f.label == "支出预算").unwrap();
+        assert_eq!(spending.links.total, None);
+    }
+
+    #[test]
+    fn a_one_item_list_stops_at_a_total_or_the_other_side() {
+        let (_, facts) =
+            read("收入预算100万元，其中：财政拨款收入100万元。支出预算100万元，主要用于运转。");
+        assert_eq!(items_of(&facts, 0), vec!["财政拨款收入"]);
+        let (_, facts) = read("支出100万元，其中：基本支出60万元，主要用于工资。合计100万元。");
+        assert_eq!(items_of(&facts, 0), vec!["基本支出"]);
+    }
+
+    #[test]
+    fn a_wrapped_list_is_one_list() {
+        let (_, facts) = read(
+            "收入预算1,250.00 万元，其\n中：财政拨款收入 1,200.00 万\n元；事业收入 50.00\n 万元。",
+        );
+        assert_eq!(items_of(&facts, 0), vec!["财政拨款收入", "事业收入"]);
+    }
+
+    #[test]
+    fn nested_lists_close_at_their_parenthesis_or_semicolon() {
+        for text in [
+            "支出1250万元，其中：基本支出1000万元（其中：人员经费800万元，公用经费200万元），项目支出250万元。",
+            "支出1250万元，其中：基本支出1000万元，其中：人员经费800万元，公用经费200万元；项目支出250万元。",
+            "支出1250万元，其中：基本支出1000万元，其中：人员经费800万元、公用经费200万元，项目支出250万元。",
+        ] {
+            let (_, facts) = read(text);
+            assert_eq!(items_of(&facts, 0), vec!["基本支出", "项目支出"], "{text}");
+            assert_eq!(items_of(&facts, 1), vec!["人员经费", "公用经费"], "{text}");
+        }
+    }
+
+    #[test]
+    fn an_amount_opening_its_own_list_is_a_new_head() {
+        let (_, facts) = read("A项目经费100元，其中：基本支出0元，项目支出100元；B项目经费200元，其中：基本支出0元，项目支出200元。");
+        assert_eq!(items_of(&facts, 0), vec!["基本支出", "项目支出"]);
+        let b = facts.iter().position(|f| f.label == "B项目经费").unwrap();
+        assert_eq!(facts[b].links.total, None);
+        assert_eq!(items_of(&facts, b), vec!["基本支出", "项目支出"]);
+    }
+
+    #[test]
+    fn the_prior_amount_of_a_change() {
+        let text = "支出预算2,190万元，较上年的2,411万元减少221万元，下降9.17%。";
+        let (_, facts) = read(text);
+        let change = facts.iter().find(|f| f.kind == FactKind::Change).unwrap();
+        assert_eq!(
+            &text[facts[change.links.of.unwrap()].span.range()],
+            "2,190万元"
+        );
+        let prior = change.change.as_ref().unwrap().prior.unwrap();
+        assert_eq!(&text[facts[prior].span.range()], "2,411万元");
+        assert_eq!(facts[prior].label, "支出预算(上年)");
+    }
+
+    #[test]
+    fn a_change_after_a_lists_last_item_may_be_the_heads() {
+        let (_, facts) = read(
+            "总预算500万元，其中：基本支出300万元，项目支出200万元，同比增加100万元，增长25%。",
+        );
+        let change = facts.iter().find(|f| f.kind == FactKind::Change).unwrap();
+        assert_eq!(facts[change.links.of.unwrap()].label, "项目支出");
+        assert_eq!(facts[change.links.alt_of.unwrap()].label, "总预算");
+        // After the first item, with more items to come: the item's.
+        let (_, facts) = read("收入9101.68万元，其中：财政拨款收入9101.68万元，比2024年预算减少2389.52万元；事业收入0万元；其他收入0万元。");
+        let change = facts.iter().find(|f| f.kind == FactKind::Change).unwrap();
+        assert_eq!(change.links.alt_of, None);
     }
 }

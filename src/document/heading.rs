@@ -256,6 +256,19 @@ pub fn parse_numbering(line: &str) -> Option<Numbering> {
     })
 }
 
+/// `具体包括： 1. 负责…`: a numbered list whose item 1 is written at the end
+/// of the line that introduces it. The numbering of that item, when a colon
+/// is followed by a number 1 (the `2.` on the next line then continues a
+/// list, not a heading sequence).
+pub fn inline_list_start(text: &str) -> Option<Numbering> {
+    text.char_indices()
+        .filter(|&(_, c)| c == ':' || c == '：')
+        .find_map(|(i, c)| {
+            let rest = text[i + c.len_utf8()..].trim_start_matches([' ', '\u{3000}', '\t']);
+            parse_numbering(rest).filter(|n| n.value == 1 && n.delimiter != Delimiter::Part)
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,6 +307,20 @@ mod tests {
         assert_eq!(n("(2024)"), None);
         assert_eq!(n("0、x"), None);
         assert_eq!(n("第一次会议"), None);
+    }
+
+    #[test]
+    fn inline_first_item_after_a_colon() {
+        let n = inline_list_start("主要职能具体包括： 1. 负责全区政务服务工作。").unwrap();
+        assert_eq!(
+            (n.numeral, n.delimiter, n.value),
+            (Numeral::Arabic, Delimiter::Dot, 1)
+        );
+        let n = inline_list_start("主要用于:（1）人员经费").unwrap();
+        assert_eq!((n.delimiter, n.value), (Delimiter::Paren, 1));
+        assert!(inline_list_start("具体包括： 2. 负责").is_none());
+        assert!(inline_list_start("收入合计：1.5万元").is_none());
+        assert!(inline_list_start("一、收入情况").is_none());
     }
 
     #[test]

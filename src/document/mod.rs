@@ -351,6 +351,10 @@ pub struct Change {
     /// Fact ids.
     pub delta: Option<usize>,
     pub rate: Option<usize>,
+    /// The compared-with amount when the text names it (`较上年的2190万元减少
+    /// 221万元`): a fact id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prior: Option<usize>,
 }
 
 /// Links between facts (all fact ids).
@@ -371,6 +375,10 @@ pub struct Links {
     /// For an item: its total.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<usize>,
+    /// For a change written after the last item of a `其中` list: the list's
+    /// head, which it may qualify instead of `of` (the text does not say).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_of: Option<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -76,14 +76,38 @@ fn equal(cx: &mut RuleContext<'_>, groups: &[Vec<String>]) {
         }
         s
     };
-    let mut clusters: HashMap<usize, Vec<&Fact>> = HashMap::new();
+    // An item of a `其中` list is that list's figure: `其中：基本支出0元，项目
+    // 支出P元` written under each of several items are different figures.
+    // Items compare with items of the same total (same label, same value:
+    // a restated total); a figure outside any list compares with them only
+    // when every such item in the section breaks down that one total.
+    let head_of = |f: &Fact| -> Option<(String, String)> {
+        let h = &cx.doc.facts[f.links.total?];
+        Some((
+            crate::document::text::fold(&h.label),
+            h.number.as_ref().map(|n| n.value.normalize().to_string())?,
+        ))
+    };
+    let mut heads: HashMap<usize, Vec<(String, String)>> = HashMap::new();
     for f in &facts {
-        clusters
-            .entry(if single { top(f) } else { 0 })
-            .or_default()
-            .push(f);
+        if let Some(h) = head_of(f) {
+            let seen = heads.entry(if single { top(f) } else { 0 }).or_default();
+            if !seen.contains(&h) {
+                seen.push(h);
+            }
+        }
     }
-    let mut keys: Vec<usize> = clusters.keys().copied().collect();
+    let mut clusters: HashMap<(usize, usize), Vec<&Fact>> = HashMap::new();
+    for f in &facts {
+        let t = if single { top(f) } else { 0 };
+        let split = single && heads.get(&t).is_some_and(|h| h.len() > 1);
+        let sub = match head_of(f).filter(|_| split) {
+            Some(h) => 1 + heads[&t].iter().position(|x| *x == h).unwrap_or(0),
+            None => 0,
+        };
+        clusters.entry((t, sub)).or_default().push(f);
+    }
+    let mut keys: Vec<(usize, usize)> = clusters.keys().copied().collect();
     keys.sort();
     for k in keys {
         let fs = &clusters[&k];

@@ -102,6 +102,24 @@ fn growth(cx: &mut RuleContext<'_>, list_deltas: bool) {
             }
             continue;
         }
+        // `较上年的2190万元减少221万元`: the compared-with amount is written.
+        if let Some(prior) = ch.prior.map(|i| &cx.doc.facts[i]) {
+            match (amount, rate.or(delta)) {
+                (Some(cur), Some(_)) => match judge_prior(cx, c, cur, prior, delta, rate) {
+                    Verdict::Fits(ids) => cx.cover(ids),
+                    Verdict::Wrong(ids, d) => {
+                        cx.cover(ids);
+                        cx.report(*d);
+                    }
+                    Verdict::Skip => {}
+                },
+                _ => cx.not_checked(
+                    format!("找不到变动“{}”所对应的金额", cx.slice(c.span)),
+                    Some(c.span),
+                ),
+            }
+            continue;
+        }
         let (Some(delta), Some(rate)) = (delta, rate) else {
             if let (Some(rate), None) = (rate, delta) {
                 if !rate_from_inline_prior(cx, c, rate, amount) {
@@ -120,74 +138,225 @@ fn growth(cx: &mut RuleContext<'_>, list_deltas: bool) {
             );
             continue;
         };
-        let (Some(a), Some(dq), Some(rq)) = (cx.q(amount), cx.q(delta), rate.quantity()) else {
-            continue;
-        };
-        let base = if ch.direction == Direction::Increase {
-            a.sub(&dq)
-        } else {
-            a.add(&dq)
-        };
-        cx.cover([amount.id, delta.id, rate.id]);
-        if base.hi() < Decimal::ZERO {
-            let mut d = cx.diag(&[
-                ("label", c.label.clone()),
-                ("stated", rate.number.as_ref().unwrap().written.clone()),
-                ("computed", "无定义".into()),
-                ("range", "—".into()),
-            ]);
-            d.message = format!(
-                "{}的增加额 {} 大于金额 {}",
-                c.label,
-                delta.number.as_ref().unwrap().written,
-                amount.number.as_ref().unwrap().written
-            );
-            d.labels.push(Label::new(delta.span, "变动额"));
-            d.labels.push(Label::new(amount.span, "金额"));
-            cx.report(d);
-            continue;
-        }
-        let computed = dq.div(&base).mul(&hundred);
-        if computed.is_undefined() {
-            let mut d = Diagnostic::new(
-                cx.rule.id.clone(),
-                Severity::Info,
-                format!(
-                    "{}的比较基数为 0，变动率 {} 无定义",
-                    c.label,
-                    rate.number.as_ref().unwrap().written
-                ),
-            );
-            d.labels.push(Label::new(rate.span, "变动率"));
-            d.labels.push(Label::new(delta.span, "变动额"));
-            d.help = Some("上年（或预算）为 0 时宜写“上年无此项，增长率无可比性”".into());
-            cx.report(d);
-            continue;
-        }
-        let agree = computed.agrees(&rq);
-        if agree == Agreement::Inconsistent {
-            let rn = rate.number.as_ref().unwrap();
-            let (mut d, values) = percent_mismatch(cx, &c.label, "变动率", rn, &computed, &[]);
-            d.labels.push(Label::new(rate.span, "变动率"));
-            d.labels.push(Label::new(delta.span, "变动额"));
-            d.labels.push(Label::new(amount.span, "本期金额"));
-            if d.help.is_none() {
-                d.help = Some(format!(
-                    "变动率 = 变动额 ÷ 比较基数 = {} ÷ ({} {} {}) × 100% = {}，考虑四舍五入的范围 {}",
-                    delta.number.as_ref().unwrap().written,
-                    amount.number.as_ref().unwrap().written,
-                    if ch.direction == Direction::Increase { "−" } else { "+" },
-                    delta.number.as_ref().unwrap().written,
-                    values[2].1,
-                    values[3].1
-                ));
+        let first = judge(cx, c, amount, delta, rate, &hundred);
+        // A change after the last item of a list may be the head's: when
+        // one of the two readings fits, the text is consistent; when
+        // neither does, which amount it is about is not known.
+        let alt = c.links.alt_of.map(|i| &cx.doc.facts[i]);
+        match (first, alt) {
+            (Verdict::Fits(ids), _) => cx.cover(ids),
+            (Verdict::Skip, _) => {}
+            (Verdict::Wrong(ids, d), None) => {
+                cx.cover(ids);
+                cx.report(*d);
             }
-            cx.report(d);
+            (Verdict::Wrong(..), Some(head)) => match judge(cx, c, head, delta, rate, &hundred) {
+                Verdict::Fits(ids) => cx.cover(ids),
+                _ => cx.not_checked(
+                    format!(
+                        "“{}”写在列举之后，可能是“{}”或“{}”的变动，按两者复算均不相符，无法确定所指",
+                        cx.slice(c.span),
+                        amount.label,
+                        head.label
+                    ),
+                    Some(c.span),
+                ),
+            },
         }
     }
     if list_deltas {
         check_list_deltas(cx);
     }
+}
+
+/// The outcome of recomputing one change against one amount.
+enum Verdict {
+    /// Consistent: the facts that took part.
+    Fits(Vec<usize>),
+    /// Inconsistent: the facts and the finding.
+    Wrong(Vec<usize>, Box<Diagnostic>),
+    /// Not comparable (a figure without a value).
+    Skip,
+}
+
+/// Recompute a change's rate from its delta and the amount it qualifies:
+/// rate = delta / (amount ∓ delta).
+fn judge(
+    cx: &RuleContext<'_>,
+    c: &Fact,
+    amount: &Fact,
+    delta: &Fact,
+    rate: &Fact,
+    hundred: &Quantity,
+) -> Verdict {
+    let ch = c.change.as_ref().unwrap();
+    let (Some(a), Some(dq), Some(rq)) = (cx.q(amount), cx.q(delta), rate.quantity()) else {
+        return Verdict::Skip;
+    };
+    let ids = vec![amount.id, delta.id, rate.id];
+    let base = if ch.direction == Direction::Increase {
+        a.sub(&dq)
+    } else {
+        a.add(&dq)
+    };
+    if base.hi() < Decimal::ZERO {
+        let mut d = cx.diag(&[
+            ("label", c.label.clone()),
+            ("stated", rate.number.as_ref().unwrap().written.clone()),
+            ("computed", "无定义".into()),
+            ("range", "—".into()),
+        ]);
+        d.message = format!(
+            "{}的增加额 {} 大于金额 {}",
+            c.label,
+            delta.number.as_ref().unwrap().written,
+            amount.number.as_ref().unwrap().written
+        );
+        d.labels.push(Label::new(delta.span, "变动额"));
+        d.labels.push(Label::new(amount.span, "金额"));
+        return Verdict::Wrong(ids, Box::new(d));
+    }
+    let computed = dq.div(&base).mul(hundred);
+    if computed.is_undefined() {
+        let mut d = Diagnostic::new(
+            cx.rule.id.clone(),
+            Severity::Info,
+            format!(
+                "{}的比较基数为 0，变动率 {} 无定义",
+                c.label,
+                rate.number.as_ref().unwrap().written
+            ),
+        );
+        d.labels.push(Label::new(rate.span, "变动率"));
+        d.labels.push(Label::new(delta.span, "变动额"));
+        d.help = Some("上年（或预算）为 0 时宜写“上年无此项，增长率无可比性”".into());
+        return Verdict::Wrong(ids, Box::new(d));
+    }
+    if computed.agrees(&rq) != Agreement::Inconsistent {
+        return Verdict::Fits(ids);
+    }
+    let rn = rate.number.as_ref().unwrap();
+    let (mut d, values) = percent_mismatch(cx, &c.label, "变动率", rn, &computed, &[]);
+    d.labels.push(Label::new(rate.span, "变动率"));
+    d.labels.push(Label::new(delta.span, "变动额"));
+    d.labels.push(Label::new(amount.span, "本期金额"));
+    if d.help.is_none() {
+        d.help = Some(format!(
+            "变动率 = 变动额 ÷ 比较基数 = {} ÷ ({} {} {}) × 100% = {}，考虑四舍五入的范围 {}",
+            delta.number.as_ref().unwrap().written,
+            amount.number.as_ref().unwrap().written,
+            if ch.direction == Direction::Increase {
+                "−"
+            } else {
+                "+"
+            },
+            delta.number.as_ref().unwrap().written,
+            values[2].1,
+            values[3].1
+        ));
+    }
+    Verdict::Wrong(ids, Box::new(d))
+}
+
+/// A change whose compared-with amount is written (`较上年的2190万元减少
+/// 221万元，下降10.1%`): delta = |current − prior|, rate = delta / prior,
+/// and the direction follows the sign.
+fn judge_prior(
+    cx: &RuleContext<'_>,
+    c: &Fact,
+    cur: &Fact,
+    prior: &Fact,
+    delta: Option<&Fact>,
+    rate: Option<&Fact>,
+) -> Verdict {
+    let ch = c.change.as_ref().unwrap();
+    let hundred = Quantity::exact(Decimal::ONE_HUNDRED);
+    let (Some(now), Some(before)) = (cx.q(cur), cx.q(prior)) else {
+        return Verdict::Skip;
+    };
+    let diff = now.sub(&before);
+    let mut ids = vec![cur.id, prior.id];
+    ids.extend(delta.map(|f| f.id));
+    ids.extend(rate.map(|f| f.id));
+    let wrong_way = match ch.direction {
+        Direction::Increase => diff.hi() < Decimal::ZERO,
+        Direction::Decrease => diff.lo() > Decimal::ZERO,
+        Direction::Unchanged => false,
+    };
+    let show_q = |f: &Fact| {
+        f.number
+            .as_ref()
+            .map(|n| n.written.clone())
+            .unwrap_or_default()
+    };
+    if wrong_way {
+        let mut d = Diagnostic::new(
+            cx.rule.id.clone(),
+            cx.rule.severity,
+            format!(
+                "{}：由 {} 变为 {}，方向与“{}”不符",
+                c.label,
+                show_q(prior),
+                show_q(cur),
+                cx.slice(ch.direction_span)
+            ),
+        );
+        d.labels.push(Label::new(ch.direction_span, "变动方向"));
+        d.labels.push(Label::new(cur.span, "本期"));
+        d.labels.push(Label::new(prior.span, "比较基数"));
+        return Verdict::Wrong(ids, Box::new(d));
+    }
+    if let Some(delta) = delta {
+        let Some(dq) = cx.q(delta) else {
+            return Verdict::Skip;
+        };
+        if diff.abs().agrees(&dq) == Agreement::Inconsistent {
+            let mut d = Diagnostic::new(
+                cx.rule.id.clone(),
+                cx.rule.severity,
+                format!(
+                    "{}的变动额 {} 与 {} − {} = {} 不符",
+                    c.label,
+                    show_q(delta),
+                    show_q(cur),
+                    show_q(prior),
+                    show(diff.mid())
+                ),
+            );
+            d.labels.push(Label::new(delta.span, "变动额"));
+            d.labels.push(Label::new(cur.span, "本期"));
+            d.labels.push(Label::new(prior.span, "比较基数"));
+            d.help = Some(format!(
+                "本期与比较基数之差考虑四舍五入的范围为 {}",
+                range(&diff.abs(), 3)
+            ));
+            return Verdict::Wrong(ids, Box::new(d));
+        }
+    }
+    let Some(rate) = rate else {
+        return Verdict::Fits(ids);
+    };
+    let (Some(rq), numerator) = (rate.quantity(), delta.and_then(|d| cx.q(d))) else {
+        return Verdict::Skip;
+    };
+    let computed = numerator.unwrap_or(diff.abs()).div(&before).mul(&hundred);
+    if computed.is_undefined() || computed.agrees(&rq) != Agreement::Inconsistent {
+        return Verdict::Fits(ids);
+    }
+    let rn = rate.number.as_ref().unwrap();
+    let (mut d, values) = percent_mismatch(cx, &c.label, "变动率", rn, &computed, &[]);
+    d.labels.push(Label::new(rate.span, "变动率"));
+    d.labels.push(Label::new(prior.span, "比较基数"));
+    d.labels.push(Label::new(cur.span, "本期"));
+    if d.help.is_none() {
+        d.help = Some(format!(
+            "变动率 = 变动额 ÷ 比较基数 {} × 100% = {}，考虑四舍五入的范围 {}",
+            show_q(prior),
+            values[2].1,
+            values[3].1
+        ));
+    }
+    Verdict::Wrong(ids, Box::new(d))
 }
 
 /// `2023年当年预算执行数为60.13万元，2024年预算安排25.77万元，比2023年
