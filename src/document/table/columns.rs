@@ -3,8 +3,8 @@
 //! segments, and the continuation of a table on the next page.
 
 use super::classify::{
-    is_code_part, is_code_token, is_filler, is_note, is_prose, is_total_label, trimmed_span,
-    NUMBERING,
+    is_blank_cell, is_code_part, is_code_token, is_filler, is_note, is_prose, is_total_label,
+    trimmed_span, NUMBERING,
 };
 use super::rows::{build_rows, map_values, page_positions};
 use super::standard::{schema, CODE_WORDS, LABEL_WORDS};
@@ -599,10 +599,11 @@ fn split_sides(
             && c.x0 >= chunks[idx - 1].x1 + 3;
         let is_code = coded && is_code_token(c) && (idx == 0 || prev_was_value || after_gap_text);
         let is_part = !is_code && prev_was_code && is_code_part(c);
+        let blank = is_blank_cell(c);
         let s = if is_part {
             side
         } else {
-            let pref = if c.kind == FragmentKind::Text {
+            let pref = if c.kind == FragmentKind::Text && !blank {
                 nearest(&a.label_x, c.x0 as f64).or_else(|| nearest(&a.code_x, c.x0 as f64))
             } else if is_code {
                 nearest(&a.code_x, c.x0 as f64).or_else(|| nearest(&a.label_x, c.x0 as f64))
@@ -619,7 +620,7 @@ fn split_sides(
             };
             let mut s = pref.unwrap_or(side).max(side);
             if side == 0
-                && (c.kind == FragmentKind::Text || is_code)
+                && ((c.kind == FragmentKind::Text && !blank) || is_code)
                 && (prev_was_value || (is_code && idx > 0))
             {
                 s = 1;
@@ -632,7 +633,7 @@ fn split_sides(
             _ => out.push((s, vec![c.clone()])),
         }
         prev_was_code = is_code || is_part;
-        prev_was_value = c.kind == FragmentKind::Num && !is_code && !is_part;
+        prev_was_value = (c.kind == FragmentKind::Num || blank) && !is_code && !is_part;
     }
     out
 }
@@ -689,6 +690,12 @@ fn make_seg(
     let mut label = Vec::new();
     let mut values = Vec::new();
     for c in &chunks[k..] {
+        // A dash where a figure would be is an empty cell: it holds its
+        // column's place among the values, and is no part of the label.
+        if is_blank_cell(c) {
+            values.push(c.clone());
+            continue;
+        }
         match c.kind {
             FragmentKind::Text => {
                 if values.is_empty()

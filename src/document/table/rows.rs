@@ -196,6 +196,40 @@ pub(super) fn build_rows(
             });
             gaps.push(Vec::new());
         }
+        // Summary tables: figures on the lower line of a wrapped label
+        // ("1. 一般公共预算资" / "金   1,000"): a line with figures whose
+        // label starts no row (no number, no total) right below a row that
+        // has a label but no figures, and whose label is unfinished, is that
+        // row's figure line.
+        if !coded && has_vals && sg.code.is_none() && !label_txt.is_empty() {
+            if let Some(p) = protos.last_mut() {
+                let head = &segs[p.seg];
+                let prev_txt: String = head
+                    .label
+                    .iter()
+                    .chain(p.below.iter().flat_map(|&b| segs[b].label.iter()))
+                    .map(|c| c.text.as_str())
+                    .collect();
+                let last_line = p.below.last().map_or(head.line, |&b| segs[b].line);
+                if head.values.is_empty()
+                    && p.code.is_none()
+                    && sg.line <= last_line + 2
+                    && !NUMBERING.is_match(&label_txt)
+                    && !is_total_label(&label_txt)
+                    && NUMBERING.is_match(&prev_txt)
+                    && prev_txt
+                        .chars()
+                        .last()
+                        .is_some_and(|ch| !END_CHARS.contains(ch))
+                {
+                    let mut above = vec![p.seg];
+                    above.append(&mut p.below);
+                    p.seg = si;
+                    p.above = above;
+                    continue;
+                }
+            }
+        }
         let is_row = if has_vals || sg.code.is_some() {
             true
         } else if coded {
