@@ -84,6 +84,11 @@ fn anchors_from_header(pieces: &[Fragment], cols: &[ColDef], nsides: usize) -> A
         .iter()
         .filter(|p| LABEL_WORDS.contains(&p.text.as_str()))
         .collect();
+    // `项目` over the code and name columns of a coded form is a group
+    // header: the names' own header (科目名称) places them.
+    if lab.iter().filter(|p| p.text != "项目").count() >= nsides {
+        lab.retain(|p| p.text != "项目");
+    }
     lab.sort_by_key(|p| p.x0);
     lab.dedup_by(|b, a| b.x0.abs_diff(a.x0) <= 3);
     let mut cod: Vec<&Fragment> = pieces
@@ -406,6 +411,8 @@ pub(super) fn parse_table(
         let side_cols: Vec<usize> = (0..cols.len()).filter(|&c| cols[c].side == s).collect();
         let mut assigned: Vec<Vec<Option<usize>>> = Vec::with_capacity(side_segs.len());
         let mut prev_used: Vec<usize> = Vec::new();
+        // where the figures of each side column ended on header pages
+        let mut ends: Vec<(f64, usize)> = vec![(0.0, 0); side_cols.len()];
         let mut k = 0;
         while k < side_segs.len() {
             let page = side_segs[k].page;
@@ -414,10 +421,23 @@ pub(super) fn parse_table(
                 k2 += 1;
             }
             let a = anchors_for(page);
-            let pos = page_positions(&side_segs[k..k2], &side_cols, a, &prev_used);
+            let learned: Vec<Option<f64>> = ends
+                .iter()
+                .map(|&(sum, n)| (n > 0).then(|| sum / n as f64))
+                .collect();
+            let pos = page_positions(&side_segs[k..k2], &side_cols, a, &prev_used, &learned);
             let mut used_here: Vec<usize> = Vec::new();
             for sg in &side_segs[k..k2] {
                 let m = map_values(&sg.values, &side_cols, &pos);
+                if a.from_header {
+                    for (v, c) in sg.values.iter().zip(&m) {
+                        let i = c.and_then(|c| side_cols.iter().position(|&x| x == c));
+                        if let Some(i) = i {
+                            ends[i].0 += v.x1 as f64;
+                            ends[i].1 += 1;
+                        }
+                    }
+                }
                 for c in m.iter().flatten() {
                     if !used_here.contains(c) {
                         used_here.push(*c);

@@ -171,6 +171,9 @@ struct Evaluated {
     broken: bool,
     /// A per-row identity (as opposed to a sum down a column).
     in_row: bool,
+    /// The total is printed but none of its parts: figures not found, a
+    /// reading failure (no report prints a total over blank items).
+    parts_blank: bool,
 }
 
 /// Verify a table. Tables that are not standard forms stay `Unverified`.
@@ -200,7 +203,12 @@ pub fn verify(t: &Table) -> Verdict {
         doubtful: doubtful.iter().map(|(_, s)| *s).collect(),
         reason: None,
     };
-    let unreliable = if unexplained >= 2 {
+    let blank_parts = evals.iter().filter(|e| e.broken && e.parts_blank).count();
+    let unreliable = if blank_parts > 0 {
+        Some(format!(
+            "{blank_parts} 处合计有数而其各项均未读到（共核对 {checked} 处）"
+        ))
+    } else if unexplained >= 2 {
         Some(format!(
             "{broken} 处勾稽关系不成立（共核对 {checked} 处），其中 {unexplained} 处无法用个别数字的错误解释"
         ))
@@ -302,7 +310,8 @@ fn push_sum(t: &Table, total: usize, parts: &[usize], evals: &mut Vec<Evaluated>
                 .collect::<Vec<_>>()
                 .iter(),
         );
-        push_eval(evals, terms, value(row, path), sum, false);
+        let blank = parts.iter().all(|&p| !printed(&t.rows[p], path));
+        push_eval(evals, terms, value(row, path), sum, false, blank);
     }
 }
 
@@ -312,6 +321,7 @@ fn push_eval(
     total: Quantity,
     sum: Quantity,
     in_row: bool,
+    parts_blank: bool,
 ) {
     let agreement = sum.agrees(&total);
     if agreement == Agreement::Undefined {
@@ -322,6 +332,7 @@ fn push_eval(
         residual: total.sub(&sum),
         broken: agreement == Agreement::Inconsistent,
         in_row,
+        parts_blank,
     });
 }
 
@@ -426,7 +437,7 @@ fn sides_balance(t: &Table, evals: &mut Vec<Evaluated>) {
         return;
     };
     let (va, vb) = (value(&t.rows[a.0], &a.1), value(&t.rows[b.0], &b.1));
-    push_eval(evals, vec![(a, 1), (b, -1)], va, vb, false);
+    push_eval(evals, vec![(a, 1), (b, -1)], va, vb, false, false);
 }
 
 /// Is the row's label (without its list number) one of `names`?
@@ -477,7 +488,8 @@ fn row_identities(t: &Table, ids: &[RowIdentity], evals: &mut Vec<Evaluated>) {
                     .collect::<Vec<_>>()
                     .iter(),
             ));
-            push_eval(evals, terms, value(row, &total), sum, true);
+            let blank = plus.iter().chain(&minus).all(|p| !printed(row, p));
+            push_eval(evals, terms, value(row, &total), sum, true, blank);
         }
     }
 }
