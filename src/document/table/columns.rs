@@ -70,6 +70,57 @@ fn is_data_line(l: &PositionedLine, coded: bool, nsides: usize, keys: &[String])
     false
 }
 
+/// Join header words printed over two lines in one cell (`基本` over
+/// `支出`, `科目` over `编码`): a piece and the piece right below it, centred
+/// alike, whose joined text is a header of the form (a column key or the
+/// start of one, a label or code word) while the upper piece alone is no
+/// whole key. A group header over its leaves does not join: `本年支出` and
+/// `合计` make no key.
+fn merge_stacked(
+    pieces: Vec<Fragment>,
+    lines: Vec<usize>,
+    keys: &[String],
+) -> (Vec<Fragment>, Vec<usize>) {
+    let known = |t: &str| {
+        LABEL_WORDS.contains(&t) || CODE_WORDS.contains(&t) || keys.iter().any(|k| k.starts_with(t))
+    };
+    let mut out: Vec<Fragment> = Vec::new();
+    let mut out_lines: Vec<usize> = Vec::new();
+    let mut used = vec![false; pieces.len()];
+    for i in 0..pieces.len() {
+        if used[i] {
+            continue;
+        }
+        let mut p = pieces[i].clone();
+        let mut line = lines[i];
+        loop {
+            let up = fold_key(&p.text);
+            let below = (0..pieces.len()).find(|&j| {
+                !used[j]
+                    && j != i
+                    && lines[j] == line + 1
+                    && (pieces[j].centre() - p.centre()).abs() <= 2.0
+                    && pieces[j].kind == FragmentKind::Text
+                    && p.kind == FragmentKind::Text
+            });
+            let Some(j) = below else { break };
+            let joined = format!("{up}{}", fold_key(&pieces[j].text));
+            // `项目` over `支出` is 项目支出, not the label column's header
+            if keys.iter().any(|k| *k == up) || !known(&joined) {
+                break;
+            }
+            used[j] = true;
+            p.text = joined;
+            p.x0 = p.x0.min(pieces[j].x0);
+            p.x1 = p.x1.max(pieces[j].x1);
+            line = lines[j];
+        }
+        out.push(p);
+        out_lines.push(lines[i]);
+    }
+    (out, out_lines)
+}
+
 /// Build anchors from header pieces.
 fn anchors_from_header(pieces: &[Fragment], cols: &[ColDef], nsides: usize) -> Anchors {
     let mut a = Anchors {
@@ -274,6 +325,9 @@ pub(super) fn parse_table(
         }
         i += 1;
     }
+    // the words as printed, for knowing a header repeated on the next page
+    let mut header_set: Vec<String> = header_pieces.iter().map(|p| fold_key(&p.text)).collect();
+    let (header_pieces, piece_line) = merge_stacked(header_pieces, piece_line, keys);
     // header pieces that sit on the title line (unlikely) are ignored.
     let cols: Vec<ColDef> = match &sch {
         Some(s) => s
@@ -291,7 +345,7 @@ pub(super) fn parse_table(
         None => generic_columns(&header_pieces, &[], &piece_line),
     };
     let first_anchors = anchors_from_header(&header_pieces, &cols, nsides);
-    let header_set: Vec<String> = header_pieces.iter().map(|p| fold_key(&p.text)).collect();
+    header_set.extend(header_pieces.iter().map(|p| fold_key(&p.text)));
 
     // ---- body
     let mut body: Vec<usize> = Vec::new();
@@ -321,13 +375,16 @@ pub(super) fn parse_table(
                 }
                 Cont::Header(next) => {
                     let mut pcs = Vec::new();
-                    for hl in lines.iter().take(next).skip(i) {
+                    let mut pl = Vec::new();
+                    for (li, hl) in lines.iter().enumerate().take(next).skip(i) {
                         for c in &hl.fragments {
                             if !c.text.contains("单位") && !c.text.contains("编制部门") {
                                 pcs.push(c.clone());
+                                pl.push(li);
                             }
                         }
                     }
+                    let (pcs, _) = merge_stacked(pcs, pl, keys);
                     let mut a = anchors_from_header(&pcs, &cols, nsides);
                     for s in 0..nsides {
                         if a.label_x[s].is_none() {
@@ -557,12 +614,18 @@ fn continuation(
         if is_data_line(l, coded, nsides, keys) || is_note(l) || is_prose(l) {
             break;
         }
-        for c in &l.fragments {
-            total += 1;
-            if header_set.contains(&fold_key(&c.text)) {
-                hits += 1;
-            }
+        let here = l
+            .fragments
+            .iter()
+            .filter(|c| header_set.contains(&fold_key(&c.text)))
+            .count();
+        // a line of no header word after the header: wrapped label pieces
+        // of the first row, not header
+        if here == 0 && hits > 0 && !l.blank() {
+            break;
         }
+        total += l.fragments.len();
+        hits += here;
         k += 1;
     }
     if total > 0 && hits * 2 >= total && hits >= 2 {

@@ -319,9 +319,11 @@ pub(super) fn build_rows(
                     .last()
                     .map(|&b| segs[b].line)
                     .unwrap_or(segs[p.seg].line);
-                let prev_txt: String = segs[p.seg]
-                    .label
+                let prev_txt: String = p
+                    .above
                     .iter()
+                    .flat_map(|&a| segs[a].label.iter())
+                    .chain(segs[p.seg].label.iter())
                     .chain(p.below.iter().flat_map(|&b| segs[b].label.iter()))
                     .map(|c| c.text.as_str())
                     .collect();
