@@ -41,7 +41,7 @@ fn env_u64(name: &str, default: u64) -> u64 {
 /// whether to print failing cases.
 fn knobs() -> (u64, u64, bool) {
     (
-        env_u64("GOUJI_LAYOUT_CASES", 12),
+        env_u64("GOUJI_LAYOUT_CASES", 20),
         env_u64("GOUJI_LAYOUT_SEED", 0x5eed_2024),
         std::env::var_os("GOUJI_LAYOUT_SHOW").is_some(),
     )

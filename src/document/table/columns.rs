@@ -123,6 +123,8 @@ fn merge_stacked(
 
 /// Build anchors from header pieces.
 fn anchors_from_header(pieces: &[Fragment], cols: &[ColDef], nsides: usize) -> Anchors {
+    let split = split_joined(pieces, cols);
+    let pieces = split.as_slice();
     let mut a = Anchors {
         cols: vec![None; cols.len()],
         label_x: vec![None; nsides],
@@ -192,6 +194,42 @@ fn anchors_from_header(pieces: &[Fragment], cols: &[ColDef], nsides: usize) -> A
     }
     interpolate(&mut a.cols);
     a
+}
+
+/// Two column headers printed one space apart read as one fragment
+/// (`政府性基金预算 国有资本经营预算`): split it where it is two headers of
+/// the form, each with its own position.
+fn split_joined(pieces: &[Fragment], cols: &[ColDef]) -> Vec<Fragment> {
+    let keys: Vec<String> = cols.iter().map(|c| fold_key(&c.key)).collect();
+    let starts = |t: &str| t.chars().count() >= 2 && keys.iter().any(|k| k.starts_with(t));
+    let mut out = Vec::new();
+    for p in pieces {
+        let t = fold_key(&p.text);
+        let n = t.chars().count();
+        let cut = (p.kind == FragmentKind::Text && !keys.iter().any(|k| k.starts_with(&t)))
+            .then(|| {
+                (2..n.saturating_sub(1)).find(|&i| {
+                    let a: String = t.chars().take(i).collect();
+                    let b: String = t.chars().skip(i).collect();
+                    keys.contains(&a) && starts(&b)
+                })
+            })
+            .flatten();
+        let Some(i) = cut else {
+            out.push(p.clone());
+            continue;
+        };
+        let (a, b): (String, String) = (t.chars().take(i).collect(), t.chars().skip(i).collect());
+        let mut first = p.clone();
+        first.text = a;
+        first.x1 = (p.x0 + i).min(p.x1);
+        let mut second = p.clone();
+        second.text = b;
+        second.x0 = (p.x0 + i + 1).min(p.x1);
+        out.push(first);
+        out.push(second);
+    }
+    out
 }
 
 static YEAR_PREFIX: LazyLock<Regex> =
@@ -680,7 +718,26 @@ fn split_sides(
         let after_gap_text = idx > 0
             && (chunks[idx - 1].kind == FragmentKind::Text || prev_was_code)
             && c.x0 >= chunks[idx - 1].x1 + 3;
-        let is_code = coded && is_code_token(c) && (idx == 0 || prev_was_value || after_gap_text);
+        let mut is_code =
+            coded && is_code_token(c) && (idx == 0 || prev_was_value || after_gap_text);
+        // A figure of 3, 5 or 7 digits after a label (`奖金  600`) is a
+        // figure of this side when it sits under this side's figures, not
+        // where the next side's codes begin.
+        if is_code && idx > 0 && side + 1 < nsides {
+            let next_code = a.code_x.get(side + 1).copied().flatten();
+            let own_value = cols
+                .iter()
+                .enumerate()
+                .filter(|(_, cd)| cd.side == side)
+                .filter_map(|(ci, _)| a.cols.get(ci).copied().flatten())
+                .map(|x| (x - c.centre()).abs())
+                .min_by(|p, q| p.total_cmp(q));
+            if let (Some(cx), Some(dv)) = (next_code, own_value) {
+                if dv + 1.0 < (c.x0 as f64 - cx).abs() {
+                    is_code = false;
+                }
+            }
+        }
         let is_part = !is_code && prev_was_code && is_code_part(c);
         let blank = is_blank_cell(c);
         let s = if is_part {

@@ -171,9 +171,10 @@ struct Evaluated {
     broken: bool,
     /// A per-row identity (as opposed to a sum down a column).
     in_row: bool,
-    /// The total is printed but none of its parts: figures not found, a
-    /// reading failure (no report prints a total over blank items).
-    parts_blank: bool,
+    /// The total is printed but none of its parts, or parts (not all zero)
+    /// but not the total: figures not found, a reading failure (no report
+    /// prints a total over blank items, or items under a blank total).
+    one_side_blank: bool,
 }
 
 /// Verify a table. Tables that are not standard forms stay `Unverified`.
@@ -203,10 +204,13 @@ pub fn verify(t: &Table) -> Verdict {
         doubtful: doubtful.iter().map(|(_, s)| *s).collect(),
         reason: None,
     };
-    let blank_parts = evals.iter().filter(|e| e.broken && e.parts_blank).count();
-    let unreliable = if blank_parts > 0 {
+    let one_sided = evals
+        .iter()
+        .filter(|e| e.broken && e.one_side_blank)
+        .count();
+    let unreliable = if one_sided > 0 {
         Some(format!(
-            "{blank_parts} 处合计有数而其各项均未读到（共核对 {checked} 处）"
+            "{one_sided} 处合计与其各项只读到一边（共核对 {checked} 处）"
         ))
     } else if unexplained >= 2 {
         Some(format!(
@@ -298,7 +302,10 @@ fn push_sum(t: &Table, total: usize, parts: &[usize], evals: &mut Vec<Evaluated>
             continue;
         }
         let path = col.path.as_str();
-        if !printed(row, path) {
+        // A blank total is 0: a total left blank over figures is a
+        // reading failure (`one_side_blank`), as is a total over blanks.
+        let total_printed = printed(row, path);
+        if !total_printed && !parts.iter().any(|&p| printed(&t.rows[p], path)) {
             continue;
         }
         let mut terms = vec![((total, path.to_owned()), 1)];
@@ -310,7 +317,7 @@ fn push_sum(t: &Table, total: usize, parts: &[usize], evals: &mut Vec<Evaluated>
                 .collect::<Vec<_>>()
                 .iter(),
         );
-        let blank = parts.iter().all(|&p| !printed(&t.rows[p], path));
+        let blank = !total_printed || parts.iter().all(|&p| !printed(&t.rows[p], path));
         push_eval(evals, terms, value(row, path), sum, false, blank);
     }
 }
@@ -332,7 +339,7 @@ fn push_eval(
         residual: total.sub(&sum),
         broken: agreement == Agreement::Inconsistent,
         in_row,
-        parts_blank,
+        one_side_blank: parts_blank,
     });
 }
 
@@ -469,7 +476,8 @@ fn row_identities(t: &Table, ids: &[RowIdentity], evals: &mut Vec<Evaluated>) {
             ) else {
                 continue;
             };
-            if !printed(row, &total) {
+            let total_printed = printed(row, &total);
+            if !total_printed && !plus.iter().chain(&minus).any(|p| printed(row, p)) {
                 continue;
             }
             let mut terms = vec![((ri, total.clone()), 1)];
@@ -488,7 +496,7 @@ fn row_identities(t: &Table, ids: &[RowIdentity], evals: &mut Vec<Evaluated>) {
                     .collect::<Vec<_>>()
                     .iter(),
             ));
-            let blank = plus.iter().chain(&minus).all(|p| !printed(row, p));
+            let blank = !total_printed || plus.iter().chain(&minus).all(|p| !printed(row, p));
             push_eval(evals, terms, value(row, &total), sum, true, blank);
         }
     }
