@@ -198,7 +198,8 @@ fn anchors_from_header(pieces: &[Fragment], cols: &[ColDef], nsides: usize) -> A
 
 /// Two column headers printed one space apart read as one fragment
 /// (`政府性基金预算 国有资本经营预算`): split it where it is two headers of
-/// the form, each with its own position.
+/// the form, each with its own position (both keep the fragment's span:
+/// the folded text gives no byte offset inside it).
 fn split_joined(pieces: &[Fragment], cols: &[ColDef]) -> Vec<Fragment> {
     let keys: Vec<String> = cols.iter().map(|c| fold_key(&c.key)).collect();
     let starts = |t: &str| t.chars().count() >= 2 && keys.iter().any(|k| k.starts_with(t));
@@ -221,11 +222,11 @@ fn split_joined(pieces: &[Fragment], cols: &[ColDef]) -> Vec<Fragment> {
         };
         let (a, b): (String, String) = (t.chars().take(i).collect(), t.chars().skip(i).collect());
         let mut first = p.clone();
-        first.text = a;
         first.x1 = (p.x0 + i).min(p.x1);
+        first.text = a;
         let mut second = p.clone();
-        second.text = b;
         second.x0 = (p.x0 + i + 1).min(p.x1);
+        second.text = b;
         out.push(first);
         out.push(second);
     }
