@@ -415,6 +415,18 @@ pub(super) fn build_rows(
             if inline && is_total_label(&own) && u + d > 0 {
                 return 10.0 * (u + d) as f64;
             }
+            // No label is one character long (`计` is the end of `…合计`
+            // wrapped above it).
+            let joined: usize = gaps[r][k[r] - u..]
+                .iter()
+                .chain(&gaps[r + 1][..d])
+                .flat_map(|&g| segs[g].label.iter())
+                .map(|c| c.text.chars().count())
+                .sum::<usize>()
+                + own.chars().count();
+            if inline && joined <= 1 {
+                return 3.0;
+            }
             if inline {
                 if u == 0 && d <= 1 {
                     0.0
