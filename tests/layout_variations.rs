@@ -311,8 +311,9 @@ fn consistent_tables_are_read_exactly_or_abstain() {
     );
 }
 
-/// The exact-read rate measured on the CI seed, less a little slack.
-const EXACT_FLOOR: f64 = 0.0;
+/// The exact-read rate measured on the CI seed (100.0% of 540 tables),
+/// less a little slack.
+const EXACT_FLOOR: f64 = 99.5;
 
 /// Change the last digit of the figure at `e` (+3 mod 10).
 fn change(text: &str, e: &Expected) -> String {
@@ -340,7 +341,7 @@ fn a_changed_figure_is_caught_on_that_figure() {
         if !matches!(judge(&c, &got), Outcome::Exact) || c.cells.is_empty() {
             continue;
         }
-        let mut rng = Rng::new(c.seed ^ 0xc4a7_6e);
+        let mut rng = Rng::new(c.seed ^ 0x00c4_a76e);
         for _ in 0..PER_CASE.min(c.cells.len()) {
             let e = &c.cells[rng.below(c.cells.len())];
             let text = change(&c.text, e);
@@ -396,5 +397,7 @@ fn a_changed_figure_is_caught_on_that_figure() {
     );
 }
 
-/// The caught rate measured on the CI seed, less a little slack.
-const CAUGHT_FLOOR: f64 = 0.0;
+/// The caught rate measured on the CI seed (96.7% of the changes read as
+/// reliable; the misses are figures in no identity: the 1./2./3. sub-items
+/// of 部门财务收支预算总表 and the 机关运行经费 column), less a little slack.
+const CAUGHT_FLOOR: f64 = 96.0;

@@ -112,9 +112,11 @@ pub struct GTable {
 
 /// A node of a classification: code, name.
 type Node = (&'static str, &'static str);
+/// A 类 with its 款, each with its 项.
+type Class = (Node, &'static [(Node, &'static [Node])]);
 
 /// 功能分类: 类 → 款 → 项 (codes and names of the national classification).
-const FUNCTIONAL: &[(Node, &[(Node, &[Node])])] = &[
+const FUNCTIONAL: &[Class] = &[
     (
         ("201", "一般公共服务支出"),
         &[
@@ -168,7 +170,7 @@ const FUNCTIONAL: &[(Node, &[(Node, &[Node])])] = &[
 ];
 
 /// 政府性基金 / 国有资本经营 预算支出 classes.
-const FUND: &[(Node, &[(Node, &[Node])])] = &[
+const FUND: &[Class] = &[
     (
         ("212", "城乡社区支出"),
         &[(
@@ -259,7 +261,7 @@ fn maybe(rng: &mut Rng, pct: u32) -> i64 {
 /// cells from `leaf`, every parent the sum of its children.
 fn coded_rows(
     rng: &mut Rng,
-    tree: &'static [(Node, &'static [(Node, &'static [Node])])],
+    tree: &'static [Class],
     ncols: usize,
     mut leaf: impl FnMut(&mut Rng) -> Vec<i64>,
 ) -> (Vec<GRow>, Vec<i64>) {
@@ -317,7 +319,7 @@ fn cols(group: Option<&'static str>, leaves: &[(&'static str, &'static str)]) ->
 /// A one-sided coded table: 合计 first or last, then the tree.
 fn coded_table(
     rng: &mut Rng,
-    tree: &'static [(Node, &'static [(Node, &'static [Node])])],
+    tree: &'static [Class],
     code_head: &'static str,
     label_head: &'static str,
     cols: Vec<Col>,

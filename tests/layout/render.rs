@@ -230,6 +230,9 @@ fn trimmed(c: &[char]) -> &[char] {
     &c[..n]
 }
 
+/// A printed figure (text, value), or None for a blank cell.
+type Figure = Option<(String, Decimal)>;
+
 /// A figure (hundredths of 万元) as the layout prints it; None: blank.
 fn figure(l: &Layout, v: i64) -> Option<(String, Decimal)> {
     if v == 0 {
@@ -316,7 +319,8 @@ fn code_text(code: &str, split: bool) -> String {
 
 pub fn render(t: &GTable, l: &Layout, rng: &mut Rng) -> Rendered {
     // Texts of every cell, per side and row.
-    let figs: Vec<Vec<Vec<Option<(String, Decimal)>>>> = t
+    // per side, row and column: the figure as printed and its value
+    let figs: Vec<Vec<Vec<Figure>>> = t
         .sides
         .iter()
         .map(|s| {

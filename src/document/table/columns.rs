@@ -106,7 +106,7 @@ fn merge_stacked(
             let Some(j) = below else { break };
             let joined = format!("{up}{}", fold_key(&pieces[j].text));
             // `项目` over `支出` is 项目支出, not the label column's header
-            if keys.iter().any(|k| *k == up) || !known(&joined) {
+            if keys.contains(&up) || !known(&joined) {
                 break;
             }
             used[j] = true;
