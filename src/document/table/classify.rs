@@ -31,7 +31,24 @@ pub(super) fn is_prose(l: &PositionedLine) -> bool {
     if is_note(l) {
         return false;
     }
-    (has_sentence_punct(&l.norm) && n >= 12) || n >= 45
+    (has_sentence_punct(&l.norm) && n >= 12) || (n >= 45 && !is_row_of_words(l))
+}
+
+/// A line of several short words set apart by wide gaps: the header (or a
+/// row) of a table with many columns, however many characters it has.
+fn is_row_of_words(l: &PositionedLine) -> bool {
+    l.fragments.len() >= 4
+        && l.fragments.iter().all(|f| f.text.chars().count() <= 12)
+        && l.fragments.windows(2).all(|w| w[1].x0 >= w[0].x1 + 2)
+}
+
+/// How forms write an empty cell: a dash or a slash where a figure would be.
+pub(super) fn is_blank_cell(c: &Fragment) -> bool {
+    c.kind == FragmentKind::Text
+        && matches!(
+            c.text.as_str(),
+            "-" | "—" | "——" | "－" | "--" | "/" | "／" | "…" | "x" | "X" | "×"
+        )
 }
 
 pub(super) fn is_note(l: &PositionedLine) -> bool {

@@ -3,8 +3,8 @@
 //! segments, and the continuation of a table on the next page.
 
 use super::classify::{
-    is_code_part, is_code_token, is_filler, is_note, is_prose, is_total_label, trimmed_span,
-    NUMBERING,
+    is_blank_cell, is_code_part, is_code_token, is_filler, is_note, is_prose, is_total_label,
+    trimmed_span, NUMBERING,
 };
 use super::rows::{build_rows, map_values, page_positions};
 use super::standard::{schema, CODE_WORDS, LABEL_WORDS};
@@ -70,8 +70,61 @@ fn is_data_line(l: &PositionedLine, coded: bool, nsides: usize, keys: &[String])
     false
 }
 
+/// Join header words printed over two lines in one cell (`基本` over
+/// `支出`, `科目` over `编码`): a piece and the piece right below it, centred
+/// alike, whose joined text is a header of the form (a column key or the
+/// start of one, a label or code word) while the upper piece alone is no
+/// whole key. A group header over its leaves does not join: `本年支出` and
+/// `合计` make no key.
+fn merge_stacked(
+    pieces: Vec<Fragment>,
+    lines: Vec<usize>,
+    keys: &[String],
+) -> (Vec<Fragment>, Vec<usize>) {
+    let known = |t: &str| {
+        LABEL_WORDS.contains(&t) || CODE_WORDS.contains(&t) || keys.iter().any(|k| k.starts_with(t))
+    };
+    let mut out: Vec<Fragment> = Vec::new();
+    let mut out_lines: Vec<usize> = Vec::new();
+    let mut used = vec![false; pieces.len()];
+    for i in 0..pieces.len() {
+        if used[i] {
+            continue;
+        }
+        let mut p = pieces[i].clone();
+        let mut line = lines[i];
+        loop {
+            let up = fold_key(&p.text);
+            let below = (0..pieces.len()).find(|&j| {
+                !used[j]
+                    && j != i
+                    && lines[j] == line + 1
+                    && (pieces[j].centre() - p.centre()).abs() <= 2.0
+                    && pieces[j].kind == FragmentKind::Text
+                    && p.kind == FragmentKind::Text
+            });
+            let Some(j) = below else { break };
+            let joined = format!("{up}{}", fold_key(&pieces[j].text));
+            // `项目` over `支出` is 项目支出, not the label column's header
+            if keys.contains(&up) || !known(&joined) {
+                break;
+            }
+            used[j] = true;
+            p.text = joined;
+            p.x0 = p.x0.min(pieces[j].x0);
+            p.x1 = p.x1.max(pieces[j].x1);
+            line = lines[j];
+        }
+        out.push(p);
+        out_lines.push(lines[i]);
+    }
+    (out, out_lines)
+}
+
 /// Build anchors from header pieces.
 fn anchors_from_header(pieces: &[Fragment], cols: &[ColDef], nsides: usize) -> Anchors {
+    let split = split_joined(pieces, cols);
+    let pieces = split.as_slice();
     let mut a = Anchors {
         cols: vec![None; cols.len()],
         label_x: vec![None; nsides],
@@ -84,6 +137,11 @@ fn anchors_from_header(pieces: &[Fragment], cols: &[ColDef], nsides: usize) -> A
         .iter()
         .filter(|p| LABEL_WORDS.contains(&p.text.as_str()))
         .collect();
+    // `项目` over the code and name columns of a coded form is a group
+    // header: the names' own header (科目名称) places them.
+    if lab.iter().filter(|p| p.text != "项目").count() >= nsides {
+        lab.retain(|p| p.text != "项目");
+    }
     lab.sort_by_key(|p| p.x0);
     lab.dedup_by(|b, a| b.x0.abs_diff(a.x0) <= 3);
     let mut cod: Vec<&Fragment> = pieces
@@ -136,6 +194,43 @@ fn anchors_from_header(pieces: &[Fragment], cols: &[ColDef], nsides: usize) -> A
     }
     interpolate(&mut a.cols);
     a
+}
+
+/// Two column headers printed one space apart read as one fragment
+/// (`政府性基金预算 国有资本经营预算`): split it where it is two headers of
+/// the form, each with its own position (both keep the fragment's span:
+/// the folded text gives no byte offset inside it).
+fn split_joined(pieces: &[Fragment], cols: &[ColDef]) -> Vec<Fragment> {
+    let keys: Vec<String> = cols.iter().map(|c| fold_key(&c.key)).collect();
+    let starts = |t: &str| t.chars().count() >= 2 && keys.iter().any(|k| k.starts_with(t));
+    let mut out = Vec::new();
+    for p in pieces {
+        let t = fold_key(&p.text);
+        let n = t.chars().count();
+        let cut = (p.kind == FragmentKind::Text && !keys.iter().any(|k| k.starts_with(&t)))
+            .then(|| {
+                (2..n.saturating_sub(1)).find(|&i| {
+                    let a: String = t.chars().take(i).collect();
+                    let b: String = t.chars().skip(i).collect();
+                    keys.contains(&a) && starts(&b)
+                })
+            })
+            .flatten();
+        let Some(i) = cut else {
+            out.push(p.clone());
+            continue;
+        };
+        let (a, b): (String, String) = (t.chars().take(i).collect(), t.chars().skip(i).collect());
+        let mut first = p.clone();
+        first.x1 = (p.x0 + i).min(p.x1);
+        first.text = a;
+        let mut second = p.clone();
+        second.x0 = (p.x0 + i + 1).min(p.x1);
+        second.text = b;
+        out.push(first);
+        out.push(second);
+    }
+    out
 }
 
 static YEAR_PREFIX: LazyLock<Regex> =
@@ -269,6 +364,9 @@ pub(super) fn parse_table(
         }
         i += 1;
     }
+    // the words as printed, for knowing a header repeated on the next page
+    let mut header_set: Vec<String> = header_pieces.iter().map(|p| fold_key(&p.text)).collect();
+    let (header_pieces, piece_line) = merge_stacked(header_pieces, piece_line, keys);
     // header pieces that sit on the title line (unlikely) are ignored.
     let cols: Vec<ColDef> = match &sch {
         Some(s) => s
@@ -286,7 +384,7 @@ pub(super) fn parse_table(
         None => generic_columns(&header_pieces, &[], &piece_line),
     };
     let first_anchors = anchors_from_header(&header_pieces, &cols, nsides);
-    let header_set: Vec<String> = header_pieces.iter().map(|p| fold_key(&p.text)).collect();
+    header_set.extend(header_pieces.iter().map(|p| fold_key(&p.text)));
 
     // ---- body
     let mut body: Vec<usize> = Vec::new();
@@ -316,13 +414,16 @@ pub(super) fn parse_table(
                 }
                 Cont::Header(next) => {
                     let mut pcs = Vec::new();
-                    for hl in lines.iter().take(next).skip(i) {
+                    let mut pl = Vec::new();
+                    for (li, hl) in lines.iter().enumerate().take(next).skip(i) {
                         for c in &hl.fragments {
                             if !c.text.contains("单位") && !c.text.contains("编制部门") {
                                 pcs.push(c.clone());
+                                pl.push(li);
                             }
                         }
                     }
+                    let (pcs, _) = merge_stacked(pcs, pl, keys);
                     let mut a = anchors_from_header(&pcs, &cols, nsides);
                     for s in 0..nsides {
                         if a.label_x[s].is_none() {
@@ -406,6 +507,8 @@ pub(super) fn parse_table(
         let side_cols: Vec<usize> = (0..cols.len()).filter(|&c| cols[c].side == s).collect();
         let mut assigned: Vec<Vec<Option<usize>>> = Vec::with_capacity(side_segs.len());
         let mut prev_used: Vec<usize> = Vec::new();
+        // where the figures of each side column ended on header pages
+        let mut ends: Vec<(f64, usize)> = vec![(0.0, 0); side_cols.len()];
         let mut k = 0;
         while k < side_segs.len() {
             let page = side_segs[k].page;
@@ -414,10 +517,23 @@ pub(super) fn parse_table(
                 k2 += 1;
             }
             let a = anchors_for(page);
-            let pos = page_positions(&side_segs[k..k2], &side_cols, a, &prev_used);
+            let learned: Vec<Option<f64>> = ends
+                .iter()
+                .map(|&(sum, n)| (n > 0).then(|| sum / n as f64))
+                .collect();
+            let pos = page_positions(&side_segs[k..k2], &side_cols, a, &prev_used, &learned);
             let mut used_here: Vec<usize> = Vec::new();
             for sg in &side_segs[k..k2] {
                 let m = map_values(&sg.values, &side_cols, &pos);
+                if a.from_header {
+                    for (v, c) in sg.values.iter().zip(&m) {
+                        let i = c.and_then(|c| side_cols.iter().position(|&x| x == c));
+                        if let Some(i) = i {
+                            ends[i].0 += v.x1 as f64;
+                            ends[i].1 += 1;
+                        }
+                    }
+                }
                 for c in m.iter().flatten() {
                     if !used_here.contains(c) {
                         used_here.push(*c);
@@ -537,12 +653,18 @@ fn continuation(
         if is_data_line(l, coded, nsides, keys) || is_note(l) || is_prose(l) {
             break;
         }
-        for c in &l.fragments {
-            total += 1;
-            if header_set.contains(&fold_key(&c.text)) {
-                hits += 1;
-            }
+        let here = l
+            .fragments
+            .iter()
+            .filter(|c| header_set.contains(&fold_key(&c.text)))
+            .count();
+        // a line of no header word after the header: wrapped label pieces
+        // of the first row, not header
+        if here == 0 && hits > 0 && !l.blank() {
+            break;
         }
+        total += l.fragments.len();
+        hits += here;
         k += 1;
     }
     if total > 0 && hits * 2 >= total && hits >= 2 {
@@ -597,12 +719,32 @@ fn split_sides(
         let after_gap_text = idx > 0
             && (chunks[idx - 1].kind == FragmentKind::Text || prev_was_code)
             && c.x0 >= chunks[idx - 1].x1 + 3;
-        let is_code = coded && is_code_token(c) && (idx == 0 || prev_was_value || after_gap_text);
+        let mut is_code =
+            coded && is_code_token(c) && (idx == 0 || prev_was_value || after_gap_text);
+        // A figure of 3, 5 or 7 digits after a label (`奖金  600`) is a
+        // figure of this side when it sits under this side's figures, not
+        // where the next side's codes begin.
+        if is_code && idx > 0 && side + 1 < nsides {
+            let next_code = a.code_x.get(side + 1).copied().flatten();
+            let own_value = cols
+                .iter()
+                .enumerate()
+                .filter(|(_, cd)| cd.side == side)
+                .filter_map(|(ci, _)| a.cols.get(ci).copied().flatten())
+                .map(|x| (x - c.centre()).abs())
+                .min_by(|p, q| p.total_cmp(q));
+            if let (Some(cx), Some(dv)) = (next_code, own_value) {
+                if dv + 1.0 < (c.x0 as f64 - cx).abs() {
+                    is_code = false;
+                }
+            }
+        }
         let is_part = !is_code && prev_was_code && is_code_part(c);
+        let blank = is_blank_cell(c);
         let s = if is_part {
             side
         } else {
-            let pref = if c.kind == FragmentKind::Text {
+            let pref = if c.kind == FragmentKind::Text && !blank {
                 nearest(&a.label_x, c.x0 as f64).or_else(|| nearest(&a.code_x, c.x0 as f64))
             } else if is_code {
                 nearest(&a.code_x, c.x0 as f64).or_else(|| nearest(&a.label_x, c.x0 as f64))
@@ -619,7 +761,7 @@ fn split_sides(
             };
             let mut s = pref.unwrap_or(side).max(side);
             if side == 0
-                && (c.kind == FragmentKind::Text || is_code)
+                && ((c.kind == FragmentKind::Text && !blank) || is_code)
                 && (prev_was_value || (is_code && idx > 0))
             {
                 s = 1;
@@ -632,7 +774,7 @@ fn split_sides(
             _ => out.push((s, vec![c.clone()])),
         }
         prev_was_code = is_code || is_part;
-        prev_was_value = c.kind == FragmentKind::Num && !is_code && !is_part;
+        prev_was_value = (c.kind == FragmentKind::Num || blank) && !is_code && !is_part;
     }
     out
 }
@@ -689,6 +831,12 @@ fn make_seg(
     let mut label = Vec::new();
     let mut values = Vec::new();
     for c in &chunks[k..] {
+        // A dash where a figure would be is an empty cell: it holds its
+        // column's place among the values, and is no part of the label.
+        if is_blank_cell(c) {
+            values.push(c.clone());
+            continue;
+        }
         match c.kind {
             FragmentKind::Text => {
                 if values.is_empty()

@@ -14,6 +14,7 @@ pub(super) fn page_positions(
     side_cols: &[usize],
     a: &Anchors,
     prev_used: &[usize],
+    learned: &[Option<f64>],
 ) -> Vec<Option<f64>> {
     let n = side_cols.len();
     if a.from_header {
@@ -49,6 +50,8 @@ pub(super) fn page_positions(
     }
     let targets: Vec<usize> = if k >= n {
         (0..n).collect()
+    } else if let Some(t) = same_scale(&centres, side_cols, a, learned) {
+        t
     } else if prev_used.len() == k {
         prev_used
             .iter()
@@ -69,6 +72,50 @@ pub(super) fn page_positions(
         }
     });
     out
+}
+
+/// A page without a header printed at the scale of the pages before it:
+/// every cluster of right edges sits where the figures of one column ended
+/// there (`learned`, per side column), or where the header places a column
+/// no figure has yet shown (its anchor plus the usual offset of figures
+/// from their header). Then the clusters are those columns, in order;
+/// otherwise `None` (the page has a scale of its own).
+fn same_scale(
+    centres: &[f64],
+    side_cols: &[usize],
+    a: &Anchors,
+    learned: &[Option<f64>],
+) -> Option<Vec<usize>> {
+    let anchor = |i: usize| a.cols.get(side_cols[i]).copied().flatten();
+    let offsets: Vec<f64> = (0..side_cols.len())
+        .filter_map(|i| Some(learned.get(i).copied().flatten()? - anchor(i)?))
+        .collect();
+    if offsets.is_empty() {
+        return None;
+    }
+    let offset = offsets.iter().sum::<f64>() / offsets.len() as f64;
+    let expect: Vec<Option<f64>> = (0..side_cols.len())
+        .map(|i| {
+            learned
+                .get(i)
+                .copied()
+                .flatten()
+                .or_else(|| anchor(i).map(|x| x + offset))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for &c in centres {
+        let (best, d) = expect
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.map(|e| (i, (e - c).abs())))
+            .min_by(|p, q| p.1.total_cmp(&q.1))?;
+        if d > 2.5 || out.last().is_some_and(|&l| l >= best) {
+            return None;
+        }
+        out.push(best);
+    }
+    Some(out)
 }
 
 /// Map the values of a segment to global column indices.
@@ -137,6 +184,41 @@ pub(super) fn map_values(
 
 const END_CHARS: &str = "出入余计配款金算费资额助补";
 
+/// The rows of the summary tables (收支总表) that are not numbered items.
+const ROW_NAMES: &[&str] = &[
+    "本年收入合计",
+    "本年支出合计",
+    "收入总计",
+    "支出总计",
+    "收入支出总计",
+    "使用非财政拨款结余",
+    "年初结转和结余",
+    "年末结转和结余",
+    "年初财政拨款结转和结余",
+    "年末财政拨款结转和结余",
+    "年初结转",
+    "年末结转",
+    "上年结转",
+    "结转下年",
+    "结余分配",
+    "用事业基金弥补收支差额",
+];
+
+/// Does a label begin a row of a summary table (收支总表)? Its items are
+/// numbered (一、 1.), the rest are totals or the carry-over rows of
+/// [`ROW_NAMES`], whole or their first piece (three characters or more) when wrapped
+/// (`年初财政拨`).
+/// Any other text on a line of its own is the wrapped remainder of the
+/// label above.
+fn starts_row(label: &str) -> bool {
+    let l = crate::document::text::fold(label);
+    NUMBERING.is_match(&l)
+        || is_total_label(&l)
+        || ROW_NAMES
+            .iter()
+            .any(|n| l.starts_with(n) || (l.chars().count() >= 3 && n.starts_with(l.as_str())))
+}
+
 pub(super) fn build_rows(
     segs: &[Seg],
     assigned: &[Vec<Option<usize>>],
@@ -196,6 +278,35 @@ pub(super) fn build_rows(
             });
             gaps.push(Vec::new());
         }
+        // Summary tables: figures on the lower line of a wrapped label
+        // ("1. 一般公共预算资" / "金   1,000"): a line with figures whose
+        // label starts no row (no number, no total, no carry-over) right
+        // below the start of a row that has a label but no figures is that
+        // row's figure line.
+        if !coded && has_vals && sg.code.is_none() && !label_txt.is_empty() {
+            if let Some(p) = protos.last_mut() {
+                let head = &segs[p.seg];
+                let prev_txt: String = head
+                    .label
+                    .iter()
+                    .chain(p.below.iter().flat_map(|&b| segs[b].label.iter()))
+                    .map(|c| c.text.as_str())
+                    .collect();
+                let last_line = p.below.last().map_or(head.line, |&b| segs[b].line);
+                if head.values.is_empty()
+                    && p.code.is_none()
+                    && sg.line <= last_line + 2
+                    && !starts_row(&label_txt)
+                    && starts_row(&prev_txt)
+                {
+                    let mut above = vec![p.seg];
+                    above.append(&mut p.below);
+                    p.seg = si;
+                    p.above = above;
+                    continue;
+                }
+            }
+        }
         let is_row = if has_vals || sg.code.is_some() {
             true
         } else if coded {
@@ -208,19 +319,21 @@ pub(super) fn build_rows(
                     .last()
                     .map(|&b| segs[b].line)
                     .unwrap_or(segs[p.seg].line);
-                let prev_txt: String = segs[p.seg]
-                    .label
+                let prev_txt: String = p
+                    .above
                     .iter()
+                    .flat_map(|&a| segs[a].label.iter())
+                    .chain(segs[p.seg].label.iter())
                     .chain(p.below.iter().flat_map(|&b| segs[b].label.iter()))
                     .map(|c| c.text.as_str())
                     .collect();
                 let near = sg.line <= last_line + 2;
-                near && !NUMBERING.is_match(&label_txt)
-                    && !is_total_label(&label_txt)
-                    && (prev_txt
-                        .chars()
-                        .last()
-                        .is_some_and(|ch| !END_CHARS.contains(ch))
+                near && !starts_row(&label_txt)
+                    && (starts_row(&prev_txt)
+                        || prev_txt
+                            .chars()
+                            .last()
+                            .is_some_and(|ch| !END_CHARS.contains(ch))
                         || label_txt.chars().count() <= 1)
             });
             if cont {
@@ -293,6 +406,27 @@ pub(super) fn build_rows(
         };
         let row_cost = |r: usize, u: usize, d: usize| -> f64 {
             let inline = !segs[protos[r].seg].label.is_empty();
+            let own: String = segs[protos[r].seg]
+                .label
+                .iter()
+                .map(|c| c.text.as_str())
+                .collect();
+            // A total row (合计, 人员经费合计) is never a wrapped label.
+            if inline && is_total_label(&own) && u + d > 0 {
+                return 10.0 * (u + d) as f64;
+            }
+            // No label is one character long (`计` is the end of `…合计`
+            // wrapped above it).
+            let joined: usize = gaps[r][k[r] - u..]
+                .iter()
+                .chain(&gaps[r + 1][..d])
+                .flat_map(|&g| segs[g].label.iter())
+                .map(|c| c.text.chars().count())
+                .sum::<usize>()
+                + own.chars().count();
+            if inline && joined <= 1 {
+                return 3.0;
+            }
             if inline {
                 if u == 0 && d <= 1 {
                     0.0

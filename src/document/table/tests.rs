@@ -878,3 +878,77 @@ fn robustness_truncation_and_mutation() {
         assert_spans_ok(s, &ts);
     }
 }
+
+// --------------------------------------------- found by the layout variations
+
+#[test]
+fn a_dash_is_an_empty_cell_not_label_text() {
+    let text = "\
+                    部门财政拨款收支预算总表
+                                                              单位：万元
+          财政拨款收入                            财政拨款支出
+     项目        预算数         项目          合计     一般公共预算
+ 一、一般公共预算资金    3.80    一、一般公共服务支出     0.19    0.19
+ 二、政府性基金          -    二、社会保障和就业支出    3.61    3.61
+ 收入总计          3.80    支出总计           3.80    3.80
+";
+    let ts = find_layout_tables(text);
+    let t = table(&ts, BudgetFiscalTotal);
+    cell_is(text, t, "二、社会保障和就业支出", "合计", "3.61");
+    cell_none(t, "二、政府性基金", "预算数");
+    assert!(t.rows.iter().all(|r| !r.label.contains('-')));
+}
+
+#[test]
+fn two_headers_one_space_apart_are_two_columns() {
+    // as in a corpus 单位预算: `政府性基金预算 国有资本经营预算` is one
+    // fragment; unsplit, 政府性基金预算 was placed one column on from
+    // 一般公共预算 and took its figures.
+    let text = "\
+                    部门财政拨款收支预算总表
+                                                                          单位：元
+       财政拨款收入                              财政拨款支出
+     项目         预算数        项目           合计        一般公共预算          政府性基金预算 国有资本经营预算
+一、一般公共预算资金 9,016.35 一、一般公共服务支出  8,096.42             8,096.42
+二、政府性基金              二、社会保障和就业支出    920.00             920.00
+   收入总计      9,016.35      支出总计     9,016.42         9,016.42
+";
+    let ts = find_layout_tables(text);
+    let t = table(&ts, BudgetFiscalTotal);
+    cell_is(text, t, "二、社会保障和就业支出", "一般公共预算", "920.00");
+    cell_none(t, "二、社会保障和就业支出", "政府性基金预算");
+}
+
+#[test]
+fn a_summary_label_wrapped_above_its_figures_is_one_row() {
+    let text = "\
+                    部门财务收支预算总表
+                                                   单位：万元
+               本年收入                       本年支出
+       项目           预算数          项目             预算数
+   一、财政拨款收入      4,513.30      一、一般公共服务支出   3,856.01
+   1. 一般公共预算资
+   金                4,513.30      二、住房保障支出       657.29
+   收入总计          4,513.30      支出总计             4,513.30
+";
+    let ts = find_layout_tables(text);
+    let t = table(&ts, BudgetFinanceTotal);
+    cell_is(text, t, "1.一般公共预算资金", "预算数", "4,513.30");
+    assert!(t.rows.iter().all(|r| r.label != "金"));
+}
+
+#[test]
+fn header_words_over_two_lines_are_one_header() {
+    let text = "\
+                    一般公共预算财政拨款支出决算表
+                                                     单位：万元
+     科目      科目                合计          基本          项目
+     编码      名称                              支出          支出
+   201       一般公共服务支出    300.00                       300.00
+             合计                300.00                       300.00
+";
+    let ts = find_layout_tables(text);
+    let t = table(&ts, GeneralPublicExpenditure);
+    cell_is(text, t, "201", "项目支出", "300.00");
+    cell_none(t, "201", "基本支出");
+}

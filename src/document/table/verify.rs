@@ -171,6 +171,10 @@ struct Evaluated {
     broken: bool,
     /// A per-row identity (as opposed to a sum down a column).
     in_row: bool,
+    /// The total is printed but none of its parts, or parts (not all zero)
+    /// but not the total: figures not found, a reading failure (no report
+    /// prints a total over blank items, or items under a blank total).
+    one_side_blank: bool,
 }
 
 /// Verify a table. Tables that are not standard forms stay `Unverified`.
@@ -200,7 +204,15 @@ pub fn verify(t: &Table) -> Verdict {
         doubtful: doubtful.iter().map(|(_, s)| *s).collect(),
         reason: None,
     };
-    let unreliable = if unexplained >= 2 {
+    let one_sided = evals
+        .iter()
+        .filter(|e| e.broken && e.one_side_blank)
+        .count();
+    let unreliable = if one_sided > 0 {
+        Some(format!(
+            "{one_sided} 处合计与其各项只读到一边（共核对 {checked} 处）"
+        ))
+    } else if unexplained >= 2 {
         Some(format!(
             "{broken} 处勾稽关系不成立（共核对 {checked} 处），其中 {unexplained} 处无法用个别数字的错误解释"
         ))
@@ -290,7 +302,10 @@ fn push_sum(t: &Table, total: usize, parts: &[usize], evals: &mut Vec<Evaluated>
             continue;
         }
         let path = col.path.as_str();
-        if !printed(row, path) {
+        // A blank total is 0: a total left blank over figures is a
+        // reading failure (`one_side_blank`), as is a total over blanks.
+        let total_printed = printed(row, path);
+        if !total_printed && !parts.iter().any(|&p| printed(&t.rows[p], path)) {
             continue;
         }
         let mut terms = vec![((total, path.to_owned()), 1)];
@@ -302,7 +317,8 @@ fn push_sum(t: &Table, total: usize, parts: &[usize], evals: &mut Vec<Evaluated>
                 .collect::<Vec<_>>()
                 .iter(),
         );
-        push_eval(evals, terms, value(row, path), sum, false);
+        let blank = !total_printed || parts.iter().all(|&p| !printed(&t.rows[p], path));
+        push_eval(evals, terms, value(row, path), sum, false, blank);
     }
 }
 
@@ -312,6 +328,7 @@ fn push_eval(
     total: Quantity,
     sum: Quantity,
     in_row: bool,
+    parts_blank: bool,
 ) {
     let agreement = sum.agrees(&total);
     if agreement == Agreement::Undefined {
@@ -322,6 +339,7 @@ fn push_eval(
         residual: total.sub(&sum),
         broken: agreement == Agreement::Inconsistent,
         in_row,
+        one_side_blank: parts_blank,
     });
 }
 
@@ -426,7 +444,7 @@ fn sides_balance(t: &Table, evals: &mut Vec<Evaluated>) {
         return;
     };
     let (va, vb) = (value(&t.rows[a.0], &a.1), value(&t.rows[b.0], &b.1));
-    push_eval(evals, vec![(a, 1), (b, -1)], va, vb, false);
+    push_eval(evals, vec![(a, 1), (b, -1)], va, vb, false, false);
 }
 
 /// Is the row's label (without its list number) one of `names`?
@@ -458,7 +476,8 @@ fn row_identities(t: &Table, ids: &[RowIdentity], evals: &mut Vec<Evaluated>) {
             ) else {
                 continue;
             };
-            if !printed(row, &total) {
+            let total_printed = printed(row, &total);
+            if !total_printed && !plus.iter().chain(&minus).any(|p| printed(row, p)) {
                 continue;
             }
             let mut terms = vec![((ri, total.clone()), 1)];
@@ -477,7 +496,8 @@ fn row_identities(t: &Table, ids: &[RowIdentity], evals: &mut Vec<Evaluated>) {
                     .collect::<Vec<_>>()
                     .iter(),
             ));
-            push_eval(evals, terms, value(row, &total), sum, true);
+            let blank = !total_printed || plus.iter().chain(&minus).all(|p| !printed(row, p));
+            push_eval(evals, terms, value(row, &total), sum, true, blank);
         }
     }
 }

@@ -1,0 +1,77 @@
+//! Layout variations of the standard tables (issue 12, "the heart of this
+//! issue"): each standard table of each form, with consistent figures
+//! ([`model`]), rendered in one of many layouts as `pdftotext -layout`
+//! text ([`render`]) and wrapped in a minimal report, with the answer:
+//! where every figure is and which cell it is.
+
+pub mod model;
+pub mod render;
+pub mod rng;
+
+use gouji::document::table::StandardTable;
+use model::Form;
+use render::{Expected, Layout};
+use rng::Rng;
+
+/// One generated report: one standard table in one layout.
+pub struct Case {
+    pub seed: u64,
+    pub form: Form,
+    pub kind: StandardTable,
+    pub features: Vec<String>,
+    /// The whole report.
+    pub text: String,
+    /// Byte range of the table in `text`.
+    pub table_range: (usize, usize),
+    /// Every printed figure, spans into `text`.
+    pub cells: Vec<Expected>,
+}
+
+/// The case of `seed` for table `kind` of `form`.
+pub fn case(seed: u64, form: Form, kind: StandardTable) -> Case {
+    let mut rng = Rng::new(seed);
+    let table = model::build(form, kind, &mut rng);
+    let layout = Layout::random(&mut rng, &table);
+    let features = layout.features(&table);
+    let rendered = render::render(&table, &layout, &mut rng);
+    let (head, tail) = frame(form);
+    let off = head.len();
+    let text = format!("{head}{}{tail}", rendered.text);
+    let cells = rendered
+        .cells
+        .into_iter()
+        .map(|mut e| {
+            e.start += off;
+            e.end += off;
+            e
+        })
+        .collect();
+    Case {
+        seed,
+        form,
+        kind,
+        features,
+        table_range: (off, off + rendered.text.len()),
+        text,
+        cells,
+    }
+}
+
+/// A minimal report around the table: cover, the part that holds the
+/// tables, and a closing part without figures.
+fn frame(form: Form) -> (&'static str, &'static str) {
+    match form {
+        Form::Final => (
+            "上海市普陀区示例局\n 2024 年度部门决算\n\n第二部分 上海市普陀区示例局 2024 年度部门决算表\n",
+            "\n第三部分 上海市普陀区示例局 2024 年度部门决算情况说明\n\n   一、收入支出决算总体情况说明\n\n   本部门的收支情况见上表。\n",
+        ),
+        Form::Dept => (
+            "                     上海市普陀区2024年区级部门预算\n\n 预算主管部门：上海市普陀区示例局\n\n三、部门预算表\n",
+            "\n四、其他相关情况说明\n\n   本部门的预算情况见上表。\n",
+        ),
+        Form::Unit => (
+            "上海市普陀区2025年区级单位预算\n\n 预算单位：上海市普陀区示例所\n\n五、单位预算表\n",
+            "\n六、其他相关情况说明\n\n   本单位的预算情况见上表。\n",
+        ),
+    }
+}
