@@ -311,6 +311,20 @@ pub struct Applied {
     pub baselined: usize,
     /// Baseline entries that no longer occur.
     pub stale: usize,
+    /// The findings hidden, with why (for reports that list them apart).
+    pub hidden: Vec<Hidden>,
+}
+
+/// A finding a suppression or the baseline kept out of the output.
+#[derive(Debug, Clone)]
+pub struct Hidden {
+    /// The path of its report (as in `FileReport::path`).
+    pub path: String,
+    pub diagnostic: Diagnostic,
+    /// True: a baseline entry; false: a `[[suppress]]` entry of gouji.toml.
+    pub baselined: bool,
+    /// The entry's `reason`, when it gives one.
+    pub reason: Option<String>,
 }
 
 /// `path` relative to the current directory when it lies below it.
@@ -380,21 +394,35 @@ pub fn apply(
                 continue;
             }
             let fp = fingerprint(src, &d);
-            let mut hidden = false;
+            let mut hidden: Option<String> = None;
             for (i, s) in config.suppress.iter().enumerate() {
                 if suppression_matches(s.get_ref(), r, src, &d, &fp) {
                     used[i] += 1;
-                    hidden = true;
+                    hidden.get_or_insert_with(|| s.get_ref().reason.clone());
                 }
             }
-            if hidden {
+            if let Some(reason) = hidden {
                 applied.suppressed += 1;
+                applied.hidden.push(Hidden {
+                    path: r.path.clone(),
+                    diagnostic: d,
+                    baselined: false,
+                    reason: Some(reason),
+                });
                 continue;
             }
             if let Some(list) = pool.get_mut(&(norm_path(&r.path), d.code.clone(), fp)) {
                 if !list.is_empty() {
-                    matched[list.remove(0)] = true;
+                    let i = list.remove(0);
+                    matched[i] = true;
                     applied.baselined += 1;
+                    let reason = baseline.and_then(|b| b.entries[i].0.reason.clone());
+                    applied.hidden.push(Hidden {
+                        path: r.path.clone(),
+                        diagnostic: d,
+                        baselined: true,
+                        reason: reason.filter(|r| !r.trim().is_empty()),
+                    });
                     continue;
                 }
             }
