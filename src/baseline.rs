@@ -631,6 +631,41 @@ mod tests {
     }
 
     #[test]
+    fn hidden_findings_are_kept_with_their_reasons() {
+        let config = Config::parse(
+            "gouji.toml",
+            "[[suppress]]\nrule = \"rule-a\"\ntext = \"79.41%\"\nreason = \"已更正\"\n",
+        )
+        .unwrap();
+        let text = record(&[report()], &Config::default(), &[]);
+        let text = text.replacen("message = ", "reason = \"无此收入\"\nmessage = ", 2);
+        let b = Baseline::parse("b.toml", &text).unwrap();
+        let mut reports = vec![report()];
+        let applied = apply(&mut reports, &config, Some(&b));
+        let s = src();
+        let hidden: Vec<_> = applied
+            .hidden
+            .iter()
+            .map(|h| {
+                (
+                    h.baselined,
+                    h.reason.as_deref(),
+                    primary_text(Some(&s), &h.diagnostic),
+                )
+            })
+            .collect();
+        assert_eq!(
+            hidden,
+            [
+                (false, Some("已更正"), "79.41%"),
+                (true, Some("无此收入"), "0%"),
+                (true, None, "0%"),
+            ]
+        );
+        assert_eq!(applied.suppressed + applied.baselined, applied.hidden.len());
+    }
+
+    #[test]
     fn baseline_errors_are_located() {
         let e = Baseline::parse(
             "b.toml",

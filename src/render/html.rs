@@ -452,6 +452,9 @@ fn summary(
             format!("通过：没有达到 --fail-on {level} 门槛的发现（退出码 0）"),
         ),
     };
+    // The rules with errors first, then warnings …; by id within.
+    let mut by_rule: Vec<(&str, [usize; 5])> = by_rule.into_iter().collect();
+    by_rule.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let suppressed = hidden.iter().filter(|h| !h.baselined).count();
     let baselined = hidden.len() - suppressed;
     html! {
