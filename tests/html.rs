@@ -302,3 +302,36 @@ fn output_file_is_written_atomically() {
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&j).unwrap()).unwrap();
     assert_eq!(v["version"], 1);
 }
+
+/// Several reports, one unreadable: a row each in the summary, linked to its
+/// section; the verdict says tool error (exit 2).
+#[test]
+fn several_reports_and_an_input_error() {
+    let o = gouji(&[
+        "check",
+        "fixtures/tables",
+        "no-such-report.txt",
+        "--format",
+        "html",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let html = String::from_utf8(o.stdout).unwrap();
+    assert!(html.contains("data-exit=\"2\""));
+    let sections = html.matches("<section class=\"report\" id=\"").count();
+    assert_eq!(sections, 6, "five fixtures and the missing file");
+    let rows = html
+        .split("<table class=\"reports\"")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .unwrap();
+    assert_eq!(
+        rows.matches("<tr>").count(),
+        1 + sections,
+        "header and a row each"
+    );
+    for link in rows.split("href=\"#").skip(1) {
+        let id = &link[..link.find('"').unwrap()];
+        assert!(html.contains(&format!("<section class=\"report\" id=\"{id}\"")));
+    }
+    assert!(html.contains("no-such-report.txt: 无法读取（文件不存在）"));
+}

@@ -481,11 +481,46 @@ fn summary(
                     }
                 } }
             }
+            @if reports.len() > 1 {
+                (report_list(reports, all))
+            }
             @if !hidden.is_empty() {
                 p #hidden-count data-suppressed=(suppressed) data-baselined=(baselined) {
                     "另有 " (hidden.len()) " 项已知发现未计入（" (suppressed) " 项由 gouji.toml 抑制，"
                     (baselined) " 项由基线接受），"
                     a href="#hidden" { "见下文" } "。"
+                }
+            }
+        }
+    }
+}
+
+/// With several reports: one row each, linked to its section.
+fn report_list(reports: &[FileReport], all: &[&Finding]) -> Markup {
+    let rows: Vec<(&FileReport, [usize; 5])> = reports
+        .iter()
+        .map(|r| {
+            let mut c = [0usize; 5];
+            for f in all.iter().filter(|f| std::ptr::eq(f.report, r)) {
+                c[category_index(category(f.d))] += 1;
+            }
+            (r, c)
+        })
+        .collect();
+    html! {
+        table.reports #reports {
+            thead { tr {
+                th { "报告" }
+                @for (cat, name) in CATEGORIES { th.(cat_class(cat)) { (name) } }
+                th { "数字核对覆盖" }
+            } }
+            tbody {
+                @for (r, c) in &rows {
+                    "\n" tr {
+                        td { a href={ "#" (report_id(r)) } { code { (r.path) } } }
+                        @for v in c { td.num { @if *v > 0 { (v) } } }
+                        td.num { @if let Some(cov) = &r.coverage { (cov.covered) " / " (cov.figures) } }
+                    }
                 }
             }
         }
@@ -543,7 +578,7 @@ fn report_section(r: &FileReport, fs: &[Finding], opts: &HtmlOptions) -> Markup 
     let meta = crate::baseline::is_meta_report(r);
     let view = r.source.as_deref().map(SourceView::new);
     html! {
-        section.report data-path=(r.path) {
+        section.report id=(report_id(r)) data-path=(r.path) {
             h2 {
                 @if meta { "gouji 自身的文件：" } @else { "报告：" }
                 code { (r.path) }
