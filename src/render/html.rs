@@ -783,11 +783,11 @@ fn passage(n: usize, d: &Diagnostic, v: &SourceView) -> Markup {
             @for (gi, (a, b)) in groups.iter().enumerate() {
                 @if gi > 0 { div.gap { "⋯" } }
                 @for i in *a..=*b {
-                    @let line = v.lines[i].span;
+                    @let pieces = line_pieces(&v.src.text, v.lines[i].span, v.owned_end(i), &marks, &v.pages, false);
+                    @let (page, rest) = leading_break(&pieces);
+                    @if let Some(page) = page { "\n" div.pb data-page=(page) {} }
                     "\n" div.ln data-n=(i + 1) {
-                        @for p in line_pieces(&v.src.text, line, v.owned_end(i), &marks, &v.pages, false) {
-                            (piece(&p, false))
-                        }
+                        @for p in rest { (piece(p, false)) }
                     }
                 }
             }
@@ -807,6 +807,15 @@ fn finding_keys(keys: &[(usize, usize)]) -> String {
         .map(|(n, l)| format!("{n}.{l}"))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A page break that starts a line is shown before the line (so the line
+/// number stays beside the line's text); the rest of the line.
+fn leading_break<'p, 't>(pieces: &'p [Piece<'t>]) -> (Option<usize>, &'p [Piece<'t>]) {
+    match pieces.split_first() {
+        Some((Piece::PageBreak(page), rest)) => (Some(*page), rest),
+        _ => (None, pieces),
+    }
 }
 
 /// One piece as markup. In a finding's passage a mark names the labels it
@@ -878,8 +887,10 @@ fn document_text(r: &FileReport, v: &SourceView, fs: &[Finding]) -> Markup {
             p.note { "标出了每项发现的数字；上标编号链接到该项发现，发现中的“在全文中查看”链接到这里。" }
             div.src.full id={ (rid) "-text" } {
                 @for (i, pieces) in &lines {
+                    @let (page, rest) = leading_break(pieces);
+                    @if let Some(page) = page { "\n" div.pb data-page=(page) {} }
                     "\n" div.ln id={ (rid) "-L" (i + 1) } data-n=(i + 1) {
-                        @for p in pieces { (piece(p, true)) }
+                        @for p in rest { (piece(p, true)) }
                     }
                 }
             }
