@@ -311,6 +311,20 @@ pub struct Applied {
     pub baselined: usize,
     /// Baseline entries that no longer occur.
     pub stale: usize,
+    /// The findings hidden, with why (for reports that list them apart).
+    pub hidden: Vec<Hidden>,
+}
+
+/// A finding a suppression or the baseline kept out of the output.
+#[derive(Debug, Clone)]
+pub struct Hidden {
+    /// The path of its report (as in `FileReport::path`).
+    pub path: String,
+    pub diagnostic: Diagnostic,
+    /// True: a baseline entry; false: a `[[suppress]]` entry of gouji.toml.
+    pub baselined: bool,
+    /// The entry's `reason`, when it gives one.
+    pub reason: Option<String>,
 }
 
 /// `path` relative to the current directory when it lies below it.
@@ -381,21 +395,35 @@ pub fn apply(
                 continue;
             }
             let fp = fingerprint(src, &d);
-            let mut hidden = false;
+            let mut hidden: Option<String> = None;
             for (i, s) in config.suppress.iter().enumerate() {
                 if suppression_matches(s.get_ref(), r, src, &d, &fp) {
                     used[i] += 1;
-                    hidden = true;
+                    hidden.get_or_insert_with(|| s.get_ref().reason.clone());
                 }
             }
-            if hidden {
+            if let Some(reason) = hidden {
                 applied.suppressed += 1;
+                applied.hidden.push(Hidden {
+                    path: r.path.clone(),
+                    diagnostic: d,
+                    baselined: false,
+                    reason: Some(reason),
+                });
                 continue;
             }
             if let Some(list) = pool.get_mut(&(norm_path(&r.path), d.code.clone(), fp)) {
                 if !list.is_empty() {
-                    matched[list.remove(0)] = true;
+                    let i = list.remove(0);
+                    matched[i] = true;
                     applied.baselined += 1;
+                    let reason = baseline.and_then(|b| b.entries[i].0.reason.clone());
+                    applied.hidden.push(Hidden {
+                        path: r.path.clone(),
+                        diagnostic: d,
+                        baselined: true,
+                        reason: reason.filter(|r| !r.trim().is_empty()),
+                    });
                     continue;
                 }
             }
@@ -602,6 +630,41 @@ mod tests {
         let again = record(&[report()], &config, &[&old]);
         assert!(again.contains("reason = \"已向财政局说明\""));
         assert_eq!(Baseline::parse("b.toml", &again).unwrap().entries.len(), 3);
+    }
+
+    #[test]
+    fn hidden_findings_are_kept_with_their_reasons() {
+        let config = Config::parse(
+            "gouji.toml",
+            "[[suppress]]\nrule = \"rule-a\"\ntext = \"79.41%\"\nreason = \"已更正\"\n",
+        )
+        .unwrap();
+        let text = record(&[report()], &Config::default(), &[]);
+        let text = text.replacen("message = ", "reason = \"无此收入\"\nmessage = ", 2);
+        let b = Baseline::parse("b.toml", &text).unwrap();
+        let mut reports = vec![report()];
+        let applied = apply(&mut reports, &config, Some(&b));
+        let s = src();
+        let hidden: Vec<_> = applied
+            .hidden
+            .iter()
+            .map(|h| {
+                (
+                    h.baselined,
+                    h.reason.as_deref(),
+                    primary_text(Some(&s), &h.diagnostic),
+                )
+            })
+            .collect();
+        assert_eq!(
+            hidden,
+            [
+                (false, Some("已更正"), "79.41%"),
+                (true, Some("无此收入"), "0%"),
+                (true, None, "0%"),
+            ]
+        );
+        assert_eq!(applied.suppressed + applied.baselined, applied.hidden.len());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use gouji::config::Config;
 use gouji::diagnostic::Severity;
 use gouji::error::LoadError;
 use gouji::fsutil;
-use gouji::render::{github, human, json, junit, sarif};
+use gouji::render::{github, html, human, json, junit, sarif};
 use gouji::rule::{self, RuleSet};
 use gouji::source::Encoding;
 use std::io::{IsTerminal, Write};
@@ -40,6 +40,8 @@ enum CheckFormat {
     /// GitHub Actions workflow commands (annotations).
     Github,
     Junit,
+    /// A self-contained HTML page for reviewers (give a file with -o).
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -88,6 +90,8 @@ struct RuleArgs {
     config: Option<PathBuf>,
 }
 
+// Parsed once per run: the size of the `check` variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Check reports (files, or directories walked for *.txt).
@@ -97,9 +101,12 @@ enum Command {
     Check {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Output on stdout.
+        /// Output on stdout (or in the -o file).
         #[arg(long, value_enum, default_value = "human")]
         format: CheckFormat,
+        /// Write the --format output to FILE (atomically) instead of stdout.
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
         /// Also write SARIF 2.1.0 to FILE (atomically).
         #[arg(long, value_name = "FILE")]
         output_sarif: Option<PathBuf>,
@@ -109,6 +116,9 @@ enum Command {
         /// Also write JUnit XML to FILE (atomically).
         #[arg(long, value_name = "FILE")]
         output_junit: Option<PathBuf>,
+        /// Also write the HTML report page to FILE (atomically).
+        #[arg(long, value_name = "FILE")]
+        output_html: Option<PathBuf>,
         /// Report only findings not recorded in this baseline file; list
         /// its entries that no longer occur (gouji::baseline-stale).
         #[arg(long, value_name = "FILE")]
@@ -178,9 +188,11 @@ fn main() -> ExitCode {
         Command::Check {
             paths,
             format,
+            output,
             output_sarif,
             output_json,
             output_junit,
+            output_html,
             baseline,
             write_baseline,
             fail_on,
@@ -194,9 +206,11 @@ fn main() -> ExitCode {
             CheckArgs {
                 paths,
                 format,
+                output,
                 output_sarif,
                 output_json,
                 output_junit,
+                output_html,
                 baseline,
                 write_baseline,
                 fail_on,
@@ -267,9 +281,11 @@ fn load(args: &RuleArgs) -> Result<(Config, RuleSet), Vec<LoadError>> {
 struct CheckArgs {
     paths: Vec<PathBuf>,
     format: CheckFormat,
+    output: Option<PathBuf>,
     output_sarif: Option<PathBuf>,
     output_json: Option<PathBuf>,
     output_junit: Option<PathBuf>,
+    output_html: Option<PathBuf>,
     baseline: Option<PathBuf>,
     write_baseline: Option<PathBuf>,
     fail_on: FailOn,
@@ -366,17 +382,38 @@ fn cmd_check(a: CheckArgs, args: RuleArgs) -> i32 {
             return 2;
         }
     }
+    // HTML (issue 16): the reviewers' page, with what the baseline hid.
+    let html_page = || {
+        html::render(
+            &reports,
+            &html::HtmlOptions {
+                fail_on: threshold,
+                applied: Some(&applied),
+                coverage: a.coverage,
+            },
+        )
+    };
+    if let Some(p) = &a.output_html {
+        if !write(p, html_page()) {
+            return 2;
+        }
+    }
 
     let text = match a.format {
         CheckFormat::Json => json::render_with(&reports, a.coverage, Some(&applied)),
         CheckFormat::Sarif => sarif::render(&reports, &rules),
         CheckFormat::Github => github::render(&reports),
         CheckFormat::Junit => junit::render(&reports, threshold),
+        CheckFormat::Html => html_page(),
         CheckFormat::Human => {
             let color = match a.color.as_str() {
                 "always" => true,
                 "never" => false,
-                _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                _ => {
+                    a.output.is_none()
+                        && std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none()
+                }
             };
             human::render(
                 &reports,
@@ -388,9 +425,15 @@ fn cmd_check(a: CheckArgs, args: RuleArgs) -> i32 {
             )
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(text.as_bytes()).is_err() {
-        return 2;
+    if let Some(p) = &a.output {
+        if !write(p, text) {
+            return 2;
+        }
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        if stdout.write_all(text.as_bytes()).is_err() {
+            return 2;
+        }
     }
     check::exit_code(&reports, threshold)
 }
