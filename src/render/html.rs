@@ -1096,6 +1096,7 @@ mod tests {
             ],
             coverage: Some(Default::default()),
             rules_run: vec![],
+            kind: None,
         };
         let page = render(&[report], &HtmlOptions::default());
         for raw in ["<script>alert", "<img", "<i>注意", "<b>标注", "r<b>.txt"] {
