@@ -287,7 +287,8 @@ fn coverage(src: &SourceFile, doc: &Document, covered: &BTreeSet<usize>) -> Cove
 }
 
 /// Report files under the given paths: files as given, directories walked
-/// for `*.txt` (sorted). A directory without reports is an input error.
+/// for `*.txt` and `*.pdf` (sorted). A directory without reports is an
+/// input error.
 pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -299,7 +300,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport>) {
             if found.is_empty() {
                 errors.push(FileReport::input_error(
                     &p.display().to_string(),
-                    format!("{}: 目录中没有报告文件（*.txt）", p.display()),
+                    format!("{}: 目录中没有报告文件（*.txt、*.pdf）", p.display()),
                 ));
             }
             files.extend(found);
@@ -318,7 +319,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         let p = e.path();
         if p.is_dir() {
             walk(&p, out);
-        } else if p.extension().is_some_and(|x| x == "txt" || x == "text") {
+        } else if p.extension().is_some_and(|x| {
+            let x = x.to_string_lossy().to_lowercase();
+            x == "txt" || x == "text" || (cfg!(feature = "pdf") && x == "pdf")
+        }) {
             out.push(p);
         }
     }
@@ -349,6 +353,10 @@ pub fn read_source(path: &Path, encoding: Option<Encoding>) -> Result<SourceFile
         Err(e @ InputError::Unsupported(_)) => Err(FileReport::input_error(
             &name,
             format!("{name}: 暂不支持：{e}"),
+        )),
+        Err(e) => Err(FileReport::input_error(
+            &name,
+            format!("{name}: 无法读取：{e}"),
         )),
     }
 }

@@ -226,6 +226,46 @@ pub struct SourceFile {
     /// The file started with a byte-order mark (not part of `text`).
     pub had_bom: bool,
     pub lines: LineIndex,
+    /// For a PDF: where each piece of the text was printed.
+    pub pages: Option<PageMap>,
+}
+
+/// Where the text of a PDF came from: pages and boxes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageMap {
+    /// Byte offset where each page's text starts (index 0 = page 1).
+    pub page_starts: Vec<u32>,
+    /// Every piece of the text with its page and box, in text order.
+    pub regions: Vec<PageRegion>,
+    /// Pages that could not be read, and why.
+    pub notes: Vec<PageNote>,
+}
+
+/// A byte range of the text, printed on `page` inside `bbox`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PageRegion {
+    pub start: u32,
+    pub end: u32,
+    /// 1-based.
+    pub page: u32,
+    /// `[x0, y0, x1, y1]` in PDF points, origin at the page's bottom-left
+    /// corner (after rotation and crop box), y up.
+    pub bbox: [f64; 4],
+}
+
+/// A page that could not be read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PageNote {
+    pub page: u32,
+    pub message: String,
+}
+
+/// A span's place on the printed page.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PageBox {
+    pub page: u32,
+    #[serde(rename = "box")]
+    pub bbox: [f64; 4],
 }
 
 impl SourceFile {
@@ -237,7 +277,54 @@ impl SourceFile {
             encoding,
             had_bom: false,
             lines,
+            pages: None,
         }
+    }
+
+    /// The 1-based page of a byte offset: from the page map of a PDF, from
+    /// the form feeds of a text that has them (`pdftotext` output); `None`
+    /// for a text without pages.
+    pub fn page_of(&self, offset: u32) -> Option<u32> {
+        if let Some(map) = &self.pages {
+            let i = map.page_starts.partition_point(|&s| s <= offset);
+            return Some(i.max(1) as u32);
+        }
+        if !self.text.contains('\u{c}') {
+            return None;
+        }
+        let at = clamp_to_char(&self.text, offset) as usize;
+        Some(self.text[..at].matches('\u{c}').count() as u32 + 1)
+    }
+
+    /// The page and box (the union of the printed pieces it touches on its
+    /// first page) of a span of a PDF's text; `None` for text input.
+    pub fn box_of(&self, span: Span) -> Option<PageBox> {
+        let map = self.pages.as_ref()?;
+        let first = map.regions.partition_point(|r| r.end <= span.start);
+        let mut out: Option<PageBox> = None;
+        for r in &map.regions[first..] {
+            if r.start >= span.end.max(span.start + 1) {
+                break;
+            }
+            match out.as_mut() {
+                None => {
+                    out = Some(PageBox {
+                        page: r.page,
+                        bbox: r.bbox,
+                    })
+                }
+                Some(b) if b.page == r.page => {
+                    b.bbox = [
+                        b.bbox[0].min(r.bbox[0]),
+                        b.bbox[1].min(r.bbox[1]),
+                        b.bbox[2].max(r.bbox[2]),
+                        b.bbox[3].max(r.bbox[3]),
+                    ]
+                }
+                Some(_) => break,
+            }
+        }
+        out
     }
 
     pub fn slice(&self, span: Span) -> &str {
