@@ -48,11 +48,23 @@ pub fn render(pages: &[Page]) -> Rendered {
     out
 }
 
+/// Which side of its cell a piece of a ruled table is aligned to, so the
+/// rendering keeps that side at its x position (a centred header and the
+/// right-aligned figures under it then share character columns, though
+/// a Chinese character is wider than a column).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Anchor {
+    Left,
+    Centre,
+    Right,
+}
+
 /// One piece of a line: text placed at an x position.
 #[derive(Debug, Clone)]
 struct Piece {
     text: String,
     bbox: Rect,
+    anchor: Anchor,
 }
 
 /// A line of output: its top y and its pieces, left to right.
@@ -87,6 +99,11 @@ fn render_page(page: &Page, out: &mut Rendered) {
     lines.extend(free_lines(free));
     lines.sort_by(|a, b| a.y.total_cmp(&b.y));
     let unit = column_unit(&page.glyphs);
+    // Columns count from the page's leftmost text, as in pdftotext.
+    let left = lines
+        .iter()
+        .flat_map(|l| l.pieces.iter().map(|p| p.bbox.x0))
+        .fold(f64::MAX, f64::min);
     let mut prev_bottom: Option<(f64, f64)> = None;
     for line in lines {
         if line.pieces.is_empty() {
@@ -100,7 +117,13 @@ fn render_page(page: &Page, out: &mut Rendered) {
         }
         let mut col = 0usize;
         for (k, p) in line.pieces.iter().enumerate() {
-            let target = (p.bbox.x0 / unit).round().max(0.0) as usize;
+            let n = p.text.chars().count() as f64;
+            let start = match p.anchor {
+                Anchor::Left => (p.bbox.x0 - left) / unit,
+                Anchor::Centre => (p.bbox.cx() - left) / unit - n / 2.0,
+                Anchor::Right => (p.bbox.x1 - left) / unit - n,
+            };
+            let target = start.round().max(0.0) as usize;
             let at = if k == 0 { target } else { target.max(col + 2) };
             out.text.extend(std::iter::repeat_n(' ', at - col));
             let start = out.text.len();
@@ -326,15 +349,25 @@ fn grid_lines(g: &Grid, runs: Vec<TextRun>) -> Vec<OutLine> {
         let col = slot(&g.xs, r.bbox.x0 + 0.5);
         cells.entry((band, col)).or_default().push(r);
     }
+    // A band with a figure is a row of the table: one line. A band of text
+    // only (a header) keeps its lines, as printed.
+    let mut with_figures = std::collections::BTreeSet::new();
+    for (&(band, _), rs) in &cells {
+        if rs.iter().any(|r| is_figure(&r.text)) {
+            with_figures.insert(band);
+        }
+    }
     let mut bands: std::collections::BTreeMap<usize, Vec<Piece>> = Default::default();
-    for ((band, _), mut rs) in cells {
+    for ((band, col), mut rs) in cells {
+        let (cx0, cx1) = (g.xs[col], g.xs[col + 1]);
+        let join = with_figures.contains(&band);
         rs.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
         // Runs that overlap in x (one under the other) are one column of
         // the cell: a wrapped label, a centred figure.
         let mut groups: Vec<Piece> = Vec::new();
         for r in rs {
             match groups.iter_mut().find(|p| {
-                r.bbox.x0 < p.bbox.x1
+                join && r.bbox.x0 < p.bbox.x1
                     && p.bbox.x0 < r.bbox.x1
                     && r.bbox.cy() > p.bbox.y1 - 0.3 * r.size
             }) {
@@ -345,16 +378,64 @@ fn grid_lines(g: &Grid, runs: Vec<TextRun>) -> Vec<OutLine> {
                 None => groups.push(Piece {
                     text: r.text,
                     bbox: r.bbox,
+                    anchor: Anchor::Left,
                 }),
             }
         }
+        for p in &mut groups {
+            let (l, r) = (p.bbox.x0 - cx0, cx1 - p.bbox.x1);
+            let slack = (cx1 - cx0 - p.bbox.width()).max(0.0);
+            let near = 0.25 * slack + 4.0;
+            p.anchor = if r < -1.0 {
+                // Wider than its first column: a merged header cell.
+                Anchor::Centre
+            } else if l <= r && l <= near {
+                Anchor::Left
+            } else if r < l && r <= near {
+                Anchor::Right
+            } else {
+                Anchor::Centre
+            };
+        }
         bands.entry(band).or_default().extend(groups);
     }
-    bands
-        .into_values()
-        .map(|mut pieces| {
+    let mut out = Vec::new();
+    for (band, mut pieces) in bands {
+        if with_figures.contains(&band) {
             pieces.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
-            line_of(pieces)
+            out.push(line_of(pieces));
+        } else {
+            out.extend(by_baseline(pieces));
+        }
+    }
+    out
+}
+
+/// A figure as the table parser reads one: digits with thousands commas,
+/// a decimal point, a sign.
+fn is_figure(s: &str) -> bool {
+    s.chars().any(|c| c.is_ascii_digit())
+        && s
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '−' | '%'))
+}
+
+/// Pieces on the same baseline are one line, left to right.
+fn by_baseline(mut pieces: Vec<Piece>) -> Vec<OutLine> {
+    pieces.sort_by(|a, b| a.bbox.cy().total_cmp(&b.bbox.cy()));
+    let mut lines: Vec<(f64, f64, Vec<Piece>)> = Vec::new();
+    for p in pieces {
+        let size = p.bbox.height();
+        match lines.last_mut() {
+            Some((cy, sz, ps)) if (p.bbox.cy() - *cy).abs() <= 0.3 * size.max(*sz) => ps.push(p),
+            _ => lines.push((p.bbox.cy(), size, vec![p])),
+        }
+    }
+    lines
+        .into_iter()
+        .map(|(_, _, mut ps)| {
+            ps.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+            line_of(ps)
         })
         .collect()
 }
@@ -372,29 +453,14 @@ fn line_of(pieces: Vec<Piece>) -> OutLine {
 }
 
 /// Text outside ruled tables: runs on the same baseline are one line.
-fn free_lines(mut runs: Vec<TextRun>) -> Vec<OutLine> {
-    runs.sort_by(|a, b| a.bbox.cy().total_cmp(&b.bbox.cy()));
-    let mut lines: Vec<(f64, f64, Vec<TextRun>)> = Vec::new();
-    for r in runs {
-        match lines.last_mut() {
-            Some((cy, size, rs)) if (r.bbox.cy() - *cy).abs() <= 0.3 * r.size.max(*size) => {
-                rs.push(r);
-            }
-            _ => lines.push((r.bbox.cy(), r.size, vec![r])),
-        }
-    }
-    lines
-        .into_iter()
-        .map(|(_, _, mut rs)| {
-            rs.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
-            line_of(
-                rs.into_iter()
-                    .map(|r| Piece {
-                        text: r.text,
-                        bbox: r.bbox,
-                    })
-                    .collect(),
-            )
-        })
-        .collect()
+fn free_lines(runs: Vec<TextRun>) -> Vec<OutLine> {
+    by_baseline(
+        runs.into_iter()
+            .map(|r| Piece {
+                text: r.text,
+                bbox: r.bbox,
+                anchor: Anchor::Left,
+            })
+            .collect(),
+    )
 }
