@@ -98,7 +98,7 @@ fn render_page(page: &Page, out: &mut Rendered) {
     }
     lines.extend(free_lines(free));
     lines.sort_by(|a, b| a.y.total_cmp(&b.y));
-    let unit = column_unit(&page.glyphs);
+    let unit = column_unit(&page.glyphs, !grids.is_empty());
     // Columns count from the page's leftmost text, as in pdftotext.
     let left = lines
         .iter()
@@ -141,15 +141,25 @@ fn render_page(page: &Page, out: &mut Rendered) {
     }
 }
 
-/// Points per character column: half the page's median glyph size (the
-/// width of a digit), so figures keep their alignment as in `pdftotext`.
-fn column_unit(glyphs: &[Glyph]) -> f64 {
+/// Points per character column. On a page with a ruled table: half the
+/// median glyph size (the width of a digit), so figures keep their
+/// alignment. On other pages: the median glyph width (a Chinese character
+/// on a page of prose), as `pdftotext` counts, so a line's indent in
+/// columns does not depend on the font size.
+fn column_unit(glyphs: &[Glyph], ruled: bool) -> f64 {
     if glyphs.is_empty() {
         return 5.0;
     }
-    let mut sizes: Vec<f64> = glyphs.iter().map(|g| g.size).collect();
-    sizes.sort_by(f64::total_cmp);
-    (sizes[sizes.len() / 2] / 2.0).clamp(2.5, 10.0)
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let size = median(glyphs.iter().map(|g| g.size).collect());
+    if ruled {
+        return (size / 2.0).clamp(2.5, 10.0);
+    }
+    let width = median(glyphs.iter().map(|g| g.bbox.width()).collect());
+    width.clamp(0.45 * size, 1.1 * size).clamp(2.5, 40.0)
 }
 
 fn is_cjk(c: char) -> bool {
