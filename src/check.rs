@@ -186,6 +186,7 @@ pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config)
         });
     }
     diagnostics.extend(unreadable_tables(src, &doc));
+    diagnostics.extend(unread_pages(src));
     let coverage = coverage(src, &doc, &covered);
     // A report whose figures mostly went unchecked must not look clean.
     if coverage.figures > 0 && coverage.covered * 2 < coverage.figures && !outcomes.is_empty() {
@@ -326,6 +327,25 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(p);
         }
     }
+}
+
+/// One note per page of a PDF that could not be read (a font without a
+/// Unicode map, a scanned page): its figures are not checked.
+fn unread_pages(src: &SourceFile) -> Vec<Diagnostic> {
+    let Some(map) = &src.pages else {
+        return Vec::new();
+    };
+    map.notes
+        .iter()
+        .map(|n| {
+            Diagnostic::new(
+                codes::INPUT,
+                Severity::Info,
+                format!("未能核对：{}", n.message),
+            )
+            .with_outcome(Outcome::NotChecked)
+        })
+        .collect()
 }
 
 /// Read and decode one file into a source, or an input error report.

@@ -425,8 +425,7 @@ fn grid_lines(g: &Grid, runs: Vec<TextRun>) -> Vec<OutLine> {
 /// a decimal point, a sign.
 fn is_figure(s: &str) -> bool {
     s.chars().any(|c| c.is_ascii_digit())
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '−' | '%'))
 }
 
