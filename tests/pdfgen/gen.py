@@ -159,6 +159,11 @@ DOCS = {
     "two_sided": doc("上海市普陀区测试局2024年度部门决算", two_sided()),
     "bare": doc("上海市普陀区测试局2024年度部门决算", gpb_table("bare", "wide")),
     "two_pages": doc("上海市普陀区测试局2024年度部门决算", long_table()),
+    # One wrong figure: 合计 of 基本支出 printed 73.54 (the rows give 73.45).
+    "defect": doc(
+        "上海市普陀区测试局2024年度部门决算",
+        gpb_table("ruled", "l", GPB, ("275.69", "73.54", "202.24")),
+    ),
 }
 
 
