@@ -403,6 +403,43 @@ mod tests {
     }
 
     #[test]
+    fn pages_from_form_feeds_or_the_page_map() {
+        let text = "第一页\n\u{c}第二页 合计 307.82\n".to_owned();
+        let mut src = SourceFile::new("r.txt", text.clone(), Encoding::Utf8);
+        let at = text.find("307.82").unwrap() as u32;
+        assert_eq!(src.page_of(0), Some(1));
+        assert_eq!(src.page_of(at), Some(2));
+        assert_eq!(src.box_of(Span::new(at as usize, at as usize + 6)), None);
+        let two = text.find('\u{c}').unwrap() as u32 + 1;
+        src.pages = Some(PageMap {
+            page_starts: vec![0, two],
+            regions: vec![
+                PageRegion {
+                    start: two,
+                    end: two + 9,
+                    page: 2,
+                    bbox: [50.0, 700.0, 80.0, 712.0],
+                },
+                PageRegion {
+                    start: at,
+                    end: at + 6,
+                    page: 2,
+                    bbox: [200.0, 700.0, 230.0, 712.0],
+                },
+            ],
+            notes: Vec::new(),
+        });
+        assert_eq!(src.page_of(at), Some(2));
+        let b = src.box_of(Span::new(at as usize, at as usize + 6)).unwrap();
+        assert_eq!((b.page, b.bbox), (2, [200.0, 700.0, 230.0, 712.0]));
+        // A span over two pieces: the box covering both.
+        let b = src
+            .box_of(Span::new(two as usize, at as usize + 6))
+            .unwrap();
+        assert_eq!(b.bbox, [50.0, 700.0, 230.0, 712.0]);
+    }
+
+    #[test]
     fn span_helpers() {
         let a = Span::new(3, 9);
         let b = Span::new(6, 12);

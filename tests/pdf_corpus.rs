@@ -123,7 +123,10 @@ fn corpus_pdfs_give_the_tables_of_their_text() {
     }
 }
 
-/// Cells read from the PDFs, written out (checked against the page images).
+/// Cells read from the PDFs, written out: the shgzb ones checked by eye
+/// against the page image (`pdftoppm -png -r 80 -f 12 -l 12`), the ghzyj
+/// ones are cells tests/corpus_tables.rs confirms, the qfb ones read off the
+/// printed rows of the .layout.txt.
 #[test]
 fn corpus_pdf_cells_as_printed() {
     if !corpus_present() {
@@ -131,8 +134,8 @@ fn corpus_pdf_cells_as_printed() {
     }
     // (report, table, row code or label, column, printed)
     let exp: &[(&str, &str, &str, &str, &str)] = &[
-        // shgzb p.8: the label 其他社会工作事务支出 is wrapped over two lines in
-        // its cell, the figures centred beside it.
+        // shgzb p.12: labels wrapped over two or three lines in their cells,
+        // the figures centred beside them.
         (
             "pt_shgzb_2024_final_dept",
             "一般公共预算财政拨款支出决算表",
@@ -204,6 +207,29 @@ fn corpus_pdf_cells_as_printed() {
         assert_eq!(&src.text[c.span.range()], printed);
         let b = src.box_of(c.span).expect("a PDF cell has a box");
         assert!(b.page >= 1 && b.bbox[0] < b.bbox[2], "{b:?}");
+        if name == "pt_shgzb_2024_final_dept" {
+            assert_eq!(b.page, 12, "{key}");
+        }
+    }
+    // The wrapped labels come back whole.
+    let src = from_pdf("pt_shgzb_2024_final_dept");
+    let doc = gouji::document::parse(&src.text);
+    let t = doc
+        .tables
+        .iter()
+        .find(|t| t.kind.as_deref() == Some("一般公共预算财政拨款支出决算表"))
+        .unwrap();
+    for (code, label) in [
+        ("2013999", "其他社会工作事务支出"),
+        ("2080505", "机关事业单位基本养老保险缴费支出"),
+        ("2080506", "机关事业单位职业年金缴费支出"),
+    ] {
+        let r = t
+            .rows
+            .iter()
+            .find(|r| r.code.as_deref() == Some(code))
+            .unwrap();
+        assert_eq!(r.label.as_deref(), Some(label));
     }
 }
 

@@ -473,3 +473,130 @@ fn free_lines(runs: Vec<TextRun>) -> Vec<OutLine> {
             .collect(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Glyphs of `text` from (x, y) (top of the line), `size` points each,
+    /// digits half as wide as Chinese characters.
+    fn glyphs(text: &str, x: f64, y: f64, size: f64) -> Vec<Glyph> {
+        let mut out = Vec::new();
+        let mut x = x;
+        for c in text.chars() {
+            let w = if c.is_ascii() { size / 2.0 } else { size };
+            out.push(Glyph {
+                text: c.to_string(),
+                bbox: Rect::new(x, y, x + w, y + size),
+                size,
+            });
+            x += w;
+        }
+        out
+    }
+
+    fn h(y: f64, x0: f64, x1: f64) -> Ruling {
+        Ruling {
+            pos: y,
+            from: x0,
+            to: x1,
+        }
+    }
+
+    #[test]
+    fn a_wrapped_label_and_its_centred_figure_are_one_line() {
+        // Columns 50 | 100 | 200 | 300; rows 100 | 140 | 160.
+        let mut g = glyphs("其他社会工作", 105.0, 105.0, 10.0);
+        g.extend(glyphs("事务支出", 105.0, 117.0, 10.0));
+        g.extend(glyphs("202.24", 260.0, 112.0, 10.0)); // centred vertically
+        g.extend(glyphs("2013999", 52.0, 112.0, 10.0));
+        g.extend(glyphs("合计", 105.0, 145.0, 10.0));
+        g.extend(glyphs("307.82", 260.0, 145.0, 10.0));
+        let page = Page {
+            number: 1,
+            width: 400.0,
+            height: 300.0,
+            glyphs: g,
+            horizontal: vec![
+                h(100.0, 50.0, 300.0),
+                h(140.0, 50.0, 300.0),
+                h(160.0, 50.0, 300.0),
+            ],
+            vertical: [50.0, 100.0, 200.0, 300.0]
+                .iter()
+                .map(|&x| h(x, 100.0, 160.0))
+                .collect(),
+            ..Page::default()
+        };
+        let r = render(&[page]);
+        let lines: Vec<&str> = r.text.lines().map(str::trim_end).collect();
+        assert_eq!(lines.len(), 2, "{}", r.text);
+        let words: Vec<&str> = lines[0].split_whitespace().collect();
+        assert_eq!(words, ["2013999", "其他社会工作事务支出", "202.24"]);
+        let words: Vec<&str> = lines[1].split_whitespace().collect();
+        assert_eq!(words, ["合计", "307.82"]);
+        // The figures of both rows share their character columns.
+        assert_eq!(
+            lines[0]
+                .find("202.24")
+                .map(|b| lines[0][..b].chars().count()),
+            lines[1]
+                .find("307.82")
+                .map(|b| lines[1][..b].chars().count())
+        );
+        // Every piece has its page and box.
+        let fig = r
+            .regions
+            .iter()
+            .find(|g| &r.text[g.start..g.end] == "202.24")
+            .unwrap();
+        assert_eq!(fig.page, 1);
+        assert!((fig.bbox.x0 - 260.0).abs() < 1e-9 && (fig.bbox.y0 - 112.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn unruled_text_keeps_its_lines_and_columns() {
+        let mut g = glyphs("基本支出", 50.0, 100.0, 10.0);
+        g.extend(glyphs("242.27", 200.0, 100.0, 10.0));
+        g.extend(glyphs("项目支出", 50.0, 114.0, 10.0));
+        g.extend(glyphs("66.70", 205.0, 114.0, 10.0));
+        let page = Page {
+            number: 1,
+            width: 400.0,
+            height: 300.0,
+            glyphs: g,
+            ..Page::default()
+        };
+        let r = render(&[page.clone(), page]);
+        assert_eq!(
+            r.text.matches('\u{c}').count(),
+            1,
+            "pages end with a form feed"
+        );
+        assert_eq!(r.page_starts.len(), 2);
+        let first: Vec<&str> = r.text[..r.page_starts[1]].lines().collect();
+        assert_eq!(
+            first[0].split_whitespace().collect::<Vec<_>>(),
+            ["基本支出", "242.27"]
+        );
+        assert_eq!(
+            first[1].split_whitespace().collect::<Vec<_>>(),
+            ["项目支出", "66.70"]
+        );
+        // Right edges of the figures align (same end column).
+        let end = |l: &str, w: &str| l.find(w).map(|b| l[..b].chars().count() + w.len());
+        assert_eq!(end(first[0], "242.27"), end(first[1], "66.70"));
+    }
+
+    #[test]
+    fn collinear_rulings_are_merged_and_a_frame_is_no_table() {
+        let m = merge_rulings(&[h(10.0, 0.0, 50.0), h(10.3, 51.0, 90.0), h(30.0, 0.0, 90.0)]);
+        assert_eq!(m.len(), 2);
+        assert!((m[0].from - 0.0).abs() < 1e-9 && (m[0].to - 90.0).abs() < 1e-9);
+        // Two horizontal and two vertical lines: a box around text, not a table.
+        let v = [h(0.0, 10.0, 30.0), h(90.0, 10.0, 30.0)];
+        assert!(grids(&m, &v).is_empty());
+        let v3 = [h(0.0, 10.0, 30.0), h(45.0, 10.0, 30.0), h(90.0, 10.0, 30.0)];
+        assert_eq!(grids(&m, &v3).len(), 1);
+    }
+}

@@ -16,9 +16,10 @@ use std::collections::HashSet;
 /// Pages beyond this are refused: a published report has tens of pages; a
 /// file with more is not one, and reading it would take unbounded time.
 pub const MAX_PAGES: usize = 400;
-/// Per page, glyphs and path segments beyond these are not collected (the
-/// page is marked as cut short): bounded memory on a hostile file.
-const MAX_GLYPHS: usize = 200_000;
+/// Glyphs (in the whole document) and ruling segments (per page) beyond
+/// these are not collected: bounded memory on a hostile file. A published
+/// report has some 2,000 glyphs a page.
+const MAX_GLYPHS: usize = 2_000_000;
 const MAX_RULINGS: usize = 50_000;
 
 /// A stroke or a fill thinner than this (points) is a ruling line.
@@ -42,6 +43,7 @@ pub fn read_pages(bytes: &[u8]) -> Result<Vec<Page>, PdfError> {
     }
     let cache = InterpreterCache::new();
     let mut out = Vec::with_capacity(pages.len());
+    let mut budget = MAX_GLYPHS;
     for (i, page) in pages.iter().enumerate() {
         let (w, h) = page.render_dimensions();
         let (w, h) = (w as f64, h as f64);
@@ -53,8 +55,9 @@ pub fn read_pages(bytes: &[u8]) -> Result<Vec<Page>, PdfError> {
             pdf.xref(),
             InterpreterSettings::default(),
         );
-        let mut dev = Collector::new(w, h);
+        let mut dev = Collector::new(w, h, budget);
         interpret_page(page, &mut ctx, &mut dev);
+        budget = budget.saturating_sub(dev.glyphs.len());
         out.push(Page {
             number: i + 1,
             width: w,
@@ -78,11 +81,14 @@ struct Collector {
     vertical: Vec<super::model::Ruling>,
     unmapped: usize,
     images: usize,
+    /// Glyphs this page may still collect.
+    budget: usize,
 }
 
 impl Collector {
-    fn new(w: f64, h: f64) -> Collector {
+    fn new(w: f64, h: f64, budget: usize) -> Collector {
         Collector {
+            budget,
             page: Rect::new(0.0, 0.0, w, h),
             clips: Vec::new(),
             glyphs: Vec::new(),
@@ -219,7 +225,7 @@ impl<'a> Device<'a> for Collector {
     fn draw_glyph_run(&mut self, run: &GlyphRun<'_, 'a>, props: DrawProps<'a>, _: &DrawMode) {
         let visible = self.visible();
         for g in run.glyphs() {
-            if self.glyphs.len() >= MAX_GLYPHS {
+            if self.glyphs.len() >= self.budget {
                 return;
             }
             let t = props.transform * g.transform();
@@ -302,5 +308,18 @@ pub(crate) fn unify_radical(c: char) -> char {
         0x2E9F => '\u{6BCD}',
         0x2EF3 => '\u{9F9F}',
         _ => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kangxi_radicals_read_as_ideographs() {
+        let s: String = "⼀般公共预算⽀出".chars().map(unify_radical).collect();
+        assert_eq!(s, "一般公共预算支出");
+        assert_eq!(unify_radical('⾦'), '金');
+        assert_eq!(unify_radical('A'), 'A');
     }
 }
