@@ -62,7 +62,12 @@ const GPB: [(&str, &str, &str, &str); 10] = [
     ("合计", "275.69", "73.45", "202.24"),
 ];
 
-fn gpb_expect() -> Vec<(&'static str, Option<&'static str>, &'static str, &'static str)> {
+fn gpb_expect() -> Vec<(
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    &'static str,
+)> {
     GPB.iter()
         .flat_map(|&(k, a, b, p)| {
             [
@@ -106,7 +111,12 @@ fn two_sided_table() {
         &text,
         t,
         &[
-            ("一、一般公共预算财政拨款收入", None, "收入/决算数", "307.82"),
+            (
+                "一、一般公共预算财政拨款收入",
+                None,
+                "收入/决算数",
+                "307.82",
+            ),
             ("二、政府性基金预算财政拨款收入", None, "收入/决算数", ""),
             ("一、一般公共服务支出", None, "支出/决算数", "264.87"),
             ("八、社会保障和就业支出", None, "支出/决算数", "10.82"),
@@ -129,9 +139,15 @@ fn table_over_two_pages_never_gives_a_wrong_cell() {
         for j in 1..=3u32 {
             let c = 1000 * k + 37 * j;
             sum += c;
-            exp.push((format!("213{k:02}{j:02}"), format!("{}.{:02}", c / 100, c % 100)));
+            exp.push((
+                format!("213{k:02}{j:02}"),
+                format!("{}.{:02}", c / 100, c % 100),
+            ));
         }
-        exp.push((format!("213{k:02}"), format!("{}.{:02}", sum / 100, sum % 100)));
+        exp.push((
+            format!("213{k:02}"),
+            format!("{}.{:02}", sum / 100, sum % 100),
+        ));
     }
     let Some(t) = table(&doc, GPB_NAME).filter(|t| t.verdict.usable()) else {
         return; // the table abstains: allowed, as long as no cell is wrong
