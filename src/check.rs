@@ -164,6 +164,7 @@ pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config)
         });
     }
     diagnostics.extend(unreadable_tables(src, &doc));
+    diagnostics.extend(unread_pages(src));
     let coverage = coverage(src, &doc, &covered);
     // A report whose figures mostly went unchecked must not look clean.
     if coverage.figures > 0 && coverage.covered * 2 < coverage.figures && !outcomes.is_empty() {
@@ -267,7 +268,8 @@ fn coverage(src: &SourceFile, doc: &Document, covered: &BTreeSet<usize>) -> Cove
 }
 
 /// Report files under the given paths: files as given, directories walked
-/// for `*.txt` (sorted). A directory without reports is an input error.
+/// for `*.txt` and `*.pdf` (sorted). A directory without reports is an
+/// input error.
 pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -279,7 +281,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport>) {
             if found.is_empty() {
                 errors.push(FileReport::input_error(
                     &p.display().to_string(),
-                    format!("{}: 目录中没有报告文件（*.txt）", p.display()),
+                    format!("{}: 目录中没有报告文件（*.txt、*.pdf）", p.display()),
                 ));
             }
             files.extend(found);
@@ -298,10 +300,32 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         let p = e.path();
         if p.is_dir() {
             walk(&p, out);
-        } else if p.extension().is_some_and(|x| x == "txt" || x == "text") {
+        } else if p.extension().is_some_and(|x| {
+            let x = x.to_string_lossy().to_lowercase();
+            x == "txt" || x == "text" || (cfg!(feature = "pdf") && x == "pdf")
+        }) {
             out.push(p);
         }
     }
+}
+
+/// One note per page of a PDF that could not be read (a font without a
+/// Unicode map, a scanned page): its figures are not checked.
+fn unread_pages(src: &SourceFile) -> Vec<Diagnostic> {
+    let Some(map) = &src.pages else {
+        return Vec::new();
+    };
+    map.notes
+        .iter()
+        .map(|n| {
+            Diagnostic::new(
+                codes::INPUT,
+                Severity::Info,
+                format!("未能核对：{}", n.message),
+            )
+            .with_outcome(Outcome::NotChecked)
+        })
+        .collect()
 }
 
 /// Read and decode one file into a source, or an input error report.
@@ -329,6 +353,10 @@ pub fn read_source(path: &Path, encoding: Option<Encoding>) -> Result<SourceFile
         Err(e @ InputError::Unsupported(_)) => Err(FileReport::input_error(
             &name,
             format!("{name}: 暂不支持：{e}"),
+        )),
+        Err(e) => Err(FileReport::input_error(
+            &name,
+            format!("{name}: 无法读取：{e}"),
         )),
     }
 }

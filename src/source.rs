@@ -226,6 +226,46 @@ pub struct SourceFile {
     /// The file started with a byte-order mark (not part of `text`).
     pub had_bom: bool,
     pub lines: LineIndex,
+    /// For a PDF: where each piece of the text was printed.
+    pub pages: Option<PageMap>,
+}
+
+/// Where the text of a PDF came from: pages and boxes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageMap {
+    /// Byte offset where each page's text starts (index 0 = page 1).
+    pub page_starts: Vec<u32>,
+    /// Every piece of the text with its page and box, in text order.
+    pub regions: Vec<PageRegion>,
+    /// Pages that could not be read, and why.
+    pub notes: Vec<PageNote>,
+}
+
+/// A byte range of the text, printed on `page` inside `bbox`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PageRegion {
+    pub start: u32,
+    pub end: u32,
+    /// 1-based.
+    pub page: u32,
+    /// `[x0, y0, x1, y1]` in PDF points, origin at the page's bottom-left
+    /// corner (after rotation and crop box), y up.
+    pub bbox: [f64; 4],
+}
+
+/// A page that could not be read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PageNote {
+    pub page: u32,
+    pub message: String,
+}
+
+/// A span's place on the printed page.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PageBox {
+    pub page: u32,
+    #[serde(rename = "box")]
+    pub bbox: [f64; 4],
 }
 
 impl SourceFile {
@@ -237,7 +277,54 @@ impl SourceFile {
             encoding,
             had_bom: false,
             lines,
+            pages: None,
         }
+    }
+
+    /// The 1-based page of a byte offset: from the page map of a PDF, from
+    /// the form feeds of a text that has them (`pdftotext` output); `None`
+    /// for a text without pages.
+    pub fn page_of(&self, offset: u32) -> Option<u32> {
+        if let Some(map) = &self.pages {
+            let i = map.page_starts.partition_point(|&s| s <= offset);
+            return Some(i.max(1) as u32);
+        }
+        if !self.text.contains('\u{c}') {
+            return None;
+        }
+        let at = clamp_to_char(&self.text, offset) as usize;
+        Some(self.text[..at].matches('\u{c}').count() as u32 + 1)
+    }
+
+    /// The page and box (the union of the printed pieces it touches on its
+    /// first page) of a span of a PDF's text; `None` for text input.
+    pub fn box_of(&self, span: Span) -> Option<PageBox> {
+        let map = self.pages.as_ref()?;
+        let first = map.regions.partition_point(|r| r.end <= span.start);
+        let mut out: Option<PageBox> = None;
+        for r in &map.regions[first..] {
+            if r.start >= span.end.max(span.start + 1) {
+                break;
+            }
+            match out.as_mut() {
+                None => {
+                    out = Some(PageBox {
+                        page: r.page,
+                        bbox: r.bbox,
+                    })
+                }
+                Some(b) if b.page == r.page => {
+                    b.bbox = [
+                        b.bbox[0].min(r.bbox[0]),
+                        b.bbox[1].min(r.bbox[1]),
+                        b.bbox[2].max(r.bbox[2]),
+                        b.bbox[3].max(r.bbox[3]),
+                    ]
+                }
+                Some(_) => break,
+            }
+        }
+        out
     }
 
     pub fn slice(&self, span: Span) -> &str {
@@ -313,6 +400,43 @@ mod tests {
         assert_eq!(idx.utf16_position(text, off), (0, 3));
         assert_eq!(idx.line_col(text, off).column, 3);
         assert_eq!(idx.offset_of_utf16(text, 0, 3), off);
+    }
+
+    #[test]
+    fn pages_from_form_feeds_or_the_page_map() {
+        let text = "第一页\n\u{c}第二页 合计 307.82\n".to_owned();
+        let mut src = SourceFile::new("r.txt", text.clone(), Encoding::Utf8);
+        let at = text.find("307.82").unwrap() as u32;
+        assert_eq!(src.page_of(0), Some(1));
+        assert_eq!(src.page_of(at), Some(2));
+        assert_eq!(src.box_of(Span::new(at as usize, at as usize + 6)), None);
+        let two = text.find('\u{c}').unwrap() as u32 + 1;
+        src.pages = Some(PageMap {
+            page_starts: vec![0, two],
+            regions: vec![
+                PageRegion {
+                    start: two,
+                    end: two + 9,
+                    page: 2,
+                    bbox: [50.0, 700.0, 80.0, 712.0],
+                },
+                PageRegion {
+                    start: at,
+                    end: at + 6,
+                    page: 2,
+                    bbox: [200.0, 700.0, 230.0, 712.0],
+                },
+            ],
+            notes: Vec::new(),
+        });
+        assert_eq!(src.page_of(at), Some(2));
+        let b = src.box_of(Span::new(at as usize, at as usize + 6)).unwrap();
+        assert_eq!((b.page, b.bbox), (2, [200.0, 700.0, 230.0, 712.0]));
+        // A span over two pieces: the box covering both.
+        let b = src
+            .box_of(Span::new(two as usize, at as usize + 6))
+            .unwrap();
+        assert_eq!(b.bbox, [50.0, 700.0, 230.0, 712.0]);
     }
 
     #[test]

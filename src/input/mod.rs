@@ -1,12 +1,16 @@
 //! Bytes → [`Extracted`]: the only code that knows file formats.
 //!
 //! Every input becomes one UTF-8 text (the [`SourceFile`] every `Span`
-//! indexes) and its positioned lines (what the table parser reads). Today
-//! only text is read: `pdftotext -layout` output or Word-export text, in any
-//! encoding [`text`] decodes. A PDF or an Office (zip) file is recognised by
-//! its first bytes and refused with a clear input error, rather than read as
-//! undecodable text.
+//! indexes) and its positioned lines (what the table parser reads): text
+//! (`pdftotext -layout` output or Word-export text, in any encoding
+//! [`text`] decodes), or a PDF read by [`pdf`] into text of the same shape
+//! with a page map (page and box of every piece). An Office (zip) file is
+//! recognised by its first bytes and refused with a clear input error,
+//! rather than read as undecodable text; so is a file named `.pdf` that is
+//! not one (an HTML page saved under that name).
 
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod positioned;
 pub mod text;
 
@@ -25,9 +29,11 @@ pub enum Format {
     Text,
 }
 
-/// Recognise the format by its magic bytes; everything else is text.
+/// Recognise the format by its magic bytes; everything else is text. A PDF
+/// header may follow up to 1024 bytes of junk (as readers allow).
 pub fn sniff(bytes: &[u8]) -> Format {
-    if bytes.starts_with(b"%PDF") {
+    let head = &bytes[..bytes.len().min(1024)];
+    if head.windows(5).any(|w| w == b"%PDF-") || bytes.starts_with(b"%PDF") {
         Format::Pdf
     } else if bytes.starts_with(b"PK\x03\x04") {
         Format::Zip
@@ -50,6 +56,12 @@ pub enum InputError {
     Unsupported(&'static str),
     #[error(transparent)]
     Decode(#[from] DecodeError),
+    /// Named `.pdf` but not a PDF.
+    #[error("文件名是 .pdf，但内容不是 PDF（开头是“{0}”），可能是网页或下载失败的文件")]
+    NotPdf(String),
+    #[cfg(feature = "pdf")]
+    #[error(transparent)]
+    Pdf(#[from] pdf::PdfError),
 }
 
 /// Read the bytes of the file at `path` (named in spans and messages).
@@ -59,8 +71,27 @@ pub fn read(
     bytes: &[u8],
     forced: Option<Encoding>,
 ) -> Result<Extracted, InputError> {
+    let path = path.into();
     match sniff(bytes) {
+        #[cfg(feature = "pdf")]
+        Format::Pdf => {
+            let got = pdf::extract(bytes)?;
+            let mut source = SourceFile::new(path, got.text, Encoding::Utf8);
+            source.pages = Some(got.pages);
+            let lines =
+                positioned::positioned_lines(&source.text, &crate::source::lines(&source.text));
+            Ok(Extracted { source, lines })
+        }
+        #[cfg(not(feature = "pdf"))]
         Format::Pdf => Err(InputError::Unsupported("PDF")),
+        Format::Text if path.to_lowercase().ends_with(".pdf") => {
+            let head: String = String::from_utf8_lossy(&bytes[..bytes.len().min(40)])
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(20)
+                .collect();
+            Err(InputError::NotPdf(head))
+        }
         Format::Zip => Err(InputError::Unsupported("zip (docx/xlsx)")),
         Format::Text => {
             let source = SourceFile::from_bytes(path, bytes, forced)?;
@@ -84,13 +115,18 @@ mod tests {
     }
 
     #[test]
-    fn reads_text_and_refuses_pdf() {
+    fn reads_text_and_refuses_broken_pdf() {
         let x = read("r.txt", "表\n项目  合计\n".as_bytes(), None).unwrap();
         assert_eq!(x.source.text, "表\n项目  合计\n");
         assert_eq!(x.lines.len(), 2);
         assert_eq!(x.lines[1].fragments.len(), 2);
         let e = read("r.pdf", b"%PDF-1.4 ...", None).unwrap_err();
-        assert!(matches!(e, InputError::Unsupported("PDF")), "{e}");
+        assert!(
+            matches!(e, InputError::Pdf(_) | InputError::Unsupported("PDF")),
+            "{e}"
+        );
+        let e = read("r.PDF", b"<!DOCTYPE html><html>", None).unwrap_err();
+        assert!(matches!(e, InputError::NotPdf(_)), "{e}");
         assert_eq!(
             read("e.txt", b"", None).unwrap_err(),
             InputError::Decode(DecodeError::Empty)

@@ -155,7 +155,14 @@ pub fn render_diagnostic(
     let loc = match (src, d.primary_span()) {
         (Some(s), Some(span)) => {
             let lc = s.line_col(span.start);
-            format!("{path}:{}:{}", lc.line, lc.column)
+            // A PDF names the printed page too.
+            let page = s
+                .pages
+                .as_ref()
+                .and_then(|_| s.page_of(span.start))
+                .map(|p| format!("（第 {p} 页）"))
+                .unwrap_or_default();
+            format!("{path}:{}:{}{page}", lc.line, lc.column)
         }
         _ => path.to_owned(),
     };

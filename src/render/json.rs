@@ -30,6 +30,11 @@ pub fn diagnostics_value(reports: &[FileReport]) -> Value {
                         v["end_line"] = json!(b.line);
                         v["end_column"] = json!(b.column);
                         v["text"] = json!(src.slice(l.span));
+                        // A PDF: where the label is printed.
+                        if let Some(b) = src.box_of(l.span) {
+                            v["page"] = json!(b.page);
+                            v["box"] = json!(b.bbox);
+                        }
                     }
                     if let Some(m) = &l.message {
                         v["message"] = json!(m);

@@ -79,6 +79,17 @@ fn artifact_location(uri: &str, index: usize) -> Value {
 fn region(src: &SourceFile, l: &Label) -> Value {
     let a = src.line_col(l.span.start);
     let b = src.line_col(l.span.end);
+    if src.pages.is_some() {
+        // A PDF: lines and columns of its text rendering (`gouji dump`);
+        // no byte offset, as the text is not stored in the file as such.
+        return json!({
+            "startLine": a.line,
+            "startColumn": a.column,
+            "endLine": b.line,
+            "endColumn": b.column,
+            "snippet": { "text": src.slice(l.span) },
+        });
+    }
     let start = src.file_offset(l.span.start);
     let end = src.file_offset(l.span.end);
     json!({
@@ -102,6 +113,15 @@ fn location(uri: &str, index: usize, src: Option<&SourceFile>, label: Option<&La
             if let Some(m) = &l.message {
                 loc.insert("message".into(), json!({ "text": m }));
             }
+        }
+        (Some(src), None) if src.pages.is_some() => {
+            let end = src.line_col(src.text.len() as u32);
+            physical["region"] = json!({
+                "startLine": 1,
+                "startColumn": 1,
+                "endLine": end.line,
+                "endColumn": end.column,
+            });
         }
         (Some(src), None) => {
             let end = src.line_col(src.text.len() as u32);
@@ -241,6 +261,11 @@ pub fn value(reports: &[FileReport], rules: &RuleSet) -> Value {
             });
             if let Some(&i) = rule_index.get(&d.code) {
                 res["ruleIndex"] = json!(i);
+            }
+            // A PDF: the page (1-based) and box (PDF points, origin
+            // bottom-left) where the primary label is printed.
+            if let Some(b) = src.zip(d.primary_span()).and_then(|(s, sp)| s.box_of(sp)) {
+                res["properties"] = json!({ "page": b.page, "box": b.bbox });
             }
             if d.outcome == Outcome::NotChecked {
                 res["kind"] = json!("open");
