@@ -82,18 +82,20 @@ fn category_name(cat: &str) -> &'static str {
 
 // ---- pages ------------------------------------------------------------------
 
-/// Page numbers of a source: pages are separated by form feeds (as
-/// `pdftotext` writes them, and as a PDF reader's text rendering does); a
-/// text without form feeds has no pages. The same count as check.rs gives
-/// in the `gouji::table-unreadable` note.
-struct Pages {
+/// Page numbers of a source: a PDF's page map when the source has one, else
+/// the form feeds that separate pages (as `pdftotext` writes them); a text
+/// without either has no pages. Agrees with `SourceFile::page_of`, with the
+/// form feeds found once for the whole page rather than once per line.
+struct Pages<'a> {
+    src: &'a SourceFile,
     /// Byte offsets of the form feeds.
     breaks: Vec<u32>,
 }
 
-impl Pages {
-    fn of(src: &SourceFile) -> Pages {
+impl<'a> Pages<'a> {
+    fn of(src: &'a SourceFile) -> Pages<'a> {
         Pages {
+            src,
             breaks: src
                 .text
                 .match_indices('\u{c}')
@@ -102,8 +104,11 @@ impl Pages {
         }
     }
 
-    /// The 1-based page of a byte offset, when the text has pages.
+    /// The 1-based page of a byte offset, when the source has pages.
     fn page_of(&self, at: u32) -> Option<usize> {
+        if self.src.pages.is_some() {
+            return self.src.page_of(at).map(|p| p as usize);
+        }
         if self.breaks.is_empty() {
             return None;
         }
@@ -322,7 +327,7 @@ fn passage_groups(src: &SourceFile, labels: &[Span], line_count: usize) -> Vec<(
 struct SourceView<'s> {
     src: &'s SourceFile,
     lines: Vec<crate::source::Line>,
-    pages: Pages,
+    pages: Pages<'s>,
 }
 
 impl<'s> SourceView<'s> {
