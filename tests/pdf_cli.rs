@@ -4,28 +4,10 @@
 
 #![cfg(feature = "pdf")]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+use common::*;
 
-fn gouji(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gouji"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run gouji")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("gouji-pdf-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use std::path::Path;
 
 /// A PDF from its objects (numbered from 1), with a correct xref table.
 fn pdf(objects: &[String], trailer_extra: &str) -> Vec<u8> {

@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use gouji::diagnostic::{Diagnostic, Outcome, Severity};
 use gouji::source::SourceFile;
-use std::process::{Command, Output};
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -21,15 +21,6 @@ const SCRIPT_RULES: &[&str] = &[
     "perf-grade",
     "perf-claim-tables",
 ];
-
-fn gouji(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gouji"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run gouji")
-}
 
 /// Findings (warning or error) of one rule.
 fn of<'a>(diags: &'a [Diagnostic], code: &str) -> Vec<&'a Diagnostic> {
