@@ -1,7 +1,7 @@
 //! Runs a rule set over reports: files in parallel (rayon), results in a
 //! deterministic order. One bad file never stops the run.
 
-use crate::config::Config;
+use crate::config::{Config, Limits};
 use crate::diagnostic::{codes, Diagnostic, Label, Outcome, Severity};
 use crate::document::{self, Document, FactKind, ReportKind};
 use crate::input::{self, InputError};
@@ -141,9 +141,17 @@ pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config)
     let mut diagnostics = Vec::new();
     let mut covered = BTreeSet::new();
     let mut outcomes = Vec::new();
-    for rule in &rules.rules {
-        if !config.selects(&rule.id) || !doc.kind.matches(&rule.applies_to) {
-            continue;
+    let started = std::time::Instant::now();
+    let budget = std::time::Duration::from_secs(config.limits.max_seconds_per_file);
+    let selected: Vec<_> = rules
+        .rules
+        .iter()
+        .filter(|r| config.selects(&r.id) && doc.kind.matches(&r.applies_to))
+        .collect();
+    for (ri, rule) in selected.iter().enumerate() {
+        if started.elapsed() >= budget {
+            diagnostics.push(over_time(started.elapsed(), budget, selected.len() - ri));
+            break;
         }
         let result = crate::rule::run(rule, &doc, &text);
         covered.extend(result.covered.iter().copied());
@@ -191,6 +199,21 @@ pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config)
         diagnostics,
         coverage,
     }
+}
+
+/// The one error of a report whose rules ran past `max_seconds_per_file`.
+fn over_time(used: std::time::Duration, budget: std::time::Duration, left: usize) -> Diagnostic {
+    Diagnostic::new(
+        codes::LIMIT,
+        Severity::Error,
+        format!(
+            "检查超时：本报告已用 {:.1} 秒，超过每个文件 {} 秒的上限，其余 {left} 条规则未运行",
+            used.as_secs_f64(),
+            budget.as_secs()
+        ),
+    )
+    .with_help("在 gouji.toml 的 [limits] 中调整 max_seconds_per_file")
+    .with_outcome(Outcome::ToolError)
 }
 
 /// One note per table that the gate found unreliable: the rules that would
@@ -333,8 +356,25 @@ fn unread_pages(src: &SourceFile) -> Vec<Diagnostic> {
     clippy::result_large_err,
     reason = "the error is the file's report, built once per unreadable file"
 )]
-pub fn read_source(path: &Path, encoding: Option<Encoding>) -> Result<SourceFile, FileReport> {
+pub fn read_source(
+    path: &Path,
+    encoding: Option<Encoding>,
+    limits: &Limits,
+) -> Result<SourceFile, FileReport> {
     let name = path.display().to_string();
+    // Checked before reading, so a huge file costs no memory.
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.is_file() && meta.len() > limits.max_input_mb.saturating_mul(1 << 20) {
+            return Err(FileReport::input_error(
+                &name,
+                format!(
+                    "{name}: 文件过大（{:.1} MB，上限 {} MB；可在 gouji.toml 的 [limits] 中调整 max_input_mb）",
+                    meta.len() as f64 / f64::from(1 << 20),
+                    limits.max_input_mb
+                ),
+            ));
+        }
+    }
     let bytes = std::fs::read(path).map_err(|e| {
         let why = match e.kind() {
             std::io::ErrorKind::NotFound => "文件不存在".to_owned(),
@@ -371,7 +411,7 @@ pub fn check_paths(
     let (files, mut reports) = collect_inputs(paths);
     let mut checked: Vec<FileReport> = files
         .par_iter()
-        .map(|p| match read_source(p, encoding) {
+        .map(|p| match read_source(p, encoding, &config.limits) {
             Err(r) => r,
             Ok(src) => {
                 let CheckResult {

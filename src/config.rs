@@ -34,6 +34,9 @@ pub struct Config {
     /// Accepted findings: `[[suppress]]` tables (see [`Suppression`]).
     #[serde(default)]
     pub suppress: Vec<toml::Spanned<Suppression>>,
+    /// Hard limits per report: `[limits]`.
+    #[serde(default)]
+    pub limits: Limits,
     /// Where the config was read from (set after loading).
     #[serde(skip)]
     pub dir: Option<PathBuf>,
@@ -53,6 +56,29 @@ pub struct Config {
     /// Where `kinds` came from (`--kind`, `gouji.toml`), for the output.
     #[serde(skip)]
     pub kinds_from: &'static str,
+}
+
+/// Hard limits per report (`[limits]` in gouji.toml). A report over one gets
+/// one located error and the run goes on with the next file. The limits that
+/// protect the reader itself (PDF pages and glyphs, script operations and
+/// sizes, language-server message size) are fixed: see the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Largest report file read, in MiB (checked before reading it).
+    pub max_input_mb: u64,
+    /// Longest time the rules may take on one report, in seconds (checked
+    /// between rules; a script rule has its own, shorter deadline).
+    pub max_seconds_per_file: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_input_mb: 64,
+            max_seconds_per_file: 120,
+        }
+    }
 }
 
 /// One `[[suppress]]` entry: findings of `rule` whose primary label covers

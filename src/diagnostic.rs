@@ -26,6 +26,9 @@ pub mod codes {
     /// A table whose figures break its own identities in a way no wrong
     /// figure explains: read unreliably, so no rule judges its cells.
     pub const TABLE_UNREADABLE: &str = "gouji::table-unreadable";
+    /// A report over a limit of `[limits]` (its check time): the rules not
+    /// yet run are left out, and the run goes on with the next file.
+    pub const LIMIT: &str = "gouji::limit";
 
     /// Every code above.
     pub const ALL: &[&str] = &[
@@ -37,6 +40,7 @@ pub mod codes {
         SUPPRESSION_UNUSED,
         INTERNAL,
         TABLE_UNREADABLE,
+        LIMIT,
     ];
 
     /// A short and a full description of one of gouji's codes (SARIF's

@@ -439,7 +439,7 @@ fn cmd_check(a: CheckArgs, args: RuleArgs) -> i32 {
 }
 
 fn cmd_dump(path: PathBuf, encoding: Option<Encoding>) -> i32 {
-    match check::read_source(&path, encoding) {
+    match check::read_source(&path, encoding, &gouji::config::Limits::default()) {
         Err(r) => {
             eprintln!("gouji: {}", r.diagnostics[0].message);
             2

@@ -259,3 +259,68 @@ fn config_file_selects_and_overrides() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("gouji.toml:1:1"), "{}", stderr(&o));
 }
+
+/// `[limits]` in gouji.toml: a file over `max_input_mb` is refused before it
+/// is read; a report whose rules run past `max_seconds_per_file` gets one
+/// error and the next file is still checked. Exit 2 in both cases.
+#[test]
+fn limits_refuse_a_file_and_stop_a_report_with_one_error_each() {
+    let dir = temp_dir("limits");
+    let size = dir.join("size.toml");
+    std::fs::write(&size, "[limits]\nmax_input_mb = 0\n").unwrap();
+    let o = gouji(&[
+        "check",
+        "--config",
+        size.to_str().unwrap(),
+        SAMPLE,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let diags = v["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0]["code"], "gouji::input");
+    assert!(diags[0]["message"].as_str().unwrap().contains("文件过大"));
+
+    let time = dir.join("time.toml");
+    std::fs::write(&time, "[limits]\nmax_seconds_per_file = 0\n").unwrap();
+    let other = "fixtures/tables/final_ok.txt";
+    let o = gouji(&[
+        "check",
+        "--config",
+        time.to_str().unwrap(),
+        SAMPLE,
+        other,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let diags = v["diagnostics"].as_array().unwrap();
+    let limit: Vec<_> = diags
+        .iter()
+        .filter(|d| d["code"] == "gouji::limit")
+        .collect();
+    // One per report, each saying how many rules were left out.
+    assert_eq!(limit.len(), 2, "{diags:?}");
+    assert!(limit.iter().all(|d| d["outcome"] == "tool-error"));
+    assert!(limit[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("条规则未运行"));
+    // No rule ran: no finding of any rule.
+    assert!(
+        diags
+            .iter()
+            .all(|d| d["code"].as_str().unwrap().starts_with("gouji::")),
+        "{diags:?}"
+    );
+
+    // A bad key is a located config error, not ignored.
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[limits]\nmax_input_gb = 1\n").unwrap();
+    let o = gouji(&["check", "--config", bad.to_str().unwrap(), SAMPLE]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("max_input_gb"), "{}", stderr(&o));
+}
