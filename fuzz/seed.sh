@@ -3,10 +3,12 @@
 # present). The corpora are working directories, not committed.
 set -euo pipefail
 cd "$(dirname "$0")"
-mkdir -p corpus/parse_text corpus/rule_pack corpus/rhai_script corpus/lsp_messages
+mkdir -p corpus/parse_text corpus/rule_pack corpus/rhai_script corpus/lsp_messages corpus/pdf_input
 cp ../fixtures/*.txt ../fixtures/tables/*.txt corpus/parse_text/
+cp ../fixtures/pdf/*.pdf corpus/pdf_input/
 if [ -d ../../shared/corpus ]; then
     cp ../../shared/corpus/*.layout.txt corpus/parse_text/
+    cp ../../shared/corpus/*.pdf corpus/pdf_input/
 fi
 cp ../rules/*.toml corpus/rule_pack/
 find ../tests/data -name '*.toml' -exec cp {} corpus/rule_pack/ \;
