@@ -72,6 +72,13 @@ fn bench(c: &mut Criterion) {
     g.bench_function("sample (parse + full pack)", |b| {
         b.iter(|| check_source(&sample, &rules, &config).diagnostics.len())
     });
+    // What the language server computes on each re-check of a 50 KB report
+    // (issue 15 goal: < 10 ms).
+    let big = text.repeat(50_000usize.div_ceil(text.len()));
+    let big = SourceFile::new("lsp.txt", big, Encoding::Utf8);
+    g.bench_function("lsp re-check, 50 KB report", |b| {
+        b.iter(|| check_source(&big, &rules, &config).diagnostics.len())
+    });
     g.throughput(Throughput::Elements(corpus.len() as u64));
     g.bench_function("1000 reports, one thread", |b| {
         b.iter(|| {

@@ -401,6 +401,15 @@ pub fn read_source(
     }
 }
 
+/// How far a batch has got, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// This many files are about to be checked.
+    Start(usize),
+    /// One more file is done.
+    Done,
+}
+
 /// Check many files in parallel; reports come back sorted by path.
 pub fn check_paths(
     paths: &[PathBuf],
@@ -408,7 +417,20 @@ pub fn check_paths(
     config: &Config,
     encoding: Option<Encoding>,
 ) -> Vec<FileReport> {
+    check_paths_with_progress(paths, rules, config, encoding, &|_| {})
+}
+
+/// [`check_paths`], telling `progress` the number of files and each one
+/// done (from the worker threads, in any order).
+pub fn check_paths_with_progress(
+    paths: &[PathBuf],
+    rules: &RuleSet,
+    config: &Config,
+    encoding: Option<Encoding>,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Vec<FileReport> {
     let (files, mut reports) = collect_inputs(paths);
+    progress(Progress::Start(files.len()));
     let mut checked: Vec<FileReport> = files
         .par_iter()
         .map(|p| match read_source(p, encoding, &config.limits) {
@@ -430,6 +452,7 @@ pub fn check_paths(
                 }
             }
         })
+        .inspect(|_| progress(Progress::Done))
         .collect();
     reports.append(&mut checked);
     reports.sort_by(|a, b| a.path.cmp(&b.path));

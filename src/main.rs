@@ -179,7 +179,11 @@ enum Command {
     /// Run the test cases of a rule pack (the shipped pack when none is given).
     Test { pack: Option<PathBuf> },
     /// Run the language server on stdin/stdout (see docs/editors.md).
-    Lsp,
+    Lsp {
+        /// Re-check a document once it has been quiet this long after a change
+        #[arg(long, value_name = "MS", default_value_t = gouji::lsp::DEBOUNCE.as_millis() as u64)]
+        debounce_ms: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -234,9 +238,44 @@ fn main() -> ExitCode {
         Command::Rules { format, rules, .. } => cmd_rules(format, rules),
         Command::Explain { id, rules } => cmd_explain(&id, rules),
         Command::Test { pack } => cmd_test(pack),
-        Command::Lsp => gouji::lsp::run_stdio(),
+        Command::Lsp { debounce_ms } => {
+            gouji::lsp::run_stdio(std::time::Duration::from_millis(debounce_ms))
+        }
     };
     ExitCode::from(code as u8)
+}
+
+/// A progress bar on stderr for a batch of files, only when stderr is a
+/// terminal (never in pipes, CI logs or editors) and there is more than one file.
+#[derive(Default)]
+struct BatchBar(std::sync::OnceLock<indicatif::ProgressBar>);
+
+impl BatchBar {
+    fn update(&self, p: check::Progress) {
+        match p {
+            check::Progress::Start(n) if n > 1 && std::io::stderr().is_terminal() => {
+                let bar = indicatif::ProgressBar::new(n as u64);
+                if let Ok(style) = indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} 份报告，已用 {elapsed}，剩余 {eta}",
+                ) {
+                    bar.set_style(style);
+                }
+                let _ = self.0.set(bar);
+            }
+            check::Progress::Start(_) => {}
+            check::Progress::Done => {
+                if let Some(bar) = self.0.get() {
+                    bar.inc(1);
+                }
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = self.0.get() {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 fn print_load_errors(errors: &[LoadError]) {
@@ -324,7 +363,10 @@ fn cmd_check(a: CheckArgs, args: RuleArgs) -> i32 {
         FailOn::Info => Some(Severity::Info),
         FailOn::Never => None,
     };
-    let mut reports: Vec<FileReport> = check::check_paths(&a.paths, &rules, &config, a.encoding);
+    let bar = BatchBar::default();
+    let mut reports: Vec<FileReport> =
+        check::check_paths_with_progress(&a.paths, &rules, &config, a.encoding, &|p| bar.update(p));
+    bar.finish();
 
     let mut active = old_baseline;
     if let Some(path) = &a.write_baseline {
@@ -435,7 +477,12 @@ fn cmd_check(a: CheckArgs, args: RuleArgs) -> i32 {
             return 2;
         }
     }
-    check::exit_code(&reports, threshold)
+    let code = check::exit_code(&reports, threshold);
+    // The process ends here: freeing the compiled pack (a script engine per
+    // script) and every report one by one took ~7% of a one-page check.
+    std::mem::forget(rules);
+    std::mem::forget(reports);
+    code
 }
 
 fn cmd_dump(path: PathBuf, encoding: Option<Encoding>) -> i32 {

@@ -127,8 +127,13 @@ impl Quantity {
     }
     /// The midpoint, the best single value to show.
     pub fn mid(&self) -> Decimal {
-        // Halve first: `lo + hi` may overflow at the edge of the range.
-        (self.lo / Decimal::TWO + self.hi / Decimal::TWO).normalize()
+        // Halve first: `lo + hi` may overflow at the edge of the range. Even
+        // the halves, rounded up, can pass `Decimal::MAX` when both ends sit
+        // at it; then the two ends are one value for any purpose here.
+        (self.lo / Decimal::TWO)
+            .checked_add(self.hi / Decimal::TWO)
+            .unwrap_or(self.hi)
+            .normalize()
     }
     /// Does the interval contain zero?
     pub fn contains_zero(&self) -> bool {
@@ -492,6 +497,25 @@ mod tests {
                 let _ = q.display_range(2);
                 let _ = q.agrees(&qa);
             }
+        }
+    }
+
+    /// proptest's shrunk case: `Decimal::MAX` itself, once panicked in `add`.
+    #[test]
+    fn decimal_max_never_panics() {
+        let qa = Quantity::stated(Decimal::MAX, 1);
+        let qb = Quantity::stated(Decimal::new(0, 1), 1);
+        for q in [
+            qa.add(&qb),
+            qa.sub(&qb),
+            qa.mul(&qb),
+            qa.div(&qb),
+            qa.mul(&qa),
+            Quantity::sum([&qa, &qa, &qb]),
+        ] {
+            let _ = q.mid();
+            let _ = q.display_range(2);
+            let _ = q.agrees(&qa);
         }
     }
 }

@@ -150,6 +150,8 @@ fn directories_are_walked_in_order() {
     let first_b = paths.iter().position(|p| p.ends_with("b.txt")).unwrap();
     assert!(paths[..first_b].iter().all(|p| p.ends_with("a.txt")));
     assert_eq!(v["summary"]["reports"], 2);
+    // The batch's progress bar is for a terminal only: a pipe gets nothing.
+    assert_eq!(stderr(&o), "");
 }
 
 #[test]

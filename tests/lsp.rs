@@ -38,8 +38,13 @@ struct Client {
 
 impl Client {
     fn start() -> Client {
+        Client::start_with(&[])
+    }
+
+    fn start_with(args: &[&str]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_gouji"))
             .arg("lsp")
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -238,7 +243,9 @@ fn with_code<'a>(diags: &'a Value, code: &str) -> Vec<&'a Value> {
 fn editor_session_diagnostics_debounce_hover_shutdown() {
     let (_dir, root, report) = workspace();
     let uri = uri_of(&report);
-    let mut c = Client::start();
+    // A long pause (the default is 50 ms) so that the two quick edits below
+    // certainly fall inside it, even on a loaded machine.
+    let mut c = Client::start_with(&["--debounce-ms", "300"]);
 
     let init = c.initialize(&root);
     let caps = &init["result"]["capabilities"];

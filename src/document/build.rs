@@ -834,6 +834,7 @@ fn add_table_facts(doc: &mut Document) {
                     kind,
                     role: Role::Cell,
                     label,
+                    key: String::new(),
                     number: Some(number),
                     span,
                     section,

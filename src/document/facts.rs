@@ -269,6 +269,7 @@ impl<'a> Reader<'a> {
             kind,
             role,
             label,
+            key: String::new(),
             number,
             span,
             section: self.section,

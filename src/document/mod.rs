@@ -396,6 +396,10 @@ pub struct Fact {
     pub role: Role,
     /// The item the figure is about (`基本支出`, `收入总计`), prefixes stripped.
     pub label: String,
+    /// `label` folded ([`text::fold`]), set once parsing is done
+    /// ([`Document::build_indexes`]) so rules compare without re-folding.
+    #[serde(skip)]
+    pub key: String,
     /// The number as written (None for a change clause).
     pub number: Option<Number>,
     /// The figure and its unit as written in the source.
@@ -454,11 +458,9 @@ impl Document {
     pub fn build_indexes(&mut self) {
         self.by_label.clear();
         self.by_row.clear();
-        for f in &self.facts {
-            self.by_label
-                .entry(text::fold(&f.label))
-                .or_default()
-                .push(f.id);
+        for f in &mut self.facts {
+            f.key = text::fold(&f.label);
+            self.by_label.entry(f.key.clone()).or_default().push(f.id);
             if let Some(c) = &f.cell {
                 self.by_row.entry((c.table, c.row)).or_default().push(f.id);
             }
@@ -521,9 +523,7 @@ impl Document {
     /// Facts whose label matches (folded, exact).
     pub fn facts_labelled<'a>(&'a self, label: &str) -> impl Iterator<Item = &'a Fact> + 'a {
         let want = text::fold(label);
-        self.facts
-            .iter()
-            .filter(move |f| text::fold(&f.label) == want)
+        self.facts.iter().filter(move |f| f.key == want)
     }
 }
 

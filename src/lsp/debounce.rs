@@ -8,8 +8,12 @@ use std::collections::HashMap;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-/// Quiet time after the last change before a report is re-checked.
-pub const DEBOUNCE: Duration = Duration::from_millis(300);
+/// Quiet time after the last change before a report is re-checked, unless
+/// `gouji lsp --debounce-ms` says otherwise. A re-check of an ordinary
+/// report takes a few milliseconds (benches/throughput.rs, "lsp re-check"),
+/// so a short pause feels immediate without checking every keystroke of a
+/// burst.
+pub const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// A thread that turns "document changed" into "re-check now" once the
 /// document has been quiet for `delay`.

@@ -1,7 +1,7 @@
 //! `gouji lsp`: a language server over stdio.
 //!
 //! - Reports (`*.txt`, `*.text`, or any document with languageId `plaintext`)
-//!   are checked when opened and saved, and 300 ms after the last change
+//!   are checked when opened and saved, and 50 ms (`--debounce-ms`) after the last change
 //!   (a debouncer thread sends the re-check through the event channel).
 //! - Spans (UTF-8 byte offsets) become LSP positions in UTF-16 code units;
 //!   secondary labels become `relatedInformation`; "未能核对" is Information
@@ -38,8 +38,9 @@ use transport::reader_loop;
 
 /// Serve the language server protocol on stdin/stdout until `exit`.
 /// Returns the process exit code: 0 after `shutdown` + `exit`, else 1.
-pub fn run_stdio() -> i32 {
-    run(io::BufReader::new(io::stdin()), io::stdout(), DEBOUNCE)
+/// A document is re-checked once it has been quiet for `debounce`.
+pub fn run_stdio(debounce: Duration) -> i32 {
+    run(io::BufReader::new(io::stdin()), io::stdout(), debounce)
 }
 
 /// Serve over any byte streams (the reader runs on its own thread).

@@ -84,7 +84,7 @@ fn equal(cx: &mut RuleContext<'_>, groups: &[Vec<String>]) {
     let head_of = |f: &Fact| -> Option<(String, String)> {
         let h = &cx.doc.facts[f.links.total?];
         Some((
-            crate::document::text::fold(&h.label),
+            h.key.clone(),
             h.number.as_ref().map(|n| n.value.normalize().to_string())?,
         ))
     };

@@ -11,7 +11,7 @@
 use super::compile::CompileCx;
 use super::context::RuleContext;
 use super::spec::RuleSpec;
-use crate::document::text::fold;
+use crate::document::text::folds_to;
 use crate::document::Fact;
 use crate::quantity::Quantity;
 use rust_decimal::Decimal;
@@ -69,6 +69,5 @@ fn range(q: &Quantity, dp: u32) -> String {
 
 /// Is the fact's label one of these (folded)?
 fn matches_label(f: &Fact, alts: &[String]) -> bool {
-    let l = fold(&f.label);
-    alts.iter().any(|a| fold(a) == l)
+    alts.iter().any(|a| folds_to(a, &f.key))
 }

@@ -4,7 +4,7 @@
 use super::lookup::*;
 use super::{show_q, RuleKind};
 use crate::diagnostic::Label;
-use crate::document::text::fold;
+use crate::document::text::{fold, folds_to};
 use crate::document::Fact;
 use crate::quantity::Agreement;
 use crate::rule::compile::{many, CompileCx};
@@ -202,11 +202,11 @@ fn items(
             .copied()
             .filter(|f| f.span.start >= start && f.span.start < end)
             .filter(|f| {
-                let l = fold(&f.label);
+                let l = f.key.as_str();
                 l.contains("(项)")
                     || l.ends_with("(类)")
                     || l.ends_with("科目")
-                    || figure.iter().any(|a| fold(a) == l)
+                    || figure.iter().any(|a| folds_to(a, l))
             })
             .collect();
         if amount_facts.is_empty() {

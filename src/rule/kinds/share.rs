@@ -163,7 +163,7 @@ fn share_total<'a>(
             .take_while(|f| f.cell.is_none() && doc.top_section(f.section) == top)
             .filter(|f| f.role == Role::Value && f.kind == FactKind::Amount)
             .find(|f| {
-                let l = fold(&f.label);
+                let l = f.key.as_str();
                 !want.is_empty()
                     && (l == want || l.ends_with(want) || l.trim_start_matches("本年") == want)
             });
