@@ -325,28 +325,34 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
             walk(&p, out);
         } else if p.extension().is_some_and(|x| {
             let x = x.to_string_lossy().to_lowercase();
-            x == "txt" || x == "text" || (cfg!(feature = "pdf") && x == "pdf")
+            x == "txt"
+                || x == "text"
+                || (cfg!(feature = "pdf") && x == "pdf")
+                || OFFICE_EXTENSIONS.contains(&x.as_str())
         }) {
             out.push(p);
         }
     }
 }
 
+/// The Word and spreadsheet files a folder is searched for.
+pub const OFFICE_EXTENSIONS: [&str; 4] = ["docx", "xlsx", "xls", "ods"];
+
 /// One note per page of a PDF that could not be read (a font without a
-/// Unicode map, a scanned page): its figures are not checked.
+/// Unicode map, a scanned page), and per part of a Word or spreadsheet file
+/// that was not read (a hidden sheet, formulas without a cached value): its
+/// figures are not checked.
 fn unread_pages(src: &SourceFile) -> Vec<Diagnostic> {
-    let Some(map) = &src.pages else {
-        return Vec::new();
-    };
-    map.notes
+    let pages = src
+        .pages
         .iter()
+        .flat_map(|m| m.notes.iter().map(|n| &n.message));
+    let native = src.native.iter().flat_map(|m| m.notes.iter());
+    pages
+        .chain(native)
         .map(|n| {
-            Diagnostic::new(
-                codes::INPUT,
-                Severity::Info,
-                format!("未能核对：{}", n.message),
-            )
-            .with_outcome(Outcome::NotChecked)
+            Diagnostic::new(codes::INPUT, Severity::Info, format!("未能核对：{n}"))
+                .with_outcome(Outcome::NotChecked)
         })
         .collect()
 }

@@ -4,11 +4,14 @@
 //! indexes) and its positioned lines (what the table parser reads): text
 //! (`pdftotext -layout` output or Word-export text, in any encoding
 //! [`text`] decodes), or a PDF read by [`pdf`] into text of the same shape
-//! with a page map (page and box of every piece). An Office (zip) file is
-//! recognised by its first bytes and refused with a clear input error,
-//! rather than read as undecodable text; so is a file named `.pdf` that is
-//! not one (an HTML page saved under that name).
+//! with a page map (page and box of every piece), or a Word or spreadsheet
+//! file read by [`office`] into text with a native map (the paragraph or
+//! cell of every piece). Zip and OLE files are recognised by their first
+//! bytes, never read as undecodable text; a file named `.pdf` that is not
+//! one (an HTML page saved under that name) is refused with a clear input
+//! error.
 
+pub mod office;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod positioned;
@@ -23,8 +26,11 @@ use text::DecodeError;
 pub enum Format {
     /// `%PDF`
     Pdf,
-    /// `PK\x03\x04`: a zip container (docx, xlsx).
+    /// `PK\x03\x04`: a zip container (docx, xlsx, ods).
     Zip,
+    /// `D0 CF 11 E0`: an OLE compound file (xls; doc, wps and encrypted
+    /// OOXML, which are refused).
+    Ole,
     /// Anything else is read as text.
     Text,
 }
@@ -37,6 +43,8 @@ pub fn sniff(bytes: &[u8]) -> Format {
         Format::Pdf
     } else if bytes.starts_with(b"PK\x03\x04") {
         Format::Zip
+    } else if bytes.starts_with(&office::OLE_MAGIC) {
+        Format::Ole
     } else {
         Format::Text
     }
@@ -62,6 +70,8 @@ pub enum InputError {
     #[cfg(feature = "pdf")]
     #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
+    #[error(transparent)]
+    Office(#[from] office::OfficeError),
 }
 
 /// Read the bytes of the file at `path` (named in spans and messages).
@@ -92,7 +102,14 @@ pub fn read(
                 .collect();
             Err(InputError::NotPdf(head))
         }
-        Format::Zip => Err(InputError::Unsupported("zip (docx/xlsx)")),
+        Format::Zip | Format::Ole => {
+            let got = office::extract(bytes)?;
+            let mut source = SourceFile::new(path, got.text, Encoding::Utf8);
+            source.native = Some(got.native);
+            let lines =
+                positioned::positioned_lines(&source.text, &crate::source::lines(&source.text));
+            Ok(Extracted { source, lines })
+        }
         Format::Text => {
             let source = SourceFile::from_bytes(path, bytes, forced)?;
             let lines =
