@@ -295,3 +295,276 @@ fn a_docx_without_body_or_text() {
     );
     assert!(e.to_string().contains("PowerPoint"), "{e}");
 }
+
+// ------------------------------------------------------------ spreadsheets
+
+/// Every cell of a standard table: (side, row code or label, column,
+/// printed text), for the cells that hold a figure.
+fn table_cells(
+    doc: &gouji::document::Document,
+    kind: &str,
+) -> Vec<(String, String, String, String)> {
+    let t = doc
+        .tables
+        .iter()
+        .find(|t| t.kind.as_deref() == Some(kind))
+        .unwrap_or_else(|| panic!("no {kind}"));
+    assert!(t.verdict.usable(), "{kind}: {:?}", t.verdict);
+    let mut v: Vec<_> = t
+        .rows
+        .iter()
+        .filter(|r| r.kind != gouji::document::RowKind::Header)
+        .flat_map(|r| {
+            let key = r.code.clone().or(r.label.clone()).unwrap_or_default();
+            let side = r.side.clone().unwrap_or_default();
+            r.cells.iter().filter(|c| c.number.is_some()).map(move |c| {
+                (
+                    side.clone(),
+                    key.clone(),
+                    c.column.clone().unwrap_or_default(),
+                    c.text.clone(),
+                )
+            })
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+const FINAL_TABLES: [&str; 3] = [
+    "收入支出决算总表",
+    "一般公共预算财政拨款支出决算表",
+    "一般公共预算财政拨款基本支出决算表",
+];
+
+fn final_ok_doc() -> gouji::document::Document {
+    let text = std::fs::read_to_string("fixtures/tables/final_ok.txt").unwrap();
+    gouji::document::parse(&text)
+}
+
+#[test]
+fn sheets_read_as_the_same_tables_as_their_text() {
+    let src = read("tables.xlsx", &xlsx(&final_sheets(false)));
+    let doc = gouji::document::parse(&src.text);
+    let want = final_ok_doc();
+    for kind in FINAL_TABLES {
+        let got = table_cells(&doc, kind);
+        assert!(!got.is_empty(), "{kind}\n{}", src.text);
+        assert_eq!(got, table_cells(&want, kind), "{kind}\n{}", src.text);
+    }
+    // Each figure is located in its cell.
+    let at = src.text.find("317.82").unwrap();
+    let loc = src.native_of(gouji::source::Span::new(at, at + 6)).unwrap();
+    assert_eq!(loc.to_string(), "表1!B16");
+}
+
+#[test]
+fn figures_stored_as_text_are_read_as_figures() {
+    let src = read("text-figures.xlsx", &xlsx(&final_sheets(true)));
+    let doc = gouji::document::parse(&src.text);
+    let kind = "一般公共预算财政拨款支出决算表";
+    assert_eq!(table_cells(&doc, kind), table_cells(&final_ok_doc(), kind));
+}
+
+// ------------------------------------------------- one report, two files
+
+/// The 说明 of `final_ok.txt` (its third part) as paragraphs.
+fn final_prose(text: &str) -> Vec<Block> {
+    let from = text.rfind("第三部分").unwrap();
+    let from = text[..from].rfind('\n').map_or(0, |i| i + 1);
+    text[from..]
+        .lines()
+        .map(|l| Block::Para(l.trim().to_owned()))
+        .collect()
+}
+
+/// The text of a standard table in `final_ok.txt`: its title line to its
+/// footnote.
+fn table_block(text: &str, kind: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = (0..lines.len())
+        .find(|&i| {
+            lines[i].trim() == kind && lines.get(i + 1).is_some_and(|n| n.contains("单位："))
+        })
+        .unwrap_or_else(|| panic!("{kind}"));
+    let end = (start..lines.len())
+        .find(|&i| lines[i].trim_start().starts_with("注："))
+        .unwrap();
+    lines[start..=end].join("\n")
+}
+
+/// (docx, xlsx, the same content as one text) of `final_ok.txt`, with
+/// `defects` (figure printed, figure instead) in the tables.
+fn final_report(defects: &[(&str, &str)]) -> (Vec<u8>, Vec<u8>, String) {
+    let text = std::fs::read_to_string("fixtures/tables/final_ok.txt").unwrap();
+    let prose = final_prose(&text);
+    let d = docx(&prose, WORD);
+    let mut sheets = final_sheets(false);
+    let mut blocks: Vec<String> = FINAL_TABLES.iter().map(|k| table_block(&text, k)).collect();
+    for &(from, to) in defects {
+        let v: f64 = to.parse().unwrap();
+        let mut hit = false;
+        for s in &mut sheets {
+            for row in s.body.iter_mut() {
+                for c in row.iter_mut() {
+                    if matches!(c, V::Num(x) if format!("{x:.2}") == from) && !hit {
+                        *c = V::Num(v);
+                        hit = true;
+                    }
+                }
+            }
+        }
+        assert!(hit, "{from} in the sheets");
+        let b = blocks.iter_mut().find(|b| b.contains(from)).unwrap();
+        *b = b.replacen(from, to, 1);
+    }
+    let x = xlsx(&sheets);
+    let prose_text = read("说明.docx", &d).text;
+    let joined = format!("{prose_text}\n{}\n", blocks.join("\n\n"));
+    (d, x, joined)
+}
+
+fn joined(d: &[u8], x: &[u8]) -> SourceFile {
+    gouji::input::join(vec![read("说明.docx", d), read("表格.xlsx", x)]).unwrap()
+}
+
+#[test]
+fn a_docx_and_its_xlsx_are_one_report() {
+    let (d, x, text) = final_report(&[]);
+    let src = joined(&d, &x);
+    let want = SourceFile::new("final.txt", text, gouji::source::Encoding::Utf8);
+    assert_eq!(findings_of(&src), findings_of(&want));
+    // The prose ↔ table checks see both files: the 说明 says 本年收入合计
+    // 307.82, the table agrees, and a share in the prose is checked
+    // against the table's total.
+    let doc = gouji::document::parse(&src.text);
+    assert!(doc
+        .tables
+        .iter()
+        .any(|t| t.kind.as_deref() == Some("收入支出决算总表")));
+    // Locators name the file.
+    let at = src.text.find("317.82").unwrap();
+    let loc = src.native_of(gouji::source::Span::new(at, at + 6)).unwrap();
+    let line = src.text[..at].matches('\n').count() + 1;
+    assert_eq!(loc.to_string(), format!("说明.docx 第 {line} 段"));
+    let at = src.text.rfind("317.82").unwrap();
+    let loc = src.native_of(gouji::source::Span::new(at, at + 6)).unwrap();
+    assert_eq!(loc.to_string(), "表格.xlsx 表1!D16");
+}
+
+#[test]
+fn defects_in_the_xlsx_are_found_as_in_the_text() {
+    // 八、其他收入 7.82 → 7.28; 201 基本支出 149.23 → 149.32 (first of each).
+    let defects = [("7.82", "7.28"), ("149.23", "149.32")];
+    let (d, x, text) = final_report(&defects);
+    let src = joined(&d, &x);
+    let want = SourceFile::new("final.txt", text, gouji::source::Encoding::Utf8);
+    let got = findings_of(&src);
+    assert_eq!(got, findings_of(&want));
+    let errors: Vec<_> = got.iter().filter(|f| f.1 == "error").collect();
+    assert!(
+        errors.iter().any(|f| f.3 == "307.82" || f.3 == "7.28"),
+        "the wrong 其他收入 is found: {errors:#?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|f| f.3.contains("149.32") || f.2.contains("149.32")),
+        "the wrong 基本支出 is found: {errors:#?}"
+    );
+}
+
+// ------------------------------------------------- bad spreadsheets
+
+fn notes(src: &SourceFile) -> Vec<String> {
+    src.native.as_ref().unwrap().notes.clone()
+}
+
+#[test]
+fn a_hidden_sheet_is_noted_not_read() {
+    let mut sheets = final_sheets(false);
+    sheets[2].hidden = true;
+    let src = read("hidden.xlsx", &xlsx(&sheets));
+    assert!(!src.text.contains("一般公共预算财政拨款基本支出决算表"));
+    assert_eq!(
+        notes(&src),
+        ["工作表“表6”是隐藏的，未读取；如其中有应公开的表格，请取消隐藏"]
+    );
+    // The note is an info of the report: not checked, not a finding.
+    let d = check_source(&src, shipped(), &Config::default()).diagnostics;
+    assert!(
+        d.iter()
+            .any(|d| d.code == "gouji::input" && d.message.contains("表6")),
+        "{d:#?}"
+    );
+}
+
+#[test]
+fn formulas_without_a_cached_value_are_named() {
+    let rows = format!(
+        r#"<row r="1">{}</row><row r="3">{}<c r="B3"><v>300</v></c></row><row r="4">{}<c r="B4"><f>SUM(B3:B3)</f></c><c r="C4"><f>B4*2</f><v>600</v></c></row>"#,
+        s_cell("A1", "收入支出决算总表"),
+        s_cell("A3", "一、一般公共预算财政拨款收入"),
+        s_cell("A4", "本年收入合计"),
+    );
+    let src = read("formulas.xlsx", &hand_xlsx(&rows));
+    // B4 has no value; C4's cached 600 is read.
+    assert!(src.text.contains("600"), "{}", src.text);
+    assert_eq!(
+        notes(&src),
+        ["工作表“表1”中 1 个公式单元格没有保存计算结果（B4），无法读出；请在 Excel 或 WPS 中打开、重新计算并保存后再检查"]
+    );
+}
+
+#[test]
+fn a_million_empty_rows_cost_nothing() {
+    // Rows 2 … 1,000,001 exist but are empty; a value far down and far
+    // right (XFD1048576) does not make a dense grid either.
+    let mut rows = format!(r#"<row r="1">{}</row>"#, s_cell("A1", "收入支出决算总表"));
+    for r in 2..=1_000_001u32 {
+        rows.push_str(&format!(r#"<row r="{r}"/>"#));
+    }
+    rows.push_str(&format!(
+        r#"<row r="1048576">{}</row>"#,
+        s_cell("XFD1048576", "末格")
+    ));
+    let t = std::time::Instant::now();
+    let src = read("sparse.xlsx", &hand_xlsx(&rows));
+    assert_eq!(src.text.lines().count(), 2, "{}", src.text);
+    let at = src.text.find("末格").unwrap();
+    assert_eq!(
+        src.native_of(gouji::source::Span::new(at, at + 6))
+            .unwrap()
+            .to_string(),
+        "表1!XFD1048576"
+    );
+    assert!(t.elapsed().as_secs() < 30, "{:?}", t.elapsed());
+}
+
+#[test]
+fn empty_and_corrupt_workbooks_are_input_errors() {
+    let e = read_err("empty.xlsx", &hand_xlsx(r#"<row r="1"/>"#));
+    assert!(
+        matches!(e, InputError::Office(OfficeError::EmptyWorkbook(_))),
+        "{e}"
+    );
+    let mut sheets = final_sheets(false);
+    for s in &mut sheets {
+        s.hidden = true;
+    }
+    sheets[0].hidden = false;
+    let mut bytes = xlsx(&sheets);
+    bytes.truncate(bytes.len() * 2 / 3);
+    let e = read_err("cut.xlsx", &bytes);
+    assert!(
+        matches!(e, InputError::Office(OfficeError::Corrupt(_))),
+        "{e}"
+    );
+    // A sheet part that is not XML.
+    let rows = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>收入</t></is></c></row><row"#;
+    let e = read_err("bad.xlsx", &hand_xlsx(rows));
+    assert!(
+        matches!(e, InputError::Office(OfficeError::Sheet(_))),
+        "{e}"
+    );
+}

@@ -132,3 +132,53 @@ fn bad_office_files_exit_2_with_their_reason() {
         .collect();
     refused(&write(&dir, "many.docx", &zip_parts(&many)), "zip 炸弹");
 }
+
+#[test]
+fn join_checks_a_docx_and_its_xlsx_as_one_report() {
+    let dir = temp_dir("office-cli-join");
+    let text = std::fs::read_to_string("fixtures/tables/final_ok.txt").unwrap();
+    let from = text.rfind("第三部分").unwrap();
+    let prose: Vec<Block> = text[from..]
+        .lines()
+        .map(|l| Block::Para(l.trim().to_owned()))
+        .collect();
+    let d = write(&dir, "说明.docx", &docx(&prose, WORD));
+    let mut sheets = final_sheets(false);
+    // 本年收入合计 (row 13) printed 307.82, the items add up to 300.00 + 7.28.
+    sheets[0].body[7][1] = V::Num(7.28);
+    let x = write(&dir, "表格.xlsx", &xlsx(&sheets));
+
+    let o = gouji(&["check", "--join", &d, &x, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let diags = v["diagnostics"].as_array().unwrap();
+    // One report, under the first file's path.
+    assert!(diags.iter().all(|x| x["path"] == d.as_str()), "{v:#}");
+    let sum = diags
+        .iter()
+        .find(|d| d["code"] == "table-numbered-totals")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    let l = &sum["labels"][0];
+    assert_eq!(l["locator"], "表格.xlsx 表1!B13");
+    assert_eq!(l["native"]["sheet"], "表1");
+    assert_eq!(l["native"]["cell"], "B13");
+    assert_eq!(l["native"]["file"], "表格.xlsx");
+
+    // Without --join the tables are a report of their own and the 说明
+    // another: two reports.
+    let o = gouji(&["check", &d, &x, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let paths: std::collections::BTreeSet<String> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(paths.len(), 2, "{paths:?}");
+
+    // A file of the report that cannot be read: no partial check.
+    let bad = write(&dir, "坏.xlsx", b"PK\x03\x04broken");
+    let o = gouji(&["check", "--join", &d, &bad]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("坏.xlsx"), "{}", stdout(&o));
+}

@@ -119,6 +119,62 @@ pub fn read(
     }
 }
 
+/// Several files read as one report (`gouji check --join`): their texts
+/// one after the other in the order given, separated by a blank line, so
+/// that the rules see one document (a 说明 in .docx and its tables in
+/// .xlsx). The report takes the first file's path; every piece of the text
+/// is located in its own file by the native map: a paragraph or cell of a
+/// Word or spreadsheet file, only the file's name for a text or a PDF (whose
+/// page map is not carried over).
+pub fn join(parts: Vec<SourceFile>) -> Option<SourceFile> {
+    use crate::source::{NativeLoc, NativeMap, NativeRegion};
+    let path = parts.first()?.path.clone();
+    let mut text = String::new();
+    let mut map = NativeMap::default();
+    for part in parts {
+        if !text.is_empty() {
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push('\n');
+        }
+        let base = text.len() as u32;
+        let file = std::path::Path::new(&part.path)
+            .file_name()
+            .map_or(part.path.clone(), |f| f.to_string_lossy().into_owned());
+        match part.native {
+            Some(native) => {
+                map.regions
+                    .extend(native.regions.into_iter().map(|r| NativeRegion {
+                        start: r.start + base,
+                        end: r.end + base,
+                        loc: NativeLoc {
+                            file: Some(file.clone()),
+                            ..r.loc
+                        },
+                    }));
+                map.notes
+                    .extend(native.notes.into_iter().map(|n| format!("{file}：{n}")));
+            }
+            None => map.regions.push(NativeRegion {
+                start: base,
+                end: base + part.text.len() as u32,
+                loc: NativeLoc {
+                    file: Some(file.clone()),
+                    paragraph: None,
+                    table_cell: None,
+                    sheet: None,
+                    cell: None,
+                },
+            }),
+        }
+        text.push_str(&part.text);
+    }
+    let mut joined = SourceFile::new(path, text, Encoding::Utf8);
+    joined.native = Some(map);
+    Some(joined)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -338,3 +338,340 @@ fn spread(rows: &mut [Vec<Cell>]) {
         }
     }
 }
+
+/// A cell of a generated sheet.
+#[derive(Debug, Clone)]
+pub enum V {
+    Text(&'static str),
+    /// A figure, stored as a number with the format `0.00`.
+    Num(f64),
+    /// A figure stored as text, as some exports do.
+    NumText(&'static str),
+    Empty,
+}
+
+/// A sheet: title, unit, header rows (with merges as (row, col, last row,
+/// last col) in sheet coordinates), body rows, footnote.
+pub struct SheetSpec {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub width: u16,
+    pub header: Vec<Vec<V>>,
+    pub header_merges: Vec<(u32, u16, u32, u16)>,
+    pub body: Vec<Vec<V>>,
+    /// Body rows whose first two cells are one merged cell.
+    pub merged_label_rows: Vec<usize>,
+    pub note: &'static str,
+    pub hidden: bool,
+}
+
+/// Write `sheets` as one .xlsx workbook: the title merged over the width
+/// in row 1, the unit in the last column of row 2, then the header and
+/// body rows, then the footnote.
+pub fn xlsx(sheets: &[SheetSpec]) -> Vec<u8> {
+    use rust_xlsxwriter::{Format, FormatAlign, Workbook};
+    let mut wb = Workbook::new();
+    let two = Format::new().set_num_format("0.00");
+    let centre = Format::new().set_align(FormatAlign::Center);
+    for s in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(s.name).unwrap();
+        let last = s.width - 1;
+        ws.merge_range(0, 0, 0, last, s.title, &centre).unwrap();
+        ws.write_string(1, last, "单位：万元").unwrap();
+        let mut row = 2u32;
+        let put = |ws: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, v: &V| match v {
+            V::Text(t) => {
+                ws.write_string(r, c, *t).unwrap();
+            }
+            V::Num(x) => {
+                ws.write_number_with_format(r, c, *x, &two).unwrap();
+            }
+            V::NumText(t) => {
+                ws.write_string(r, c, *t).unwrap();
+            }
+            V::Empty => {}
+        };
+        let merged: Vec<_> = s.header_merges.clone();
+        for cells in &s.header {
+            for (c, v) in cells.iter().enumerate() {
+                let c = c as u16;
+                if let Some(&(_, _, r1, c1)) = merged.iter().find(|m| m.0 == row && m.1 == c) {
+                    let t = match v {
+                        V::Text(t) => *t,
+                        _ => "",
+                    };
+                    ws.merge_range(row, c, r1, c1, t, &centre).unwrap();
+                } else if !merged
+                    .iter()
+                    .any(|m| (m.0..=m.2).contains(&row) && (m.1..=m.3).contains(&c))
+                {
+                    put(ws, row, c, v);
+                }
+            }
+            row += 1;
+        }
+        for (i, cells) in s.body.iter().enumerate() {
+            for (c, v) in cells.iter().enumerate() {
+                let c = c as u16;
+                if s.merged_label_rows.contains(&i) && c < 2 {
+                    if c == 0 {
+                        let t = match v {
+                            V::Text(t) => *t,
+                            _ => "",
+                        };
+                        ws.merge_range(row, 0, row, 1, t, &centre).unwrap();
+                    }
+                    continue;
+                }
+                put(ws, row, c, v);
+            }
+            row += 1;
+        }
+        if !s.note.is_empty() {
+            ws.write_string(row, 0, s.note).unwrap();
+        }
+        if s.hidden {
+            ws.set_hidden(true);
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+/// The tables of `fixtures/tables/final_ok.txt` as sheets: 收入支出决算总表,
+/// 一般公共预算财政拨款支出决算表 (figures as text when `as_text`) and
+/// 一般公共预算财政拨款基本支出决算表.
+pub fn final_sheets(as_text: bool) -> Vec<SheetSpec> {
+    use V::*;
+    let n = |x: f64, t: &'static str| if as_text { NumText(t) } else { Num(x) };
+    let income = [
+        ("一、一般公共预算财政拨款收入", Num(300.0)),
+        ("二、政府性基金预算财政拨款收入", Empty),
+        ("三、国有资本经营预算财政拨款收入", Empty),
+        ("四、上级补助收入", Empty),
+        ("五、事业收入", Empty),
+        ("六、经营收入", Empty),
+        ("七、附属单位上缴收入", Empty),
+        ("八、其他收入", Num(7.82)),
+    ];
+    let spend = [
+        ("一、一般公共服务支出", Num(264.87)),
+        ("二、外交支出", Empty),
+        ("三、社会保障和就业支出", Num(42.95)),
+    ];
+    let mut t1 = Vec::new();
+    for (i, (l, v)) in income.into_iter().enumerate() {
+        let (sl, sv) = spend
+            .get(i)
+            .cloned()
+            .map_or((Empty, Empty), |(a, b)| (Text(a), b));
+        t1.push(vec![Text(l), v, sl, sv]);
+    }
+    t1.push(vec![
+        Text("本年收入合计"),
+        Num(307.82),
+        Text("本年支出合计"),
+        Num(307.82),
+    ]);
+    t1.push(vec![
+        Text("使用非财政拨款结余"),
+        Empty,
+        Text("结余分配"),
+        Empty,
+    ]);
+    t1.push(vec![
+        Text("年初结转和结余"),
+        Num(10.0),
+        Text("年末结转和结余"),
+        Num(10.0),
+    ]);
+    t1.push(vec![Text("总计"), Num(317.82), Text("总计"), Num(317.82)]);
+    let gpb = vec![
+        vec![
+            Text("201"),
+            Text("一般公共服务支出"),
+            n(257.05, "257.05"),
+            n(149.23, "149.23"),
+            n(107.82, "107.82"),
+        ],
+        vec![
+            Text("20103"),
+            Text("政府办公厅（室）及相关机构事务"),
+            n(257.05, "257.05"),
+            n(149.23, "149.23"),
+            n(107.82, "107.82"),
+        ],
+        vec![
+            Text("2010301"),
+            Text("行政运行"),
+            n(257.05, "257.05"),
+            n(149.23, "149.23"),
+            n(107.82, "107.82"),
+        ],
+        vec![
+            Text("208"),
+            Text("社会保障和就业支出"),
+            n(42.95, "42.95"),
+            n(42.95, "42.95"),
+            n(0.0, "0.00"),
+        ],
+        vec![
+            Text("20805"),
+            Text("行政事业单位养老支出"),
+            n(42.95, "42.95"),
+            n(42.95, "42.95"),
+            n(0.0, "0.00"),
+        ],
+        vec![
+            Text("2080505"),
+            Text("机关事业单位基本养老保险缴费支出"),
+            n(42.95, "42.95"),
+            n(42.95, "42.95"),
+            n(0.0, "0.00"),
+        ],
+        vec![
+            Text("合计"),
+            Empty,
+            n(300.0, "300.00"),
+            n(192.18, "192.18"),
+            n(107.82, "107.82"),
+        ],
+    ];
+    let basic = vec![
+        vec![
+            Text("301"),
+            Text("工资福利支出"),
+            Num(150.0),
+            Text("302"),
+            Text("商品和服务支出"),
+            Num(42.18),
+        ],
+        vec![
+            Text("30101"),
+            Text("基本工资"),
+            Num(100.0),
+            Text("30201"),
+            Text("办公费"),
+            Num(40.0),
+        ],
+        vec![
+            Text("30102"),
+            Text("津贴补贴"),
+            Num(50.0),
+            Text("30217"),
+            Text("公务接待费"),
+            Num(2.18),
+        ],
+        vec![
+            Text("303"),
+            Text("对个人和家庭的补助"),
+            Num(0.0),
+            Text("310"),
+            Text("资本性支出"),
+            Num(0.0),
+        ],
+        vec![
+            Text("人员经费合计"),
+            Empty,
+            Num(150.0),
+            Text("公用经费合计"),
+            Empty,
+            Num(42.18),
+        ],
+    ];
+    vec![
+        SheetSpec {
+            name: "表1",
+            title: "收入支出决算总表",
+            width: 4,
+            header: vec![
+                vec![Text("收入"), Empty, Text("支出"), Empty],
+                vec![Text("项目"), Text("决算数"), Text("项目"), Text("决算数")],
+            ],
+            header_merges: vec![(2, 0, 2, 1), (2, 2, 2, 3)],
+            body: t1,
+            merged_label_rows: vec![],
+            note: "注：本表反映部门本年度的总收支和年末结转结余情况。",
+            hidden: false,
+        },
+        SheetSpec {
+            name: "表5",
+            title: "一般公共预算财政拨款支出决算表",
+            width: 5,
+            header: vec![
+                vec![
+                    Text("项目"),
+                    Empty,
+                    Text("合计"),
+                    Text("基本支出"),
+                    Text("项目支出"),
+                ],
+                vec![
+                    Text("功能分类科目编码"),
+                    Text("科目名称"),
+                    Empty,
+                    Empty,
+                    Empty,
+                ],
+            ],
+            header_merges: vec![(2, 0, 2, 1), (2, 2, 3, 2), (2, 3, 3, 3), (2, 4, 3, 4)],
+            body: gpb,
+            merged_label_rows: vec![6],
+            note: "注：本表反映部门本年度一般公共预算财政拨款支出情况。",
+            hidden: false,
+        },
+        SheetSpec {
+            name: "表6",
+            title: "一般公共预算财政拨款基本支出决算表",
+            width: 6,
+            header: vec![vec![
+                Text("经济分类科目编码"),
+                Text("科目名称"),
+                Text("决算数"),
+                Text("经济分类科目编码"),
+                Text("科目名称"),
+                Text("决算数"),
+            ]],
+            header_merges: vec![],
+            body: basic,
+            merged_label_rows: vec![],
+            note: "注：本表反映部门本年度一般公共预算财政拨款基本支出明细情况。",
+            hidden: false,
+        },
+    ]
+}
+
+/// A minimal .xlsx written by hand: one sheet of this `<sheetData>` body
+/// (inline strings), as a program that does not compute formulas writes
+/// one.
+pub fn hand_xlsx(sheet_data: &str) -> Vec<u8> {
+    let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    zip_parts(&[
+        (
+            "[Content_Types].xml".into(),
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.into(),
+        ),
+        (
+            "_rels/.rels".into(),
+            format!(r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+        ),
+        (
+            "xl/workbook.xml".into(),
+            format!(r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="表1" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels".into(),
+            format!(r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#),
+        ),
+        (
+            "xl/worksheets/sheet1.xml".into(),
+            format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}"><dimension ref="A1:XFD1048576"/><sheetData>{sheet_data}</sheetData></worksheet>"#),
+        ),
+    ])
+}
+
+/// An inline-string cell.
+pub fn s_cell(r: &str, t: &str) -> String {
+    format!(r#"<c r="{r}" t="inlineStr"><is><t>{}</t></is></c>"#, esc(t))
+}
