@@ -568,3 +568,138 @@ fn empty_and_corrupt_workbooks_are_input_errors() {
         "{e}"
     );
 }
+
+// ------------------------------------------------- no panic, ever
+
+/// xorshift64*: deterministic, no extra dependency.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545F4914F6CDD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Cut, repeat or insert markup at random places of an XML text.
+fn mutate_xml(rng: &mut Rng, xml: &str, tokens: &[&str]) -> String {
+    let mut s = xml.to_owned();
+    for _ in 0..1 + rng.below(4) {
+        let floor = |s: &str, mut i: usize| {
+            i = i.min(s.len());
+            while !s.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let a = floor(&s, rng.below(s.len()));
+        let b = floor(&s, a + rng.below(400));
+        match rng.below(3) {
+            0 => s.replace_range(a..b, ""),
+            1 => {
+                let piece = s[a..b].to_owned();
+                s.insert_str(b, &piece);
+            }
+            _ => s.insert_str(a, tokens[rng.below(tokens.len())]),
+        }
+    }
+    s
+}
+
+/// Read; a file that reads has a native map inside its text, in order.
+/// Whether it read.
+fn read_never_panics(name: &str, bytes: &[u8]) -> bool {
+    let r = std::panic::catch_unwind(|| gouji::input::read(name, bytes, None));
+    let Ok(r) = r else {
+        panic!("{name}: panicked");
+    };
+    if let Ok(x) = r {
+        let src = x.source;
+        let mut last = 0;
+        for reg in &src.native.as_ref().unwrap().regions {
+            assert!(reg.start >= last && reg.start <= reg.end, "{name}: {reg:?}");
+            assert!((reg.end as usize) <= src.text.len(), "{name}: {reg:?}");
+            assert!(src.text.is_char_boundary(reg.start as usize));
+            assert!(src.text.is_char_boundary(reg.end as usize));
+            last = reg.end;
+        }
+        return true;
+    }
+    false
+}
+
+#[test]
+fn mangled_word_and_excel_files_never_panic() {
+    let mut rng = Rng(0x9E3779B97F4A7C15);
+    let parts = docx_parts(&seed_blocks(), WORD);
+    let tokens = [
+        "<w:p>",
+        "</w:p>",
+        "<w:tbl>",
+        "</w:tbl>",
+        "<w:tr>",
+        "</w:tc>",
+        "<w:tc>",
+        "<w:txbxContent>",
+        "</w:txbxContent>",
+        "<mc:Fallback>",
+        "<w:t>",
+        "</w:t>",
+        "&amp;",
+        "&#x0;",
+        "&bogus;",
+        "<w:gridSpan w:val=\"99999999999\"/>",
+        "<w:numPr><w:ilvl w:val=\"8\"/><w:numId w:val=\"1\"/></w:numPr>",
+        "<w:lvl w:ilvl=\"4294967295\">",
+        "<w:start w:val=\"4294967295\"/>",
+    ];
+    let mut read = 0;
+    for i in 0..150 {
+        let mut p = parts.clone();
+        let k = if i % 5 == 0 { p.len() - 2 } else { p.len() - 1 };
+        p[k].1 = mutate_xml(&mut rng, &p[k].1, &tokens);
+        read += usize::from(read_never_panics(&format!("m{i}.docx"), &zip_parts(&p)));
+    }
+    // Most mutations break the XML (an error, as it should be); some must
+    // still read, or the reader was never put to work.
+    assert!(read > 10, "{read} of 150 read");
+    let sheet: String = [
+        format!(r#"<row r="1">{}</row>"#, s_cell("A1", "收入支出决算总表")),
+        format!(
+            r#"<row r="3">{}<c r="B3" s="0"><v>300</v></c><c r="C3"><f>B3</f></c></row>"#,
+            s_cell("A3", "一、一般公共预算财政拨款收入")
+        ),
+    ]
+    .concat();
+    let tokens = [
+        "<row r=\"0\">",
+        "<row r=\"4294967296\">",
+        "<c r=\"ZZZZZZ1\">",
+        "<v>1e308</v>",
+        "<v>NaN</v>",
+        "</c>",
+        "<c r=\"A1\" t=\"s\"><v>99</v></c>",
+        "<f>",
+        "</row>",
+    ];
+    let mut read = 0;
+    for i in 0..150 {
+        let xml = mutate_xml(&mut rng, &sheet, &tokens);
+        read += usize::from(read_never_panics(&format!("m{i}.xlsx"), &hand_xlsx(&xml)));
+    }
+    assert!(read > 10, "{read} of 150 read");
+    // Bytes of the zip itself.
+    let bytes = docx(&seed_blocks(), WORD);
+    for i in 0..100 {
+        let mut b = bytes.clone();
+        for _ in 0..1 + rng.below(8) {
+            let at = rng.below(b.len());
+            b[at] = rng.next() as u8;
+        }
+        read_never_panics(&format!("z{i}.docx"), &b);
+    }
+}

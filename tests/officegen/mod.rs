@@ -174,6 +174,11 @@ fn numbering(p: &str) -> String {
 
 /// A .docx of `blocks`.
 pub fn docx(blocks: &[Block], style: Style) -> Vec<u8> {
+    zip_parts(&docx_parts(blocks, style))
+}
+
+/// The parts of a .docx of `blocks`: (name, content).
+pub fn docx_parts(blocks: &[Block], style: Style) -> Vec<(String, String)> {
     let p = style.prefix;
     let mut body = String::new();
     for b in blocks {
@@ -231,7 +236,7 @@ pub fn docx(blocks: &[Block], style: Style) -> Vec<u8> {
         (format!("{dir}/numbering.xml"), numbering(p)),
         (main.into(), document),
     ];
-    zip_parts(&parts)
+    parts
 }
 
 /// A zip of (name, content) parts, deflated.

@@ -62,6 +62,8 @@ pub enum OfficeError {
     Sheet(String),
     #[error("表格文件中没有数据（{0}）")]
     EmptyWorkbook(String),
+    #[error("读取文件时出错（{0}）；文件可能已损坏")]
+    Failed(String),
 }
 
 /// A Word or spreadsheet file read as text.
@@ -89,8 +91,21 @@ fn has_stream(bytes: &[u8], name: &str) -> bool {
 }
 
 /// Read a zip (docx, xlsx, ods) or OLE (xls; refused: doc, wps, encrypted
-/// OOXML) file.
+/// OOXML) file. Never panics: the readers run behind `catch_unwind` as a
+/// last guard (calamine overflows on some malformed cell references), a
+/// panic becoming [`OfficeError::Failed`].
 pub fn extract(bytes: &[u8]) -> Result<OfficeText, OfficeError> {
+    std::panic::catch_unwind(|| extract_unguarded(bytes)).unwrap_or_else(|p| {
+        let why = p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "读取器内部错误".to_owned());
+        Err(OfficeError::Failed(why))
+    })
+}
+
+fn extract_unguarded(bytes: &[u8]) -> Result<OfficeText, OfficeError> {
     if bytes.starts_with(&OLE_MAGIC) {
         if has_stream(bytes, "EncryptionInfo") || has_stream(bytes, "EncryptedPackage") {
             return Err(OfficeError::Encrypted);
