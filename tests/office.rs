@@ -703,3 +703,63 @@ fn mangled_word_and_excel_files_never_panic() {
         read_never_panics(&format!("z{i}.docx"), &b);
     }
 }
+
+#[test]
+fn an_ods_sheet_is_read_as_a_table() {
+    let cell = |t: &str| {
+        format!(
+            r#"<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#
+        )
+    };
+    let num = |v: &str| {
+        format!(
+            r#"<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>"#
+        )
+    };
+    let rows = [
+        format!("<table:table-row>{}</table:table-row>", cell("一般公共预算财政拨款支出决算表")),
+        format!(
+            "<table:table-row>{}{}{}</table:table-row>",
+            cell("科目编码"),
+            cell("科目名称"),
+            cell("合计")
+        ),
+        r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="3"/></table:table-row>"#.to_string(),
+        format!(
+            "<table:table-row>{}{}{}</table:table-row>",
+            cell("201"),
+            cell("一般公共服务支出"),
+            num("257.05")
+        ),
+    ]
+    .concat();
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="表5">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let bytes = zip_parts(&[
+        (
+            "mimetype".into(),
+            "application/vnd.oasis.opendocument.spreadsheet".into(),
+        ),
+        ("content.xml".into(), content),
+        (
+            "META-INF/manifest.xml".into(),
+            r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#.into(),
+        ),
+    ]);
+    let src = read("tables.ods", &bytes);
+    let lines: Vec<&str> = src.text.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", src.text);
+    assert!(
+        lines[2].starts_with("201") && lines[2].ends_with("257.05"),
+        "{}",
+        src.text
+    );
+    let at = src.text.find("257.05").unwrap();
+    assert_eq!(
+        src.native_of(gouji::source::Span::new(at, at + 6))
+            .unwrap()
+            .to_string(),
+        "表5!C1000003"
+    );
+}

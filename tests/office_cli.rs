@@ -68,6 +68,8 @@ fn finding_in_a_docx_names_its_paragraph_in_every_format() {
         .find(|r| r["ruleId"] == "perf-claim-tables")
         .unwrap();
     assert_eq!(r["properties"]["locator"], "第 55 段");
+    let o = gouji(&["check", &path, "--format", "html"]);
+    assert!(stdout(&o).contains("第 55 段 · 第 55 行第 16 列"));
     assert_eq!(r["properties"]["native"]["paragraph"], 55);
     let region = &r["locations"][0]["physicalLocation"]["region"];
     assert_eq!(region["snippet"]["text"], "2个");
@@ -163,6 +165,23 @@ fn join_checks_a_docx_and_its_xlsx_as_one_report() {
     assert_eq!(l["native"]["sheet"], "表1");
     assert_eq!(l["native"]["cell"], "B13");
     assert_eq!(l["native"]["file"], "表格.xlsx");
+
+    // The tables alone: the cell in the human output and the HTML page.
+    let o = gouji(&["check", &x, "--color", "never"]);
+    let human = stdout(&o);
+    let line = human
+        .lines()
+        .find(|l| l.contains("error[table-numbered-totals]"))
+        .unwrap_or_else(|| panic!("{human}"));
+    assert!(
+        line.contains(":13:") && line.contains("（表1!B13）"),
+        "{line}"
+    );
+    let o = gouji(&["check", &x, "--format", "html"]);
+    assert!(
+        stdout(&o).contains("表1!B13 · 第 13 行"),
+        "the HTML page names the cell"
+    );
 
     // Without --join the tables are a report of their own and the 说明
     // another: two reports.
