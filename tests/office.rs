@@ -763,3 +763,14 @@ fn an_ods_sheet_is_read_as_a_table() {
         "表5!C1000003"
     );
 }
+
+#[test]
+fn a_file_named_docx_that_is_no_office_file() {
+    let e = read_err("saved-page.docx", b"<!DOCTYPE html><html>");
+    assert_eq!(
+        e,
+        // The first 20 characters.
+        InputError::NotOffice("docx".into(), "<!DOCTYPE html><html".into())
+    );
+    assert!(e.to_string().contains("不是 Word/Excel 文件"), "{e}");
+}

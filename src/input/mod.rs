@@ -67,6 +67,9 @@ pub enum InputError {
     /// Named `.pdf` but not a PDF.
     #[error("文件名是 .pdf，但内容不是 PDF（开头是“{0}”），可能是网页或下载失败的文件")]
     NotPdf(String),
+    /// Named `.docx`, `.xlsx` … but neither a zip nor an OLE file.
+    #[error("文件名是 .{0}，但内容不是 Word/Excel 文件（开头是“{1}”），可能是网页、文本或下载失败的文件")]
+    NotOffice(String, String),
     #[cfg(feature = "pdf")]
     #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
@@ -95,13 +98,12 @@ pub fn read(
         #[cfg(not(feature = "pdf"))]
         Format::Pdf => Err(InputError::Unsupported("PDF")),
         Format::Text if path.to_lowercase().ends_with(".pdf") => {
-            let head: String = String::from_utf8_lossy(&bytes[..bytes.len().min(40)])
-                .chars()
-                .filter(|c| !c.is_control())
-                .take(20)
-                .collect();
-            Err(InputError::NotPdf(head))
+            Err(InputError::NotPdf(head(bytes)))
         }
+        Format::Text if office_extension(&path).is_some() => Err(InputError::NotOffice(
+            office_extension(&path).unwrap_or_default(),
+            head(bytes),
+        )),
         Format::Zip | Format::Ole => {
             let got = office::extract(bytes)?;
             let mut source = SourceFile::new(path, got.text, Encoding::Utf8);
@@ -117,6 +119,23 @@ pub fn read(
             Ok(Extracted { source, lines })
         }
     }
+}
+
+/// The first characters of a file, for a message.
+fn head(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(&bytes[..bytes.len().min(40)])
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(20)
+        .collect()
+}
+
+/// The extension of a Word or spreadsheet file name, lower case.
+fn office_extension(path: &str) -> Option<String> {
+    let ext = path.rsplit_once('.')?.1.to_lowercase();
+    ["docx", "xlsx", "xls", "ods", "doc", "wps", "et"]
+        .contains(&ext.as_str())
+        .then_some(ext)
 }
 
 /// Several files read as one report (`gouji check --join`): their texts
