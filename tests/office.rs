@@ -774,3 +774,32 @@ fn a_file_named_docx_that_is_no_office_file() {
     );
     assert!(e.to_string().contains("不是 Word/Excel 文件"), "{e}");
 }
+
+#[test]
+fn standard_tables_in_a_word_document_are_read_as_in_the_text() {
+    // The 说明 with its tables as Word tables (merged title cells are
+    // paragraphs in Word; header cells merged across and down).
+    let mut blocks = Vec::new();
+    for s in &final_sheets(false) {
+        blocks.extend(sheet_as_word(s));
+        blocks.push(Block::Para(String::new()));
+    }
+    let src = read("with-tables.docx", &docx(&blocks, WORD));
+    let doc = gouji::document::parse(&src.text);
+    let want = final_ok_doc();
+    for kind in FINAL_TABLES {
+        assert_eq!(
+            table_cells(&doc, kind),
+            table_cells(&want, kind),
+            "{kind}\n{}",
+            src.text
+        );
+    }
+    // A figure is located in its Word table cell.
+    let at = src.text.find("317.82").unwrap();
+    let loc = src.native_of(gouji::source::Span::new(at, at + 6)).unwrap();
+    assert!(
+        loc.to_string().starts_with("表格 1 第 14 行第 2 列，第 "),
+        "{loc}"
+    );
+}

@@ -680,3 +680,56 @@ pub fn hand_xlsx(sheet_data: &str) -> Vec<u8> {
 pub fn s_cell(r: &str, t: &str) -> String {
     format!(r#"<c r="{r}" t="inlineStr"><is><t>{}</t></is></c>"#, esc(t))
 }
+
+/// A sheet as a Word document holds it: a title paragraph, the unit line,
+/// a Word table (merges as `gridSpan` and `vMerge`), the footnote.
+pub fn sheet_as_word(s: &SheetSpec) -> Vec<Block> {
+    let text = |v: &V| match v {
+        V::Text(t) | V::NumText(t) => (*t).to_owned(),
+        V::Num(x) => format!("{x:.2}"),
+        V::Empty => String::new(),
+    };
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let all: Vec<&Vec<V>> = s.header.iter().chain(&s.body).collect();
+    for (ri, cells) in all.iter().enumerate() {
+        let sheet_row = ri as u32 + 2;
+        let body = ri.checked_sub(s.header.len());
+        let mut row = Vec::new();
+        let mut c = 0u16;
+        while (c as usize) < cells.len() {
+            let v = &cells[c as usize];
+            let merge = s
+                .header_merges
+                .iter()
+                .find(|m| (m.0..=m.2).contains(&sheet_row) && (m.1..=m.3).contains(&c));
+            let (span, vmerge, shown) = match merge {
+                Some(m) => (
+                    (m.3 - m.1 + 1) as u32,
+                    (m.2 > m.0).then_some(m.0 == sheet_row),
+                    m.0 == sheet_row,
+                ),
+                None if body.is_some_and(|b| s.merged_label_rows.contains(&b)) && c == 0 => {
+                    (2, None, true)
+                }
+                None => (1, None, true),
+            };
+            let t = if shown { text(v) } else { String::new() };
+            row.push(Cell {
+                paras: if t.is_empty() { vec![] } else { vec![t] },
+                span,
+                vmerge,
+            });
+            c += span as u16;
+        }
+        rows.push(row);
+    }
+    let mut out = vec![
+        Block::Para(s.title.to_owned()),
+        Block::Para("单位：万元".to_owned()),
+        Block::Table(rows),
+    ];
+    if !s.note.is_empty() {
+        out.push(Block::Para(s.note.to_owned()));
+    }
+    out
+}

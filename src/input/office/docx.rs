@@ -15,6 +15,11 @@
 //!   continuation of a cell merged down (`vMerge`) an empty one; the native
 //!   locator of each cell names its grid column, counted with the spans.
 //!   Nested tables are read into the cell that holds them;
+//! * except a financial statement (its title above it names a 决算 or 预算
+//!   table, not a 绩效 one: see [`is_statement`]): it is laid out in columns
+//!   as a spreadsheet is (`sheet::render_sheet`, `gridSpan` and `vMerge` as
+//!   merged ranges), because the standard-table recogniser reads tables in
+//!   columns, as a PDF prints them, and not TAB tables;
 //! * text boxes (DrawingML `wps:txbx` or VML `v:textbox`) are read, each of
 //!   their paragraphs a line after the paragraph or table that anchors the
 //!   box; of `mc:AlternateContent` only the `mc:Choice` is read (the
@@ -537,6 +542,8 @@ struct Cell {
     paras: Vec<Line>,
     col: u32,
     span: u32,
+    /// `Some(true)` starts a vertical merge, `Some(false)` continues one.
+    vmerge: Option<bool>,
 }
 
 #[derive(Debug, Default)]
@@ -836,7 +843,13 @@ fn read_body(
                                 paras: Vec::new(),
                                 col: t.grid_col,
                                 span: 1,
+                                vmerge: None,
                             });
+                        }
+                    }
+                    "vMerge" => {
+                        if let Some(c) = st.tables.last_mut().and_then(|t| t.cell.as_mut()) {
+                            c.vmerge = Some(val(e).is_some_and(|v| v == "restart"));
                         }
                     }
                     "gridSpan" => {
@@ -915,12 +928,86 @@ fn read_body(
     Ok(st.blocks)
 }
 
+/// Whether the table at `blocks[i]` is a financial statement (收入支出决算总表
+/// and the like): the nearest paragraph with text above it (or one of the
+/// three nearest, past a 单位 line) is a title naming a 决算 or 预算 table
+/// and not a 绩效 one. Such a table is laid out in columns, as its PDF
+/// would print it, so that the standard-table recogniser reads it (it
+/// reads tables in columns, not TAB tables); every other table (the
+/// 自评表, key–value tables) keeps the TAB form.
+fn is_statement(blocks: &[Block], i: usize) -> bool {
+    blocks[..i]
+        .iter()
+        .rev()
+        .take_while(|b| matches!(b, Block::Para(_)))
+        .filter_map(|b| match b {
+            Block::Para(l) if !l.text.trim().is_empty() => Some(l.text.trim()),
+            _ => None,
+        })
+        .take(3)
+        .any(|t| {
+            t.chars().count() <= 60
+                && t.contains('表')
+                && (t.contains("决算") || t.contains("预算"))
+                && !t.contains("绩效")
+        })
+}
+
+/// A Word table as a sheet: each cell at its grid column, its paragraphs
+/// joined (a header wrapped in its cell is one header), `gridSpan` and
+/// `vMerge` as merged ranges; with the first paragraph number of each cell.
+fn as_sheet(
+    rows: &[Vec<Cell>],
+) -> (
+    super::sheet::Sheet,
+    std::collections::BTreeMap<(u32, u32), u32>,
+) {
+    use calamine::Dimensions;
+    let mut sheet = super::sheet::Sheet::default();
+    let mut paras = std::collections::BTreeMap::new();
+    for (ri, row) in rows.iter().enumerate() {
+        let r = ri as u32;
+        for c in row {
+            if c.vmerge == Some(false) {
+                continue;
+            }
+            let text: String = c.paras.iter().map(|p| p.text.trim()).collect();
+            if let Some(v) = super::sheet::text_val(&text) {
+                sheet.cells.insert((r, c.col), v);
+                if let Some(p) = c.paras.first() {
+                    paras.insert((r, c.col), p.n);
+                }
+            }
+            let mut end_row = r;
+            if c.vmerge == Some(true) {
+                for below in rows.iter().skip(ri + 1) {
+                    if below
+                        .iter()
+                        .any(|b| b.col == c.col && b.vmerge == Some(false))
+                    {
+                        end_row += 1;
+                    } else {
+                        break;
+                    }
+                }
+            }
+            if c.span > 1 || end_row > r {
+                sheet.merges.push(Dimensions {
+                    start: (r, c.col),
+                    end: (end_row, c.col + c.span - 1),
+                });
+            }
+        }
+    }
+    (sheet, paras)
+}
+
 /// Blocks → text and the paragraph or cell of every line.
 fn render(blocks: &[Block]) -> OfficeText {
     let mut text = String::new();
     let mut regions = Vec::new();
     let mut tables = 0u32;
-    let mut emit = |text: &mut String, line: &str, loc: NativeLoc| {
+    fn emit(text: &mut String, regions: &mut Vec<NativeRegion>, line: &str, loc: NativeLoc) {
         let start = text.len();
         text.push_str(line);
         if text.len() > start {
@@ -930,12 +1017,27 @@ fn render(blocks: &[Block]) -> OfficeText {
                 loc,
             });
         }
-    };
-    for b in blocks {
+    }
+    for (bi, b) in blocks.iter().enumerate() {
         match b {
+            Block::Table(rows) if is_statement(blocks, bi) => {
+                tables += 1;
+                let (sheet, paras) = as_sheet(rows);
+                let t = tables;
+                super::sheet::render_sheet(&sheet, &mut text, &mut regions, &|r, c| {
+                    let mut loc = NativeLoc::paragraph(paras.get(&(r, c)).copied().unwrap_or(0));
+                    loc.table_cell = Some([t, r + 1, c + 1]);
+                    loc
+                });
+            }
             Block::Para(l) => {
                 for piece in l.text.split('\n') {
-                    emit(&mut text, piece.trim_end(), NativeLoc::paragraph(l.n));
+                    emit(
+                        &mut text,
+                        &mut regions,
+                        piece.trim_end(),
+                        NativeLoc::paragraph(l.n),
+                    );
                     text.push('\n');
                 }
             }
@@ -959,7 +1061,7 @@ fn render(blocks: &[Block]) -> OfficeText {
                             first = false;
                             let mut loc = NativeLoc::paragraph(n);
                             loc.table_cell = Some([tables, ri as u32 + 1, cell.col + 1]);
-                            emit(&mut text, s, loc);
+                            emit(&mut text, &mut regions, s, loc);
                         }
                         text.push('\n');
                     }

@@ -48,17 +48,17 @@ pub enum Other {
 
 /// One value as printed.
 #[derive(Debug, Clone, PartialEq)]
-struct Val {
+pub(crate) struct Val {
     text: String,
     num: bool,
 }
 
 /// One sheet's values, by (row, column), and its merged ranges.
 #[derive(Debug, Default)]
-struct Sheet {
-    name: String,
-    cells: BTreeMap<(u32, u32), Val>,
-    merges: Vec<Dimensions>,
+pub(crate) struct Sheet {
+    pub name: String,
+    pub cells: BTreeMap<(u32, u32), Val>,
+    pub merges: Vec<Dimensions>,
 }
 
 /// `C12` of 0-based (row, column).
@@ -184,7 +184,7 @@ fn numeric_text(s: &str) -> Option<String> {
     crate::input::positioned::parse_num(&t).map(|_| t)
 }
 
-fn text_val(s: &str) -> Option<Val> {
+pub(crate) fn text_val(s: &str) -> Option<Val> {
     let s = s.trim();
     if s.is_empty() {
         return None;
@@ -388,7 +388,9 @@ fn finish(sheets: Vec<Sheet>, notes: Vec<String>) -> Result<OfficeText, OfficeEr
         if !text.is_empty() {
             text.push_str("\n\n");
         }
-        render_sheet(s, &mut text, &mut regions);
+        render_sheet(s, &mut text, &mut regions, &|r, c| {
+            NativeLoc::cell(&s.name, address(r, c))
+        });
     }
     if text.trim().is_empty() {
         let why = if notes.is_empty() {
@@ -404,8 +406,14 @@ fn finish(sheets: Vec<Sheet>, notes: Vec<String>) -> Result<OfficeText, OfficeEr
     })
 }
 
-/// Lay one sheet out as text.
-fn render_sheet(s: &Sheet, out: &mut String, regions: &mut Vec<NativeRegion>) {
+/// Lay one sheet (or a Word table read as one) out as text; `loc` names
+/// the place of the value at (row, column).
+pub(crate) fn render_sheet(
+    s: &Sheet,
+    out: &mut String,
+    regions: &mut Vec<NativeRegion>,
+    loc: &dyn Fn(u32, u32) -> NativeLoc,
+) {
     // Columns that hold a value, in order: empty columns take no room.
     let used: BTreeSet<u32> = s.cells.keys().map(|&(_, c)| c).collect();
     let index: BTreeMap<u32, usize> = used.iter().enumerate().map(|(i, &c)| (c, i)).collect();
@@ -497,7 +505,7 @@ fn render_sheet(s: &Sheet, out: &mut String, regions: &mut Vec<NativeRegion>) {
             regions.push(NativeRegion {
                 start: s0 as u32,
                 end: (s0 + v.text.len()) as u32,
-                loc: NativeLoc::cell(&s.name, address(r, c)),
+                loc: loc(r, c),
             });
             col = start + w;
         }
@@ -569,7 +577,9 @@ mod tests {
         });
         let mut out = String::new();
         let mut regions = Vec::new();
-        render_sheet(&s, &mut out, &mut regions);
+        render_sheet(&s, &mut out, &mut regions, &|r, c| {
+            NativeLoc::cell("表1", address(r, c))
+        });
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 6, "{out}");
         assert_eq!(lines[3], "一、一般公共预算财政拨款收入    300.00");
