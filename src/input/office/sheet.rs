@@ -15,8 +15,9 @@
 //! * A number is printed with the decimals of the cell's number format
 //!   (`0.00` → `66.70`, as the author sees it; the rounding rules depend on
 //!   the printed decimals), with thousands separators when the format has
-//!   them; text that is a number (`1,234.56`, full-width digits) is a
-//!   number too, printed in ASCII digits.
+//!   them; a zero whose format section prints no figure is blank, or the
+//!   dash the format prints; text that is a number (`1,234.56`, full-width
+//!   digits) is a number too, printed in ASCII digits.
 //! * Hidden sheets are not read: each is named in an info note. A formula
 //!   without a cached value (a file written by a program that does not
 //!   compute formulas) cannot be read: the cells are named in a note.
@@ -80,36 +81,69 @@ fn sheet_error(e: impl std::fmt::Display) -> OfficeError {
     OfficeError::Sheet(e.to_string())
 }
 
-/// How a number format prints: decimals, separators, percent.
+/// How a number format prints: decimals, separators, percent, zero.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct NumFormat {
     decimals: Option<usize>,
     thousands: bool,
     percent: bool,
+    /// The format's zero section prints no figure (`0.00;-0.00;` shows a
+    /// blank, `…;"-"` a dash): what it shows instead.
+    zero: Option<Zero>,
 }
 
-/// Read a format code's first section (`#,##0.00;[Red]-#,##0.00`).
-fn num_format(code: &str) -> NumFormat {
-    if code.eq_ignore_ascii_case("general") || code.is_empty() {
-        return NumFormat::default();
-    }
-    // Quoted text, escapes and [colour]/[condition] brackets are no digits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Zero {
+    Blank,
+    Dash,
+}
+
+/// A format section without quoted text, escapes and [colour]/[condition]
+/// brackets, and the quoted or escaped text it prints.
+fn section(code: &str) -> (String, String) {
     let mut plain = String::new();
+    let mut literal = String::new();
     let (mut quoted, mut bracket, mut escaped) = (false, false, false);
-    for c in code.split(';').next().unwrap_or("").chars() {
+    for c in code.chars() {
         match c {
-            _ if escaped => escaped = false,
+            c if escaped => {
+                escaped = false;
+                literal.push(c);
+            }
             '\\' => escaped = true,
             '"' => quoted = !quoted,
             '[' if !quoted => bracket = true,
             ']' if !quoted => bracket = false,
-            _ if quoted || bracket => {}
+            c if quoted => literal.push(c),
+            _ if bracket => {}
             c => plain.push(c),
         }
     }
+    (plain, literal)
+}
+
+/// Read a format code: its first section (`#,##0.00;[Red]-#,##0.00`), and
+/// its third (zero) section when it prints no figure.
+fn num_format(code: &str) -> NumFormat {
+    if code.eq_ignore_ascii_case("general") || code.is_empty() {
+        return NumFormat::default();
+    }
+    let sections: Vec<&str> = code.split(';').collect();
+    let (plain, _) = section(sections[0]);
     if !plain.contains(['0', '#', '?']) {
         return NumFormat::default();
     }
+    let zero = sections.get(2).and_then(|z| {
+        let (p, lit) = section(z);
+        // `?` pads with spaces: a zero section of only `?` shows no digit.
+        (!p.contains(['0', '#'])).then(|| {
+            if lit.contains(['-', '－', '—']) || p.contains('-') {
+                Zero::Dash
+            } else {
+                Zero::Blank
+            }
+        })
+    });
     let decimals = plain
         .split_once('.')
         .map(|(_, f)| {
@@ -122,6 +156,22 @@ fn num_format(code: &str) -> NumFormat {
         decimals: Some(decimals),
         thousands: plain.contains(','),
         percent: plain.contains('%'),
+        zero,
+    }
+}
+
+/// A number cell as its format shows it: a figure, a dash, or nothing.
+fn number_val(v: f64, f: NumFormat) -> Option<Val> {
+    match f.zero {
+        Some(Zero::Blank) if v == 0.0 => None,
+        Some(Zero::Dash) if v == 0.0 => Some(Val {
+            text: "-".into(),
+            num: false,
+        }),
+        _ => Some(Val {
+            text: print_number(v, f),
+            num: true,
+        }),
     }
 }
 
@@ -202,14 +252,8 @@ pub(crate) fn text_val(s: &str) -> Option<Val> {
 fn data_ref_val(v: &DataRef<'_>, f: NumFormat) -> Option<Val> {
     match v {
         DataRef::Empty => None,
-        DataRef::Int(i) => Some(Val {
-            text: print_number(*i as f64, f),
-            num: true,
-        }),
-        DataRef::Float(x) => Some(Val {
-            text: print_number(*x, f),
-            num: true,
-        }),
+        DataRef::Int(i) => number_val(*i as f64, f),
+        DataRef::Float(x) => number_val(*x, f),
         DataRef::String(s) => text_val(s),
         DataRef::SharedString(s) => text_val(s),
         DataRef::Bool(b) => text_val(if *b { "TRUE" } else { "FALSE" }),
@@ -541,6 +585,20 @@ mod tests {
         assert_eq!(print_number(308.97, num_format("General")), "308.97");
         assert_eq!(print_number(0.1 + 0.2, NumFormat::default()), "0.3");
         assert_eq!(num_format(r##""¥"#,##0.00"##).decimals, Some(2));
+        // A zero section without a figure: blank, or the dash it prints.
+        let f = num_format(r#"#,##0.00;-#,##0.00;"""#);
+        assert_eq!(number_val(0.0, f), None);
+        assert_eq!(number_val(7.5, f).unwrap().text, "7.50");
+        let f = num_format(r#"_ * #,##0.00_ ;_ * -#,##0.00_ ;_ * "-"??_ ;_ @_ "#);
+        assert_eq!(
+            number_val(0.0, f),
+            Some(Val {
+                text: "-".into(),
+                num: false
+            })
+        );
+        assert_eq!(number_val(-3.0, f).unwrap().text, "-3.00");
+        assert_eq!(number_val(0.0, num_format("0.00")).unwrap().text, "0.00");
     }
 
     #[test]
