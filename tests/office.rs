@@ -653,6 +653,10 @@ fn mangled_word_and_excel_files_never_panic() {
         "&#x0;",
         "&bogus;",
         "<w:gridSpan w:val=\"99999999999\"/>",
+        "<w:gridSpan w:val=\"4294967295\"/>",
+        "<w:gridBefore w:val=\"4294967295\"/>",
+        "<w:vMerge w:val=\"restart\"/>",
+        "<w:vMerge/>",
         "<w:numPr><w:ilvl w:val=\"8\"/><w:numId w:val=\"1\"/></w:numPr>",
         "<w:lvl w:ilvl=\"4294967295\">",
         "<w:start w:val=\"4294967295\"/>",
@@ -685,6 +689,7 @@ fn mangled_word_and_excel_files_never_panic() {
         "<c r=\"A1\" t=\"s\"><v>99</v></c>",
         "<f>",
         "</row>",
+        "</sheetData><mergeCells><mergeCell ref=\"C3:A1\"/></mergeCells><sheetData>",
     ];
     let mut read = 0;
     for i in 0..150 {

@@ -103,6 +103,9 @@ impl Names {
     }
 }
 
+/// The most grid columns a cell may span (Word allows 63 columns).
+const MAX_SPAN: u32 = 1000;
+
 fn xml_error(part: &str, e: impl std::fmt::Display) -> OfficeError {
     OfficeError::Xml {
         part: part.to_owned(),
@@ -834,7 +837,8 @@ fn read_body(
                     }
                     "gridBefore" => {
                         if let Some(t) = st.tables.last_mut() {
-                            t.grid_col += val(e).and_then(|v| v.parse().ok()).unwrap_or(0);
+                            let n: u32 = val(e).and_then(|v| v.parse().ok()).unwrap_or(0);
+                            t.grid_col = t.grid_col.saturating_add(n.min(MAX_SPAN));
                         }
                     }
                     "tc" if !empty => {
@@ -854,7 +858,10 @@ fn read_body(
                     }
                     "gridSpan" => {
                         if let Some(c) = st.tables.last_mut().and_then(|t| t.cell.as_mut()) {
-                            c.span = val(e).and_then(|v| v.parse().ok()).unwrap_or(1).max(1);
+                            c.span = val(e)
+                                .and_then(|v| v.parse().ok())
+                                .unwrap_or(1)
+                                .clamp(1, MAX_SPAN);
                         }
                     }
                     _ => {}
@@ -884,7 +891,7 @@ fn read_body(
                     "tc" => {
                         if let Some(t) = st.tables.last_mut() {
                             if let Some(c) = t.cell.take() {
-                                t.grid_col += c.span;
+                                t.grid_col = t.grid_col.saturating_add(c.span);
                                 t.row.get_or_insert_with(Vec::new).push(c);
                             }
                         }
@@ -994,7 +1001,7 @@ fn as_sheet(
             if c.span > 1 || end_row > r {
                 sheet.merges.push(Dimensions {
                     start: (r, c.col),
-                    end: (end_row, c.col + c.span - 1),
+                    end: (end_row, c.col.saturating_add(c.span - 1)),
                 });
             }
         }
@@ -1167,6 +1174,23 @@ mod tests {
         assert_eq!(at("名称"), "表格 1 第 1 行第 1 列，第 6 段");
         // The cell after one spanning two grid columns is grid column 3.
         assert_eq!(at("50.7"), "表格 1 第 1 行第 3 列，第 7 段");
+    }
+
+    #[test]
+    fn huge_spans_do_not_overflow() {
+        let blocks = body(concat!(
+            r#"<w:p><w:r><w:t>收入支出决算总表</w:t></w:r></w:p>"#,
+            r#"<w:tbl><w:tr><w:trPr><w:gridBefore w:val="4294967295"/></w:trPr>"#,
+            r#"<w:tc><w:tcPr><w:gridSpan w:val="4294967295"/><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>项目</w:t></w:r></w:p></w:tc>"#,
+            r#"<w:tc><w:tcPr><w:gridSpan w:val="4294967295"/></w:tcPr><w:p><w:r><w:t>1.00</w:t></w:r></w:p></w:tc></w:tr>"#,
+            r#"<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>"#,
+        ));
+        let out = render(&blocks);
+        assert!(
+            out.text.contains("项目") && out.text.contains("1.00"),
+            "{}",
+            out.text
+        );
     }
 
     #[test]

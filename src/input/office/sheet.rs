@@ -470,7 +470,7 @@ pub(crate) fn render_sheet(
             .iter()
             .find(|m| m.start == (row, col))
             .map(|m| {
-                used.range(col..=m.end.1)
+                used.range(col..=m.end.1.max(col))
                     .next_back()
                     .map_or(first, |c| index[c])
             })
