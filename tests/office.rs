@@ -808,3 +808,28 @@ fn standard_tables_in_a_word_document_are_read_as_in_the_text() {
         "{loc}"
     );
 }
+
+/// `fuzz/seed.sh` seeds the `office_input` fuzz target with the files these
+/// tests generate: set `GOUJI_OFFICE_SEEDS` to a folder to write them.
+#[test]
+fn write_fuzz_seeds() {
+    let Some(dir) = std::env::var_os("GOUJI_OFFICE_SEEDS") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut word_tables = Vec::new();
+    for s in &final_sheets(false) {
+        word_tables.extend(sheet_as_word(s));
+    }
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("seed.docx", docx(&seed_blocks(), WORD)),
+        ("seed-wps.docx", docx(&seed_blocks(), WPS)),
+        ("tables.docx", docx(&word_tables, WORD)),
+        ("tables.xlsx", xlsx(&final_sheets(false))),
+        ("text-figures.xlsx", xlsx(&final_sheets(true))),
+    ];
+    for (name, bytes) in files {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+}
