@@ -11,7 +11,7 @@ rounds=${2:-1}
 mkdir -p fuzz/logs
 [ -d fuzz/corpus ] || fuzz/seed.sh
 for round in $(seq 1 "$rounds"); do
-    for t in parse_text pdf_input rule_pack rhai_script lsp_messages; do
+    for t in parse_text pdf_input office_input rule_pack rhai_script lsp_messages; do
         [ -e fuzz/STOP ] && exit 0
         log=fuzz/logs/$t.$round.log
         cargo +nightly fuzz run -s none "$t" -- -max_total_time="$slice" \

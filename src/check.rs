@@ -291,7 +291,7 @@ fn coverage(src: &SourceFile, doc: &Document, covered: &BTreeSet<usize>) -> Cove
 }
 
 /// Report files under the given paths: files as given, directories walked
-/// for `*.txt` and `*.pdf` (sorted). A directory without reports is an
+/// for `*.txt`, `*.pdf`, `*.docx`, `*.xlsx`, `*.xls` and `*.ods` (sorted). A directory without reports is an
 /// input error.
 pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport>) {
     let mut files = Vec::new();
@@ -304,7 +304,10 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileReport>) {
             if found.is_empty() {
                 errors.push(FileReport::input_error(
                     &p.display().to_string(),
-                    format!("{}: 目录中没有报告文件（*.txt、*.pdf）", p.display()),
+                    format!(
+                        "{}: 目录中没有报告文件（*.txt、*.pdf、*.docx、*.xlsx、*.xls、*.ods）",
+                        p.display()
+                    ),
                 ));
             }
             files.extend(found);
@@ -325,28 +328,34 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
             walk(&p, out);
         } else if p.extension().is_some_and(|x| {
             let x = x.to_string_lossy().to_lowercase();
-            x == "txt" || x == "text" || (cfg!(feature = "pdf") && x == "pdf")
+            x == "txt"
+                || x == "text"
+                || (cfg!(feature = "pdf") && x == "pdf")
+                || OFFICE_EXTENSIONS.contains(&x.as_str())
         }) {
             out.push(p);
         }
     }
 }
 
+/// The Word and spreadsheet files a folder is searched for.
+pub const OFFICE_EXTENSIONS: [&str; 4] = ["docx", "xlsx", "xls", "ods"];
+
 /// One note per page of a PDF that could not be read (a font without a
-/// Unicode map, a scanned page): its figures are not checked.
+/// Unicode map, a scanned page), and per part of a Word or spreadsheet file
+/// that was not read (a hidden sheet, formulas without a cached value): its
+/// figures are not checked.
 fn unread_pages(src: &SourceFile) -> Vec<Diagnostic> {
-    let Some(map) = &src.pages else {
-        return Vec::new();
-    };
-    map.notes
+    let pages = src
+        .pages
         .iter()
+        .flat_map(|m| m.notes.iter().map(|n| &n.message));
+    let native = src.native.iter().flat_map(|m| m.notes.iter());
+    pages
+        .chain(native)
         .map(|n| {
-            Diagnostic::new(
-                codes::INPUT,
-                Severity::Info,
-                format!("未能核对：{}", n.message),
-            )
-            .with_outcome(Outcome::NotChecked)
+            Diagnostic::new(codes::INPUT, Severity::Info, format!("未能核对：{n}"))
+                .with_outcome(Outcome::NotChecked)
         })
         .collect()
 }
@@ -457,6 +466,45 @@ pub fn check_paths_with_progress(
     reports.append(&mut checked);
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     reports
+}
+
+/// Check the files as one report (`--join`): a 说明 and its tables in
+/// separate files. Any file that cannot be read makes the report an input
+/// error: checking the rest alone would report what is only missing.
+pub fn check_joined(
+    paths: &[PathBuf],
+    rules: &RuleSet,
+    config: &Config,
+    encoding: Option<Encoding>,
+) -> Vec<FileReport> {
+    let (files, mut errors) = collect_inputs(paths);
+    let mut parts = Vec::new();
+    for p in &files {
+        match read_source(p, encoding, &config.limits) {
+            Ok(src) => parts.push(src),
+            Err(r) => errors.push(r),
+        }
+    }
+    if !errors.is_empty() {
+        return errors;
+    }
+    let Some(src) = input::join(parts) else {
+        return errors;
+    };
+    let CheckResult {
+        diagnostics,
+        coverage,
+        rules_run,
+        document,
+    } = check_source(&src, rules, config);
+    vec![FileReport {
+        path: src.path.clone(),
+        source: Some(Arc::new(src)),
+        diagnostics,
+        coverage: Some(coverage),
+        rules_run,
+        kind: Some(document.kind),
+    }]
 }
 
 /// Exit code: 2 on any tool, input or rule error; 1 on a finding at or above

@@ -6,7 +6,16 @@ use serde_json::{json, Value};
 
 fn pos(src: &SourceFile, s: Span) -> Value {
     let lc = src.line_col(s.start);
-    json!({ "start": s.start, "end": s.end, "line": lc.line, "column": lc.column })
+    let mut v = json!({ "start": s.start, "end": s.end, "line": lc.line, "column": lc.column });
+    locate(src, s, &mut v);
+    v
+}
+
+/// A Word or spreadsheet file: the paragraph or cell a span came from.
+fn locate(src: &SourceFile, s: Span, v: &mut Value) {
+    if let Some(n) = src.native_of(s) {
+        v["locator"] = json!(n.to_string());
+    }
 }
 
 pub fn dump(src: &SourceFile, doc: &Document) -> Value {
@@ -39,12 +48,16 @@ pub fn dump(src: &SourceFile, doc: &Document) -> Value {
                 "span": pos(src, t.span), "headers": t.headers(), "verdict": t.verdict,
                 "rows": t.rows.iter().map(|r| json!({
                     "kind": r.kind, "label": r.label, "code": r.code, "side": r.side,
-                    "cells": r.cells.iter().map(|c| json!({
-                        "text": c.text, "key": c.key, "column": c.column,
-                        "value": c.number.as_ref().map(|n| n.value.to_string()),
-                        "start": c.span.start, "end": c.span.end,
-                        "line": src.line_col(c.span.start).line,
-                    })).collect::<Vec<_>>(),
+                    "cells": r.cells.iter().map(|c| {
+                        let mut v = json!({
+                            "text": c.text, "key": c.key, "column": c.column,
+                            "value": c.number.as_ref().map(|n| n.value.to_string()),
+                            "start": c.span.start, "end": c.span.end,
+                            "line": src.line_col(c.span.start).line,
+                        });
+                        locate(src, c.span, &mut v);
+                        v
+                    }).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
             })
         })
@@ -65,6 +78,7 @@ pub fn dump(src: &SourceFile, doc: &Document) -> Value {
                 "section": doc.sections[f.section].path,
                 "links": f.links,
             });
+            locate(src, f.span, &mut v);
             if let Some(c) = &f.change {
                 v["change"] = json!({
                     "direction": c.direction, "base": c.base, "delta": c.delta, "rate": c.rate,

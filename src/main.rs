@@ -94,7 +94,8 @@ struct RuleArgs {
 #[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
-    /// Check reports (files, or directories walked for *.txt).
+    /// Check reports (files, or directories walked for *.txt, *.pdf,
+    /// *.docx, *.xlsx, *.xls, *.ods).
     ///
     /// Exit status: 0 no finding at or above --fail-on; 1 findings at or
     /// above it; 2 a tool, input, rule-pack, config or baseline error.
@@ -136,6 +137,10 @@ enum Command {
         /// Report which figures took part in a completed check.
         #[arg(long)]
         coverage: bool,
+        /// Check all the given files (and folders) as ONE report, in the
+        /// order given: a 说明 in .docx and its tables in .xlsx.
+        #[arg(long)]
+        join: bool,
         /// Report kind, instead of what title and structure say: 决算, 预算,
         /// 部门, 单位, or a document form: 公开说明, 三公经费说明, 绩效自评,
         /// 本级财政报告, 表格, 章节, 未识别 (repeatable or a comma list:
@@ -202,6 +207,7 @@ fn main() -> ExitCode {
             fail_on,
             encoding,
             coverage,
+            join,
             kind,
             width,
             color,
@@ -220,6 +226,7 @@ fn main() -> ExitCode {
                 fail_on,
                 encoding: encoding.map(Encoding::from),
                 coverage,
+                join,
                 kind,
                 width,
                 color,
@@ -330,6 +337,7 @@ struct CheckArgs {
     fail_on: FailOn,
     encoding: Option<Encoding>,
     coverage: bool,
+    join: bool,
     kind: Vec<String>,
     width: usize,
     color: String,
@@ -364,8 +372,11 @@ fn cmd_check(a: CheckArgs, args: RuleArgs) -> i32 {
         FailOn::Never => None,
     };
     let bar = BatchBar::default();
-    let mut reports: Vec<FileReport> =
-        check::check_paths_with_progress(&a.paths, &rules, &config, a.encoding, &|p| bar.update(p));
+    let mut reports: Vec<FileReport> = if a.join {
+        check::check_joined(&a.paths, &rules, &config, a.encoding)
+    } else {
+        check::check_paths_with_progress(&a.paths, &rules, &config, a.encoding, &|p| bar.update(p))
+    };
     bar.finish();
 
     let mut active = old_baseline;

@@ -228,6 +228,91 @@ pub struct SourceFile {
     pub lines: LineIndex,
     /// For a PDF: where each piece of the text was printed.
     pub pages: Option<PageMap>,
+    /// For Word and spreadsheet files: the paragraph or cell each piece of
+    /// the text rendering came from.
+    pub native: Option<NativeMap>,
+}
+
+/// Where the text rendering of a Word or spreadsheet file came from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NativeMap {
+    /// Pieces of the text with their place in the file, in text order,
+    /// not overlapping.
+    pub regions: Vec<NativeRegion>,
+    /// What could not be read (a hidden sheet, formulas without a cached
+    /// value): each becomes an info note of the report.
+    pub notes: Vec<String>,
+}
+
+/// A byte range of the text that came from one paragraph or cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NativeRegion {
+    pub start: u32,
+    pub end: u32,
+    pub loc: NativeLoc,
+}
+
+/// A place in a Word or spreadsheet file, as its author finds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NativeLoc {
+    /// The file, when the report was joined from several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// A Word paragraph, 1-based, counting the body's paragraphs in order
+    /// (those inside tables and text boxes included).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<u32>,
+    /// A Word table cell: table (1-based), row, grid column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table_cell: Option<[u32; 3]>,
+    /// A spreadsheet's sheet name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// A spreadsheet cell address (`C12`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
+}
+
+impl fmt::Display for NativeLoc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{file} ")?;
+        }
+        if let (Some(sheet), Some(cell)) = (&self.sheet, &self.cell) {
+            return write!(f, "{sheet}!{cell}");
+        }
+        if let Some(sheet) = &self.sheet {
+            return write!(f, "{sheet}");
+        }
+        if let Some([t, r, c]) = self.table_cell {
+            write!(f, "表格 {t} 第 {r} 行第 {c} 列，")?;
+        }
+        match self.paragraph {
+            Some(p) => write!(f, "第 {p} 段"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl NativeLoc {
+    pub fn paragraph(n: u32) -> NativeLoc {
+        NativeLoc {
+            file: None,
+            paragraph: Some(n),
+            table_cell: None,
+            sheet: None,
+            cell: None,
+        }
+    }
+    pub fn cell(sheet: &str, cell: String) -> NativeLoc {
+        NativeLoc {
+            file: None,
+            paragraph: None,
+            table_cell: None,
+            sheet: Some(sheet.to_owned()),
+            cell: Some(cell),
+        }
+    }
 }
 
 /// Where the text of a PDF came from: pages and boxes.
@@ -278,7 +363,25 @@ impl SourceFile {
             had_bom: false,
             lines,
             pages: None,
+            native: None,
         }
+    }
+
+    /// Read from a Word or spreadsheet file (not a plain text, not a PDF):
+    /// its text is a rendering, located by line and column, not by bytes.
+    pub fn is_rendered(&self) -> bool {
+        self.pages.is_some() || self.native.is_some()
+    }
+
+    /// The paragraph or cell a span of a Word or spreadsheet file's text
+    /// came from: the first piece it touches.
+    pub fn native_of(&self, span: Span) -> Option<&NativeLoc> {
+        let map = self.native.as_ref()?;
+        let first = map.regions.partition_point(|r| r.end <= span.start);
+        map.regions
+            .get(first)
+            .filter(|r| r.start < span.end.max(span.start + 1))
+            .map(|r| &r.loc)
     }
 
     /// The 1-based page of a byte offset: from the page map of a PDF, from

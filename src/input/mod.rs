@@ -4,11 +4,14 @@
 //! indexes) and its positioned lines (what the table parser reads): text
 //! (`pdftotext -layout` output or Word-export text, in any encoding
 //! [`text`] decodes), or a PDF read by [`pdf`] into text of the same shape
-//! with a page map (page and box of every piece). An Office (zip) file is
-//! recognised by its first bytes and refused with a clear input error,
-//! rather than read as undecodable text; so is a file named `.pdf` that is
-//! not one (an HTML page saved under that name).
+//! with a page map (page and box of every piece), or a Word or spreadsheet
+//! file read by [`office`] into text with a native map (the paragraph or
+//! cell of every piece). Zip and OLE files are recognised by their first
+//! bytes, never read as undecodable text; a file named `.pdf` that is not
+//! one (an HTML page saved under that name) is refused with a clear input
+//! error.
 
+pub mod office;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod positioned;
@@ -23,8 +26,11 @@ use text::DecodeError;
 pub enum Format {
     /// `%PDF`
     Pdf,
-    /// `PK\x03\x04`: a zip container (docx, xlsx).
+    /// `PK\x03\x04`: a zip container (docx, xlsx, ods).
     Zip,
+    /// `D0 CF 11 E0`: an OLE compound file (xls; doc, wps and encrypted
+    /// OOXML, which are refused).
+    Ole,
     /// Anything else is read as text.
     Text,
 }
@@ -37,6 +43,8 @@ pub fn sniff(bytes: &[u8]) -> Format {
         Format::Pdf
     } else if bytes.starts_with(b"PK\x03\x04") {
         Format::Zip
+    } else if bytes.starts_with(&office::OLE_MAGIC) {
+        Format::Ole
     } else {
         Format::Text
     }
@@ -59,9 +67,14 @@ pub enum InputError {
     /// Named `.pdf` but not a PDF.
     #[error("文件名是 .pdf，但内容不是 PDF（开头是“{0}”），可能是网页或下载失败的文件")]
     NotPdf(String),
+    /// Named `.docx`, `.xlsx` … but neither a zip nor an OLE file.
+    #[error("文件名是 .{0}，但内容不是 Word/Excel 文件（开头是“{1}”），可能是网页、文本或下载失败的文件")]
+    NotOffice(String, String),
     #[cfg(feature = "pdf")]
     #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
+    #[error(transparent)]
+    Office(#[from] office::OfficeError),
 }
 
 /// Read the bytes of the file at `path` (named in spans and messages).
@@ -85,14 +98,20 @@ pub fn read(
         #[cfg(not(feature = "pdf"))]
         Format::Pdf => Err(InputError::Unsupported("PDF")),
         Format::Text if path.to_lowercase().ends_with(".pdf") => {
-            let head: String = String::from_utf8_lossy(&bytes[..bytes.len().min(40)])
-                .chars()
-                .filter(|c| !c.is_control())
-                .take(20)
-                .collect();
-            Err(InputError::NotPdf(head))
+            Err(InputError::NotPdf(head(bytes)))
         }
-        Format::Zip => Err(InputError::Unsupported("zip (docx/xlsx)")),
+        Format::Text if office_extension(&path).is_some() => Err(InputError::NotOffice(
+            office_extension(&path).unwrap_or_default(),
+            head(bytes),
+        )),
+        Format::Zip | Format::Ole => {
+            let got = office::extract(bytes)?;
+            let mut source = SourceFile::new(path, got.text, Encoding::Utf8);
+            source.native = Some(got.native);
+            let lines =
+                positioned::positioned_lines(&source.text, &crate::source::lines(&source.text));
+            Ok(Extracted { source, lines })
+        }
         Format::Text => {
             let source = SourceFile::from_bytes(path, bytes, forced)?;
             let lines =
@@ -100,6 +119,79 @@ pub fn read(
             Ok(Extracted { source, lines })
         }
     }
+}
+
+/// The first characters of a file, for a message.
+fn head(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(&bytes[..bytes.len().min(40)])
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(20)
+        .collect()
+}
+
+/// The extension of a Word or spreadsheet file name, lower case.
+fn office_extension(path: &str) -> Option<String> {
+    let ext = path.rsplit_once('.')?.1.to_lowercase();
+    ["docx", "xlsx", "xls", "ods", "doc", "wps", "et"]
+        .contains(&ext.as_str())
+        .then_some(ext)
+}
+
+/// Several files read as one report (`gouji check --join`): their texts
+/// one after the other in the order given, separated by a blank line, so
+/// that the rules see one document (a 说明 in .docx and its tables in
+/// .xlsx). The report takes the first file's path; every piece of the text
+/// is located in its own file by the native map: a paragraph or cell of a
+/// Word or spreadsheet file, only the file's name for a text or a PDF (whose
+/// page map is not carried over).
+pub fn join(parts: Vec<SourceFile>) -> Option<SourceFile> {
+    use crate::source::{NativeLoc, NativeMap, NativeRegion};
+    let path = parts.first()?.path.clone();
+    let mut text = String::new();
+    let mut map = NativeMap::default();
+    for part in parts {
+        if !text.is_empty() {
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push('\n');
+        }
+        let base = text.len() as u32;
+        let file = std::path::Path::new(&part.path)
+            .file_name()
+            .map_or(part.path.clone(), |f| f.to_string_lossy().into_owned());
+        match part.native {
+            Some(native) => {
+                map.regions
+                    .extend(native.regions.into_iter().map(|r| NativeRegion {
+                        start: r.start + base,
+                        end: r.end + base,
+                        loc: NativeLoc {
+                            file: Some(file.clone()),
+                            ..r.loc
+                        },
+                    }));
+                map.notes
+                    .extend(native.notes.into_iter().map(|n| format!("{file}：{n}")));
+            }
+            None => map.regions.push(NativeRegion {
+                start: base,
+                end: base + part.text.len() as u32,
+                loc: NativeLoc {
+                    file: Some(file.clone()),
+                    paragraph: None,
+                    table_cell: None,
+                    sheet: None,
+                    cell: None,
+                },
+            }),
+        }
+        text.push_str(&part.text);
+    }
+    let mut joined = SourceFile::new(path, text, Encoding::Utf8);
+    joined.native = Some(map);
+    Some(joined)
 }
 
 #[cfg(test)]

@@ -285,6 +285,10 @@ fn label_text(src: Option<&SourceFile>, span: Span) -> &str {
 /// `行 12 列 5` and the page, when the source has pages.
 fn position(src: &SourceFile, pages: &Pages, at: u32) -> String {
     let lc = src.line_col(at);
+    // A Word or spreadsheet file: the paragraph or cell first.
+    if let Some(n) = src.native_of(crate::source::Span::new(at as usize, at as usize)) {
+        return format!("{n} · 第 {} 行第 {} 列", lc.line, lc.column);
+    }
     match pages.page_of(at) {
         Some(p) => format!("第 {p} 页 · 第 {} 行第 {} 列", lc.line, lc.column),
         None => format!("第 {} 行第 {} 列", lc.line, lc.column),

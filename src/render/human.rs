@@ -155,12 +155,14 @@ pub fn render_diagnostic(
     let loc = match (src, d.primary_span()) {
         (Some(s), Some(span)) => {
             let lc = s.line_col(span.start);
-            // A PDF names the printed page too.
+            // A PDF names the printed page too; a Word or spreadsheet file
+            // the paragraph or cell.
             let page = s
                 .pages
                 .as_ref()
                 .and_then(|_| s.page_of(span.start))
                 .map(|p| format!("（第 {p} 页）"))
+                .or_else(|| s.native_of(span).map(|l| format!("（{l}）")))
                 .unwrap_or_default();
             format!("{path}:{}:{}{page}", lc.line, lc.column)
         }

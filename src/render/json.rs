@@ -1,6 +1,9 @@
 //! JSON output (format version 1): one object with a `diagnostics` array.
 //! Label positions: `start`/`end` are byte offsets into the decoded UTF-8
 //! text; `line`/`column` are 1-based, the column in Unicode code points.
+//! A label in a PDF has `page` and `box`; in a Word or spreadsheet file,
+//! `locator` (`第 12 段`, `表3!C12`) and `native` (the same as an object:
+//! `paragraph`, `table_cell`, `sheet`, `cell`, `file`).
 //! `fingerprint` names a diagnostic independently of its position (see
 //! `crate::baseline`); use it in `[[suppress]]` entries.
 
@@ -34,6 +37,11 @@ pub fn diagnostics_value(reports: &[FileReport]) -> Value {
                         if let Some(b) = src.box_of(l.span) {
                             v["page"] = json!(b.page);
                             v["box"] = json!(b.bbox);
+                        }
+                        // A Word or spreadsheet file: the paragraph or cell.
+                        if let Some(n) = src.native_of(l.span) {
+                            v["locator"] = json!(n.to_string());
+                            v["native"] = json!(n);
                         }
                     }
                     if let Some(m) = &l.message {

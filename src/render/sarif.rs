@@ -79,8 +79,9 @@ fn artifact_location(uri: &str, index: usize) -> Value {
 fn region(src: &SourceFile, l: &Label) -> Value {
     let a = src.line_col(l.span.start);
     let b = src.line_col(l.span.end);
-    if src.pages.is_some() {
-        // A PDF: lines and columns of its text rendering (`gouji dump`);
+    if src.is_rendered() {
+        // A PDF, Word or spreadsheet file: lines and columns of its text
+        // rendering (`gouji dump`);
         // no byte offset, as the text is not stored in the file as such.
         return json!({
             "startLine": a.line,
@@ -114,7 +115,7 @@ fn location(uri: &str, index: usize, src: Option<&SourceFile>, label: Option<&La
                 loc.insert("message".into(), json!({ "text": m }));
             }
         }
-        (Some(src), None) if src.pages.is_some() => {
+        (Some(src), None) if src.is_rendered() => {
             let end = src.line_col(src.text.len() as u32);
             physical["region"] = json!({
                 "startLine": 1,
@@ -266,6 +267,14 @@ pub fn value(reports: &[FileReport], rules: &RuleSet) -> Value {
             // bottom-left) where the primary label is printed.
             if let Some(b) = src.zip(d.primary_span()).and_then(|(s, sp)| s.box_of(sp)) {
                 res["properties"] = json!({ "page": b.page, "box": b.bbox });
+            }
+            // A Word or spreadsheet file: the paragraph or cell of the
+            // primary label.
+            if let Some(n) = src
+                .zip(d.primary_span())
+                .and_then(|(s, sp)| s.native_of(sp))
+            {
+                res["properties"] = json!({ "locator": n.to_string(), "native": n });
             }
             if d.outcome == Outcome::NotChecked {
                 res["kind"] = json!("open");
