@@ -444,28 +444,31 @@ pub fn check_paths_with_progress(
         .par_iter()
         .map(|p| match read_source(p, encoding, &config.limits) {
             Err(r) => r,
-            Ok(src) => {
-                let CheckResult {
-                    diagnostics,
-                    coverage,
-                    rules_run,
-                    document,
-                } = check_source(&src, rules, config);
-                FileReport {
-                    path: src.path.clone(),
-                    source: Some(Arc::new(src)),
-                    diagnostics,
-                    coverage: Some(coverage),
-                    rules_run,
-                    kind: Some(document.kind),
-                }
-            }
+            Ok(src) => checked_report(src, rules, config),
         })
         .inspect(|_| progress(Progress::Done))
         .collect();
     reports.append(&mut checked);
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     reports
+}
+
+/// Check a source that was read and keep it for rendering.
+fn checked_report(src: SourceFile, rules: &RuleSet, config: &Config) -> FileReport {
+    let CheckResult {
+        diagnostics,
+        coverage,
+        rules_run,
+        document,
+    } = check_source(&src, rules, config);
+    FileReport {
+        path: src.path.clone(),
+        source: Some(Arc::new(src)),
+        diagnostics,
+        coverage: Some(coverage),
+        rules_run,
+        kind: Some(document.kind),
+    }
 }
 
 /// Check the files as one report (`--join`): a 说明 and its tables in
@@ -491,20 +494,7 @@ pub fn check_joined(
     let Some(src) = input::join(parts) else {
         return errors;
     };
-    let CheckResult {
-        diagnostics,
-        coverage,
-        rules_run,
-        document,
-    } = check_source(&src, rules, config);
-    vec![FileReport {
-        path: src.path.clone(),
-        source: Some(Arc::new(src)),
-        diagnostics,
-        coverage: Some(coverage),
-        rules_run,
-        kind: Some(document.kind),
-    }]
+    vec![checked_report(src, rules, config)]
 }
 
 /// Exit code: 2 on any tool, input or rule error; 1 on a finding at or above

@@ -293,24 +293,33 @@ fn cell_list(cells: &[(u32, u32)]) -> String {
     format!("{}{more}", shown.join("、"))
 }
 
+/// The worksheets to read; each hidden one gets a note instead.
+fn visible_worksheets(metas: &[calamine::Sheet], notes: &mut Vec<String>) -> Vec<calamine::Sheet> {
+    metas
+        .iter()
+        .filter(|m| m.typ == SheetType::WorkSheet)
+        .filter(|m| {
+            let shown = m.visible == SheetVisible::Visible;
+            if !shown {
+                notes.push(format!(
+                    "工作表“{}”是隐藏的，未读取；如其中有应公开的表格，请取消隐藏",
+                    m.name
+                ));
+            }
+            shown
+        })
+        .cloned()
+        .collect()
+}
+
 /// Read an .xlsx workbook.
 pub fn read_xlsx(bytes: &[u8]) -> Result<OfficeText, OfficeError> {
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(sheet_error)?;
-    let metas = wb.sheets_metadata().to_vec();
-    let mut sheets = Vec::new();
     let mut notes = Vec::new();
+    let metas = visible_worksheets(wb.sheets_metadata(), &mut notes);
+    let mut sheets = Vec::new();
     let mut total = 0usize;
     for meta in metas {
-        if meta.typ != SheetType::WorkSheet {
-            continue;
-        }
-        if meta.visible != SheetVisible::Visible {
-            notes.push(format!(
-                "工作表“{}”是隐藏的，未读取；如其中有应公开的表格，请取消隐藏",
-                meta.name
-            ));
-            continue;
-        }
         let mut sheet = Sheet {
             name: meta.name.clone(),
             ..Sheet::default()
@@ -382,21 +391,11 @@ pub fn read_other(bytes: &[u8], kind: Other) -> Result<OfficeText, OfficeError> 
                 .map_err(|e: calamine::OdsError| sheet_error(e))?,
         ),
     };
-    let metas = wb.sheets_metadata().to_vec();
-    let mut sheets = Vec::new();
     let mut notes = Vec::new();
+    let metas = visible_worksheets(wb.sheets_metadata(), &mut notes);
+    let mut sheets = Vec::new();
     let mut total = 0usize;
     for meta in metas {
-        if meta.typ != SheetType::WorkSheet {
-            continue;
-        }
-        if meta.visible != SheetVisible::Visible {
-            notes.push(format!(
-                "工作表“{}”是隐藏的，未读取；如其中有应公开的表格，请取消隐藏",
-                meta.name
-            ));
-            continue;
-        }
         let range = wb.worksheet_range(&meta.name).map_err(sheet_error)?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let mut sheet = Sheet {
