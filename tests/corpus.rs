@@ -51,6 +51,48 @@ const CONFIRMED: &[(&str, &str, u32, &str)] = &[
         371,
         "第三部分",
     ),
+    // Item 7 of 主要职能 ends "…实行跟踪监督" with no 。 before item 8 (the other items have it).
+    (
+        "pt_ghzyj_2024_final_dept",
+        "sentence-end-missing",
+        114,
+        "督",
+    ),
+    // "平均得分99.33分（其中，绩效评级为“优”的项目39个；…“不合格”的项目0个。绩效自评中共发现
+    // 问题0个。": the （ opened before 其中 is never closed.
+    ("pt_ghzyj_2024_final_dept", "unbalanced-brackets", 903, "（"),
+    // The template's unit list ends with placeholder rows "4 。 / 。。" … "8 。 / 。。":
+    // residue a report made from it must delete.
+    (
+        "template_2024_final_dept",
+        "doubled-punctuation",
+        84,
+        "。。",
+    ),
+    (
+        "template_2024_final_dept",
+        "doubled-punctuation",
+        87,
+        "。。",
+    ),
+    (
+        "template_2024_final_dept",
+        "doubled-punctuation",
+        90,
+        "。。",
+    ),
+    (
+        "template_2024_final_dept",
+        "doubled-punctuation",
+        93,
+        "。。",
+    ),
+    (
+        "template_2024_final_dept",
+        "doubled-punctuation",
+        96,
+        "。。",
+    ),
     // Item 31: "…住房公积金（项）”350.35万元 … 2023年当年预算执行数为348.52万元，2024年预算安排
     // 352.67万元，比2023年预算执行数增加0.53%". 348.52 → 352.67 is +1.19%; 0.53% is what
     // 350.35 (the item's amount two sentences earlier) gives: the two 2024 figures disagree.

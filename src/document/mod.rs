@@ -454,6 +454,31 @@ pub struct Document {
 }
 
 impl Document {
+    /// Paragraphs grouped into runs that read as one: a paragraph that does
+    /// not end a sentence (。！？；： or an ellipsis) runs on into the next
+    /// paragraph of its section, unless that one starts a numbered item. So a
+    /// sentence the layout cut (at a page break, or a line the extraction set
+    /// apart) is one run. Indices into `paragraphs`, in order; `text` is the
+    /// text the spans index.
+    pub fn sentence_runs(&self, text: &str) -> Vec<Vec<usize>> {
+        let mut runs: Vec<Vec<usize>> = Vec::new();
+        let mut open = false;
+        for (i, p) in self.paragraphs.iter().enumerate() {
+            let joins = open
+                && p.numbering.is_none()
+                && runs
+                    .last()
+                    .and_then(|r| r.last())
+                    .is_some_and(|&j| self.paragraphs[j].section == p.section);
+            match runs.last_mut() {
+                Some(run) if joins => run.push(i),
+                _ => runs.push(vec![i]),
+            }
+            open = !ends_sentence(text.get(p.span.range()).unwrap_or(""));
+        }
+        runs
+    }
+
     /// Build the lookup indexes once parsing is done.
     pub fn build_indexes(&mut self) {
         self.by_label.clear();
@@ -563,4 +588,27 @@ mod tests {
             r#"{"form":"公开说明","stage":"预算","scope":"部门","year":2025,"reason":"标题"}"#
         );
     }
+}
+
+#[test]
+fn a_sentence_ends_with_its_mark_or_a_note_after_it() {
+    assert!(ends_sentence("增长5.00%。 "));
+    assert!(ends_sentence("主要用于：\n"));
+    assert!(ends_sentence("增长5.00%。（如持平作持平表述）"));
+    assert!(!ends_sentence("增长5.00%"));
+    assert!(!ends_sentence("增长5.00%（见附表）"));
+}
+
+/// Whether a passage ends a sentence: its last visible mark is 。！？；：
+/// (full- or half-width) or an ellipsis, or it is a bracketed note after one
+/// (`…增长5.00%。（如持平作持平表述）`).
+pub fn ends_sentence(passage: &str) -> bool {
+    const ENDS: [char; 10] = ['。', '！', '？', '；', '：', '…', '!', '?', ';', ':'];
+    let p = passage.trim_end();
+    if p.ends_with(ENDS) {
+        return true;
+    }
+    p.strip_suffix(['）', ')'])
+        .and_then(|inner| inner.rfind(['（', '(']))
+        .is_some_and(|open| p[..open].trim_end().ends_with(ENDS))
 }

@@ -73,6 +73,10 @@ declare_kinds! {
     "report-year" => report_year::ReportYear,
     "unit-name" => unit_name::UnitName,
     "toc-match" => toc_match::TocMatch,
+    "brackets" => brackets::Brackets,
+    "sentence-end" => sentence_end::SentenceEnd,
+    "budget-actual" => budget_actual::BudgetActual,
+    "year-refs" => year_refs::YearRefs,
 }
 
 /// The keys every rule may have, whatever its kind.

@@ -16,6 +16,8 @@ use crate::document::Fact;
 use crate::quantity::Quantity;
 use rust_decimal::Decimal;
 
+pub mod brackets;
+pub mod budget_actual;
 pub mod cross_table;
 pub mod empty_table;
 pub mod equal;
@@ -29,6 +31,7 @@ pub mod prose_table;
 pub mod report_year;
 pub mod require;
 pub mod script;
+pub mod sentence_end;
 pub mod share;
 pub mod sum;
 pub mod table_columns;
@@ -37,6 +40,7 @@ pub mod table_sum;
 pub mod tables_present;
 pub mod toc_match;
 pub mod unit_name;
+pub mod year_refs;
 
 /// A rule kind: what a `kind = "…"` rule compiles to.
 pub trait RuleKind: Sized {

@@ -1,0 +1,384 @@
+//! `budget-actual`: a 决算 item that states its budget and its actual
+//! amount (`年初预算为A万元，支出决算为B万元，完成年初预算的C%。决算数小于预算
+//! 数…`) is checked against itself:
+//! - `rate`: the completion rate C = B ÷ A × 100% (rounding-aware; a rate
+//!   that is right once read as truncated is an info finding);
+//! - `word`: the comparison words agree with the amounts: 大于/小于 only
+//!   when the amounts certainly differ that way, 等于/持平 when their
+//!   rounding intervals overlap.
+//!
+//! The pair is bound only where the text binds it: the budget and the
+//! actual amount are adjacent figures of one passage (no other amount in
+//! between), one labelled 预算 and the other 决算 or 执行. A completion rate
+//! or comparison words without such a pair are not checked, never guessed:
+//! `其中：因公出国（境）费决算为0.00万元，完成预算的0.00%` names no budget of
+//! its own.
+
+use super::percent::percent_mismatch;
+use super::{range, RuleKind};
+use crate::diagnostic::Label;
+use crate::document::{Fact, FactKind, Role};
+use crate::quantity::{Agreement, Quantity};
+use crate::rule::compile::CompileCx;
+use crate::rule::context::RuleContext;
+use crate::rule::spec::RuleSpec;
+use crate::source::Span;
+use regex::Regex;
+use rust_decimal::Decimal;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone)]
+pub struct BudgetActual {
+    rate: bool,
+    word: bool,
+}
+
+impl RuleKind for BudgetActual {
+    const KEYS: &'static [&'static str] = &["check"];
+
+    fn compile(rs: &RuleSpec, cx: &mut CompileCx) -> Option<Self> {
+        let check = rs
+            .check
+            .clone()
+            .unwrap_or_else(|| vec!["rate".into(), "word".into()]);
+        for c in &check {
+            if c != "rate" && c != "word" {
+                cx.err(
+                    &rs.kind,
+                    format!("unknown budget-actual check `{c}`"),
+                    "this rule",
+                    "check takes \"rate\" and/or \"word\"",
+                );
+            }
+        }
+        Some(BudgetActual {
+            rate: check.iter().any(|c| c == "rate"),
+            word: check.iter().any(|c| c == "word"),
+        })
+    }
+
+    fn run(&self, cx: &mut RuleContext) {
+        let doc = std::sync::Arc::clone(cx.doc);
+        let text = std::sync::Arc::clone(cx.text);
+        let mut seen = false;
+        for run in doc.sentence_runs(&text) {
+            let first = &doc.paragraphs[run[0]];
+            if !cx.in_scope(first.section) {
+                continue;
+            }
+            let end = doc.paragraphs[*run.last().expect("a run is never empty")]
+                .span
+                .end as usize;
+            let facts: Vec<&Fact> = doc
+                .facts
+                .iter()
+                .filter(|f| f.paragraph.is_some_and(|p| run.contains(&p)))
+                .collect();
+            let pairs = pairs(&facts, end);
+            for pair in &pairs {
+                seen = true;
+                if self.rate {
+                    self.check_rate(cx, pair);
+                }
+                if self.word {
+                    self.check_word(cx, pair, &text);
+                }
+            }
+            if self.rate {
+                for c in facts.iter().filter(|f| f.role == Role::Completion) {
+                    let bound = pairs.iter().any(|p| p.rate.is_some_and(|r| r.id == c.id));
+                    if !bound {
+                        cx.not_checked("完成率所依据的预算数没有在同一处写明".into(), Some(c.span));
+                    }
+                }
+            }
+        }
+        if !seen {
+            cx.not_checked("报告中没有同时写明预算数和决算数的项目".into(), None);
+        }
+    }
+}
+
+/// A budget and an actual amount that the text states side by side, with
+/// the completion rate that follows them and the end of the passage that
+/// speaks of them (where comparison words are looked for).
+struct Pair<'a> {
+    budget: &'a Fact,
+    actual: &'a Fact,
+    rate: Option<&'a Fact>,
+    /// The text after the pair, up to the next amount or the passage end.
+    tail: Span,
+}
+
+fn is_amount(f: &Fact) -> bool {
+    f.role == Role::Value && f.kind == FactKind::Amount && f.number.is_some()
+}
+
+fn is_budget(f: &Fact) -> bool {
+    f.label.contains("预算") && !f.label.contains("决算") && !f.label.contains("执行")
+}
+
+fn is_actual(f: &Fact) -> bool {
+    (f.label.contains("决算") || f.label.contains("执行")) && !f.label.contains("预算")
+}
+
+/// The pairs of one passage: an amount labelled as a budget directly
+/// followed by one labelled as an actual amount. (The other order is not
+/// paired: after `决算B，年初预算A` the A may as well open the next item.)
+fn pairs<'a>(facts: &[&'a Fact], end: usize) -> Vec<Pair<'a>> {
+    let amounts: Vec<usize> = (0..facts.len()).filter(|&i| is_amount(facts[i])).collect();
+    let mut out = Vec::new();
+    for (k, w) in amounts.windows(2).enumerate() {
+        let (budget, actual) = (facts[w[0]], facts[w[1]]);
+        if !is_budget(budget) || !is_actual(actual) {
+            continue;
+        }
+        let rate = facts[w[1] + 1..]
+            .iter()
+            .take_while(|f| !is_amount(f))
+            // `of` is unset when the layout cut the rate off into a
+            // paragraph of its own; no amount stands between, so it is
+            // this actual amount's rate.
+            .find(|f| f.role == Role::Completion && f.links.of.is_none_or(|o| o == actual.id))
+            .copied();
+        let from = rate.unwrap_or(actual).span.end as usize;
+        let next = amounts.get(k + 2).map(|&i| facts[i].span.start as usize);
+        let to = next.unwrap_or(end).max(from);
+        out.push(Pair {
+            budget,
+            actual,
+            rate,
+            tail: Span::new(from, to),
+        });
+    }
+    out
+}
+
+/// The qualifier of a budget word: 年初 (the budget as passed) or 全年 /
+/// 调整 (the budget as adjusted during the year); `None` when unqualified.
+fn budget_kind(words: &str) -> Option<&'static str> {
+    if words.contains("年初") {
+        Some("年初")
+    } else if words.contains("全年") || words.contains("调整") {
+        Some("全年")
+    } else {
+        None
+    }
+}
+
+/// Do two budget words name the same budget (an unqualified one names any)?
+fn same_budget(a: &str, b: &str) -> bool {
+    match (budget_kind(a), budget_kind(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}
+
+/// `决算数小于预算数`, `决算数同年初预算数持平`, `决算数大于全年预算数`.
+static COMPARISON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"决算数?(?P<op>大于|多于|高于|超过|超出|小于|少于|低于|等于|同|与|和)(?P<base>年初|全年|调整后?|年度)?的?预算数?(?P<eq>持平|相等|一致)?",
+    )
+    .expect("the comparison pattern compiles")
+});
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Comparison {
+    Greater,
+    Less,
+    Equal,
+}
+
+impl Comparison {
+    fn word(self) -> &'static str {
+        match self {
+            Comparison::Greater => "大于",
+            Comparison::Less => "小于",
+            Comparison::Equal => "等于",
+        }
+    }
+}
+
+/// The comparison a passage states, with its span in the report: the
+/// passage's whitespace is skipped (PDF text breaks `决算\n数小于`).
+fn comparison(text: &str, tail: Span) -> Option<(Comparison, Option<&'static str>, Span, String)> {
+    let slice = text.get(tail.range())?;
+    let mut squeezed = String::with_capacity(slice.len());
+    let mut at: Vec<usize> = Vec::with_capacity(slice.len());
+    for (i, c) in slice.char_indices() {
+        if !c.is_whitespace() {
+            for k in 0..c.len_utf8() {
+                at.push(tail.start as usize + i + k);
+            }
+            squeezed.push(c);
+        }
+    }
+    let m = COMPARISON.captures(&squeezed)?;
+    let op = match &m["op"] {
+        "大于" | "多于" | "高于" | "超过" | "超出" => Comparison::Greater,
+        "小于" | "少于" | "低于" => Comparison::Less,
+        "等于" => Comparison::Equal,
+        // 同/与/和 compare only with 持平/相等/一致 after them.
+        _ if m.name("eq").is_some() => Comparison::Equal,
+        _ => return None,
+    };
+    let whole = m.get(0).expect("group 0 always matches");
+    let span = Span::new(at[whole.start()], at[whole.end() - 1] + 1);
+    let base = m.name("base").and_then(|b| budget_kind(b.as_str()));
+    Some((op, base, span, whole.as_str().to_owned()))
+}
+
+/// How the actual amount compares with the budget, where the figures
+/// decide it. Two figures printed at the same precision in the same unit
+/// compare as printed (their rounding intervals are half-open, so 2.22 is
+/// below 2.23 for certain); otherwise by their intervals, `None` when they
+/// overlap without being equal as printed.
+fn decided(actual: &Fact, budget: &Fact, b: &Quantity, a: &Quantity) -> Option<Comparison> {
+    if let (Some(x), Some(y)) = (&actual.number, &budget.number) {
+        if x.decimals == y.decimals && x.unit == y.unit {
+            return Some(match x.value.cmp(&y.value) {
+                std::cmp::Ordering::Greater => Comparison::Greater,
+                std::cmp::Ordering::Less => Comparison::Less,
+                std::cmp::Ordering::Equal => Comparison::Equal,
+            });
+        }
+    }
+    if b.certainly_gt(a) {
+        Some(Comparison::Greater)
+    } else if b.certainly_lt(a) {
+        Some(Comparison::Less)
+    } else {
+        None
+    }
+}
+
+impl BudgetActual {
+    fn check_rate(&self, cx: &mut RuleContext, p: &Pair) {
+        let Some(rate) = p.rate else {
+            return;
+        };
+        if !same_budget(rate.share_base.as_deref().unwrap_or(""), &p.budget.label) {
+            cx.not_checked(
+                "完成率所依据的预算（年初或全年）与写明的预算数不是同一口径".into(),
+                Some(rate.span),
+            );
+            return;
+        }
+        let (Some(b), Some(a), Some(stated), Some(n)) = (
+            cx.q(p.actual),
+            cx.q(p.budget),
+            rate.quantity(),
+            rate.number.as_ref(),
+        ) else {
+            return;
+        };
+        let computed = b.div(&a).mul(&Quantity::exact(Decimal::ONE_HUNDRED));
+        if computed.is_undefined() {
+            // A budget of zero: no rate follows from the amounts.
+            return;
+        }
+        cx.cover([rate.id, p.actual.id, p.budget.id]);
+        if computed.agrees(&stated) == Agreement::Inconsistent {
+            let (mut d, _) = percent_mismatch(
+                cx,
+                &p.actual.label,
+                "完成率",
+                n,
+                &computed,
+                &[("other", p.budget.label.clone())],
+            );
+            d.help.get_or_insert_with(|| {
+                format!(
+                    "{} ÷ {} × 100% ≈ {}%",
+                    p.actual.number.as_ref().map_or("", |n| &n.written),
+                    p.budget.number.as_ref().map_or("", |n| &n.written),
+                    range(&computed, 2)
+                )
+            });
+            d.labels.push(Label::new(rate.span, "完成率"));
+            d.labels.push(Label::new(p.actual.span, "决算数"));
+            d.labels.push(Label::new(p.budget.span, "预算数"));
+            cx.report(d);
+        }
+    }
+
+    fn check_word(&self, cx: &mut RuleContext, p: &Pair, text: &str) {
+        let Some((op, base, span, found)) = comparison(text, p.tail) else {
+            return;
+        };
+        if base.is_some_and(|b| !same_budget(b, &p.budget.label)) {
+            cx.not_checked(
+                "比较所说的预算（年初或全年）与写明的预算数不是同一口径".into(),
+                Some(span),
+            );
+            return;
+        }
+        let (Some(b), Some(a)) = (cx.q(p.actual), cx.q(p.budget)) else {
+            return;
+        };
+        let truth = decided(p.actual, p.budget, &b, &a);
+        // 大于/小于 must be decided by the figures; 等于 holds unless they
+        // certainly differ.
+        let holds = match (op, truth) {
+            (Comparison::Equal, None) => true,
+            (_, None) => false,
+            (op, Some(t)) => op == t,
+        };
+        cx.cover([p.actual.id, p.budget.id]);
+        if holds {
+            return;
+        }
+        let truth = truth.map_or("与预算数的大小无法由数字确定", |t| match t {
+            Comparison::Greater => "大于预算数",
+            Comparison::Less => "小于预算数",
+            Comparison::Equal => "等于预算数",
+        });
+        let written = |f: &Fact| {
+            f.number
+                .as_ref()
+                .map_or(String::new(), |n| n.written.clone())
+        };
+        let mut d = cx.diag(&[
+            ("found", found),
+            ("label", p.actual.label.clone()),
+            ("stated", written(p.actual)),
+            ("other", written(p.budget)),
+            ("computed", truth.to_owned()),
+        ]);
+        d.labels
+            .push(Label::new(span, format!("说“{}”", op.word())));
+        d.labels.push(Label::new(p.actual.span, "决算数"));
+        d.labels.push(Label::new(p.budget.span, "预算数"));
+        cx.report(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{comparison, same_budget, Comparison};
+    use crate::source::Span;
+
+    #[test]
+    fn comparison_words_are_read_across_line_breaks() {
+        let t = "。决算\n\n数小于预算数的主要原因：";
+        let (op, base, span, found) = comparison(t, Span::new(0, t.len())).unwrap();
+        assert_eq!(op, Comparison::Less);
+        assert_eq!(base, None);
+        assert_eq!(&t[span.range()], "决算\n\n数小于预算数");
+        assert_eq!(found, "决算数小于预算数");
+        let t = "决算数同年初预算数持平。";
+        let (op, base, ..) = comparison(t, Span::new(0, t.len())).unwrap();
+        assert_eq!((op, base), (Comparison::Equal, Some("年初")));
+        // 与 without 持平/相等/一致 states no comparison.
+        let t = "决算数与预算数的差异主要是";
+        assert!(comparison(t, Span::new(0, t.len())).is_none());
+    }
+
+    #[test]
+    fn budget_words_of_one_kind_match() {
+        assert!(same_budget("年初预算", "支出年初预算"));
+        assert!(same_budget("预算", "全年预算数"));
+        assert!(same_budget("调整预算", "全年预算"));
+        assert!(!same_budget("年初预算", "全年预算数"));
+    }
+}

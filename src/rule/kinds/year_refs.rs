@@ -1,0 +1,192 @@
+//! `year-refs`: the years the prose refers to fit the report's year (from
+//! its title).
+//! - `comparison`: a change is stated against the year before the report's
+//!   (`与2023年度相比` in a 2024 report); `比2025年预算增加` inside the 2025
+//!   budget compares the year with itself.
+//! - `as-of`: a 决算's `截至…` date is the last day of the report year; a
+//!   预算's lies in the year before it (the budget is drawn up then) or in
+//!   the report year itself.
+//!
+//! Figures may be spaced as PDF extraction leaves them (`截至 2024 年 12 月
+//! 31 日`). A report whose title gives no year is not checked.
+
+use super::RuleKind;
+use crate::diagnostic::Label;
+use crate::document::Stage;
+use crate::rule::compile::CompileCx;
+use crate::rule::context::RuleContext;
+use crate::rule::spec::RuleSpec;
+use crate::source::Span;
+use regex::Regex;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone)]
+pub struct YearRefs {
+    comparison: bool,
+    as_of: bool,
+}
+
+impl RuleKind for YearRefs {
+    const KEYS: &'static [&'static str] = &["check"];
+
+    fn compile(rs: &RuleSpec, cx: &mut CompileCx) -> Option<Self> {
+        let check = rs
+            .check
+            .clone()
+            .unwrap_or_else(|| vec!["comparison".into(), "as-of".into()]);
+        for c in &check {
+            if c != "comparison" && c != "as-of" {
+                cx.err(
+                    &rs.kind,
+                    format!("unknown year-refs check `{c}`"),
+                    "this rule",
+                    "check takes \"comparison\" and/or \"as-of\"",
+                );
+            }
+        }
+        Some(YearRefs {
+            comparison: check.iter().any(|c| c == "comparison"),
+            as_of: check.iter().any(|c| c == "as-of"),
+        })
+    }
+
+    fn run(&self, cx: &mut RuleContext) {
+        let Some(year) = cx.doc.kind.year else {
+            cx.not_checked("报告标题中没有年度".into(), None);
+            return;
+        };
+        if self.comparison {
+            comparison_years(cx, year);
+        }
+        if self.as_of {
+            as_of_dates(cx, year);
+        }
+    }
+}
+
+/// `与2023年度相比`, `比 2023 年度增加`, `较2023年预算执行数`, `同2023年决算数持平`.
+static COMPARED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:比|较|与|同)\s*(?P<year>\d{4})\s*年\s*(?:度|预算|决算|同期|相比|比较|增加|减少|增长|下降|持平|的)",
+    )
+    .expect("the comparison-year pattern compiles")
+});
+
+/// `截至2024年12月31日`, `截止 2024 年 8 月 31 日`.
+static AS_OF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"截[至止]\s*(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?:(?P<day>\d{1,2})\s*日)?",
+    )
+    .expect("the as-of pattern compiles")
+});
+
+/// Where a match starts inside a longer number (a code or an amount), it
+/// is not a year.
+fn inside_number(text: &str, at: usize) -> bool {
+    text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_digit() || c == '.')
+}
+
+fn in_scope_at(cx: &RuleContext, at: usize) -> bool {
+    cx.in_scope(crate::document::section_at(cx.doc, at as u32))
+}
+
+fn comparison_years(cx: &mut RuleContext, year: u32) {
+    let text = std::sync::Arc::clone(cx.text);
+    let mut any = false;
+    for c in COMPARED.captures_iter(&text) {
+        let g = c.name("year").expect("the pattern has a year");
+        if inside_number(&text, g.start()) || !in_scope_at(cx, g.start()) {
+            continue;
+        }
+        any = true;
+        let Ok(said) = g.as_str().parse::<u32>() else {
+            continue;
+        };
+        if said + 1 == year {
+            continue;
+        }
+        let why = if said == year {
+            format!("{year} 年度的报告与 {said} 年比较，是与本年自身比较")
+        } else {
+            format!("{year} 年度的报告应与上年（{}年）比较", year - 1)
+        };
+        let whole = c.get(0).expect("group 0 always matches");
+        let mut d = cx.diag(&[
+            ("found", whole.as_str().to_owned()),
+            ("label", year.to_string()),
+            ("other", why),
+        ]);
+        d.labels
+            .push(Label::new(Span::new(g.start(), g.end()), "比较的年度"));
+        cx.report(d);
+    }
+    if !any {
+        cx.not_checked("说明中没有写明比较年度的增减".into(), None);
+    }
+}
+
+fn as_of_dates(cx: &mut RuleContext, year: u32) {
+    let Some(stage) = cx.doc.kind.stage else {
+        cx.not_checked("报告标题中没有写明决算或预算".into(), None);
+        return;
+    };
+    let text = std::sync::Arc::clone(cx.text);
+    let mut any = false;
+    for c in AS_OF.captures_iter(&text) {
+        let g = c.name("year").expect("the pattern has a year");
+        if inside_number(&text, g.start()) || !in_scope_at(cx, g.start()) {
+            continue;
+        }
+        any = true;
+        let said: u32 = g.as_str().parse().unwrap_or(0);
+        let month: u32 = c["month"].parse().unwrap_or(0);
+        let day: Option<u32> = c.name("day").and_then(|d| d.as_str().parse().ok());
+        let (fits, want) = match stage {
+            Stage::Final => (
+                said == year && month == 12 && day.is_none_or(|d| d == 31),
+                format!("决算的截至日期应为 {year} 年 12 月 31 日"),
+            ),
+            Stage::Budget => (
+                said + 1 == year || said == year,
+                format!("{year} 年预算的截至日期应在 {} 年或 {year} 年", year - 1),
+            ),
+        };
+        if fits {
+            continue;
+        }
+        let whole = c.get(0).expect("group 0 always matches");
+        let span = Span::new(whole.start(), whole.end());
+        let mut d = cx.diag(&[
+            ("found", whole.as_str().to_owned()),
+            ("label", year.to_string()),
+            ("other", want),
+        ]);
+        d.labels.push(Label::new(span, "截至日期"));
+        cx.report(d);
+    }
+    if !any {
+        cx.not_checked("说明中没有“截至…年…月…日”的日期".into(), None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AS_OF, COMPARED};
+
+    #[test]
+    fn years_are_read_with_pdf_spacing() {
+        let c = AS_OF
+            .captures("截至 2024 年 12 月 31 日，本部门共有车辆")
+            .unwrap();
+        assert_eq!((&c["year"], &c["month"], &c["day"]), ("2024", "12", "31"));
+        let c = COMPARED.captures("与 2023 年度相比，收入增加").unwrap();
+        assert_eq!(&c["year"], "2023");
+        let c = COMPARED.captures("比2025年预算增加10万元").unwrap();
+        assert_eq!(&c["year"], "2025");
+        // A year that is not compared with.
+        assert!(COMPARED.captures("2024年部门预算").is_none());
+    }
+}
