@@ -51,6 +51,13 @@ const CONFIRMED: &[(&str, &str, u32, &str)] = &[
         371,
         "第三部分",
     ),
+    // Item 11 names 2200199 by its pre-2019 name 其他国土资源事务支出 (now 其他自然资源事务支出).
+    (
+        "pt_ghzyj_2024_final_dept",
+        "renamed-subject",
+        755,
+        "其\n\n他国土资源事务支出",
+    ),
     // Item 7 of 主要职能 ends "…实行跟踪监督" with no 。 before item 8 (the other items have it).
     (
         "pt_ghzyj_2024_final_dept",

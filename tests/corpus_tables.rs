@@ -917,6 +917,8 @@ fn ghzyj_real_defects() {
         // PDF p.24: "其他国土资源事务支出" is the pre-2019 name; T5 2200199 is
         // 其他自然资源事务支出.
         ("prose-item-names", 755, "其他国土资源事务支出"),
+        // The same pre-2019 name, found by the renamed-subjects table.
+        ("renamed-subject", 755, "其他国土资源事务支出"),
         // PDF p.24: items 12 and 13 give the 款 as "住房保障支出"; T5's 款 22102 is
         // 住房改革支出.
         ("prose-item-names", 763, "住房保障支出"),

@@ -77,6 +77,7 @@ declare_kinds! {
     "sentence-end" => sentence_end::SentenceEnd,
     "budget-actual" => budget_actual::BudgetActual,
     "year-refs" => year_refs::YearRefs,
+    "renamed-subjects" => renamed_subjects::RenamedSubjects,
 }
 
 /// The keys every rule may have, whatever its kind.

@@ -225,6 +225,11 @@ pub struct RuleSpec {
     /// `tables-present`/`empty-table`: table names.
     pub required: Option<Vec<String>>,
 
+    // renamed-subjects
+    /// `renamed-subjects`: subjects renamed in the 功能分类, each with the
+    /// year from which the new name holds.
+    pub renamed: Option<Vec<RenamedSpec>>,
+
     // script
     #[schemars(with = "Option<String>")]
     pub script: Option<Spanned<String>>,
@@ -251,6 +256,20 @@ pub struct PairSpec {
     pub relation: Option<String>,
     /// `prose-table`: sections the prose figure must be in.
     pub scope: Option<OneOrMany>,
+}
+
+/// A subject renamed in the 功能分类 (`renamed-subjects`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenamedSpec {
+    /// The name no longer in use.
+    pub old: String,
+    /// The name that replaced it.
+    pub new: String,
+    /// The first report year that must use the new name.
+    pub since: u32,
+    /// The subject's code, for the message.
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -28,6 +28,7 @@ pub mod numbering;
 mod percent;
 pub mod prose_items;
 pub mod prose_table;
+pub mod renamed_subjects;
 pub mod report_year;
 pub mod require;
 pub mod script;
