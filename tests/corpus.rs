@@ -58,6 +58,28 @@ const CONFIRMED: &[(&str, &str, u32, &str)] = &[
         755,
         "其\n\n他国土资源事务支出",
     ),
+    // One figure printed two ways at the same precision: the 收入支出决算总表 has
+    // 卫生健康支出 236.63 and 城乡社区支出 3845.25, the 支出决算表 236.64 and
+    // 3845.24; the 财政拨款收入支出决算总表 236.63 against 236.64 in the
+    // 一般公共预算财政拨款支出决算表. The rounding intervals touch, the digits differ.
+    (
+        "pt_ghzyj_2024_final_dept",
+        "cross-final-classes",
+        201,
+        "236.63",
+    ),
+    (
+        "pt_ghzyj_2024_final_dept",
+        "cross-final-classes",
+        203,
+        "3845.25",
+    ),
+    (
+        "pt_ghzyj_2024_final_dept",
+        "cross-final-classes",
+        357,
+        "236.63",
+    ),
     // Item 7 of 主要职能 ends "…实行跟踪监督" with no 。 before item 8 (the other items have it).
     (
         "pt_ghzyj_2024_final_dept",

@@ -911,6 +911,13 @@ fn ghzyj_real_defects() {
         // PDF p.7: the tables part is headed "上海市规划和自然资源局 2024 年度部门决算表" —
         // the municipal bureau's name, without 普陀区.
         ("unit-name", 188, "上海市规划和自然资源局"),
+        // The 收入支出决算总表 prints 卫生健康支出 236.63 and 城乡社区支出 3845.25;
+        // the 支出决算表 prints 236.64 and 3845.24 (and the 财政拨款 总表 236.63
+        // against 236.64). Same unit, same two decimals: one figure printed two
+        // ways, although the rounding intervals touch.
+        ("cross-final-classes", 201, "236.63"),
+        ("cross-final-classes", 203, "3845.25"),
+        ("cross-final-classes", 357, "236.63"),
         // PDF p.22: item 5 names a 项 "机关事业单位退休人员活动费支出" that T5 does
         // not have; the 0.88 is T5's 2080599 其他行政事业单位养老支出.
         ("prose-item-names", 694, "机关事业单位退休人员活动费支出"),

@@ -298,7 +298,7 @@ fn several_reports_and_an_input_error() {
     let html = String::from_utf8(o.stdout).unwrap();
     assert!(html.contains("data-exit=\"2\""));
     let sections = html.matches("<section class=\"report\" id=\"").count();
-    assert_eq!(sections, 6, "five fixtures and the missing file");
+    assert_eq!(sections, 7, "six fixtures and the missing file");
     let rows = html
         .split("<table class=\"reports\"")
         .nth(1)

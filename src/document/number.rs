@@ -106,6 +106,13 @@ impl Number {
         })
     }
 
+    /// Written at the same precision in the same unit, yet not equal. One
+    /// figure restated and rounded alike prints the same digits, so
+    /// `308.97` and `308.98` are two figures although their intervals touch.
+    pub fn differs_at_same_precision(&self, other: &Number) -> bool {
+        self.unit == other.unit && self.decimals == other.decimals && self.value != other.value
+    }
+
     /// The figure as an interval. A written zero (`0万元`, `0.00`, `0辆`) is
     /// exact: in these reports it states that there was none, not a value
     /// that rounds to zero.
@@ -176,6 +183,22 @@ mod tests {
         assert_eq!(n.value, Decimal::from_str("-16.77").unwrap());
         let n = Number::parse("100", Unit::Percent, "100%").unwrap();
         assert_eq!(n.decimals, 0);
+    }
+
+    #[test]
+    fn restatements_at_one_precision_must_be_equal() {
+        let wan = |d: &str| Number::parse(d, Unit::WanYuan, d).unwrap();
+        // The intervals [308.965, 308.975] and [308.975, 308.985] touch.
+        assert_eq!(
+            wan("308.97").quantity().agrees(&wan("308.98").quantity()),
+            crate::quantity::Agreement::Consistent
+        );
+        assert!(wan("308.97").differs_at_same_precision(&wan("308.98")));
+        assert!(!wan("308.97").differs_at_same_precision(&wan("308.97")));
+        // Another precision or unit is a rounding question, not this one.
+        assert!(!wan("308.97").differs_at_same_precision(&wan("308.9")));
+        let yuan = Number::parse("308.98", Unit::Yuan, "308.98元").unwrap();
+        assert!(!wan("308.97").differs_at_same_precision(&yuan));
     }
 
     #[test]

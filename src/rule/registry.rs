@@ -78,6 +78,9 @@ declare_kinds! {
     "budget-actual" => budget_actual::BudgetActual,
     "year-refs" => year_refs::YearRefs,
     "renamed-subjects" => renamed_subjects::RenamedSubjects,
+    "amount-count" => amount_count::AmountCount,
+    "average" => average::Average,
+    "repeated-passage" => repeated_passage::RepeatedPassage,
 }
 
 /// The keys every rule may have, whatever its kind.

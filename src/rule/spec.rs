@@ -225,6 +225,24 @@ pub struct RuleSpec {
     /// `tables-present`/`empty-table`: table names.
     pub required: Option<Vec<String>>,
 
+    // amount-count
+    /// `amount-count`: label words of the counts an amount pays for
+    /// (`["接待"]` for 公务接待费).
+    #[schemars(with = "Option<OneOrMany>")]
+    pub counts: Option<Spanned<OneOrMany>>,
+    /// `amount-count`: label words that keep a figure out
+    /// (`"运行"`: 购置及运行维护费 is not the 购置 amount).
+    #[schemars(with = "Option<OneOrMany>")]
+    pub except: Option<Spanned<OneOrMany>>,
+
+    /// `average`: the units of the count divided by (`["人次", "人"]`).
+    pub per: Option<Vec<String>>,
+
+    // repeated-passage
+    /// `repeated-passage`: the fewest characters a repeated run of lines
+    /// must hold to be reported (100 unless set).
+    pub min_chars: Option<usize>,
+
     // renamed-subjects
     /// `renamed-subjects`: subjects renamed in the 功能分类, each with the
     /// year from which the new name holds.

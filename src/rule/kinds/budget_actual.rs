@@ -15,7 +15,7 @@
 //! its own.
 
 use super::percent::percent_mismatch;
-use super::{range, RuleKind};
+use super::{range, says_budget, RuleKind};
 use crate::diagnostic::Label;
 use crate::document::{Fact, FactKind, Role};
 use crate::quantity::{Agreement, Quantity};
@@ -115,11 +115,11 @@ fn is_amount(f: &Fact) -> bool {
 }
 
 fn is_budget(f: &Fact) -> bool {
-    f.label.contains("预算") && !f.label.contains("决算") && !f.label.contains("执行")
+    says_budget(&f.label) && !f.label.contains("决算") && !f.label.contains("执行")
 }
 
 fn is_actual(f: &Fact) -> bool {
-    (f.label.contains("决算") || f.label.contains("执行")) && !f.label.contains("预算")
+    (f.label.contains("决算") || f.label.contains("执行")) && !says_budget(&f.label)
 }
 
 /// The pairs of one passage: an amount labelled as a budget directly

@@ -88,7 +88,10 @@ fn cross(cx: &mut RuleContext<'_>, pairs: &[Pair]) {
         let sb: Vec<Span> = b.spans.iter().map(|s| s.0).collect();
         cx.cover_spans(a.table, &sa);
         cx.cover_spans(b.table, &sb);
-        if p.relation.holds(&a.val, &b.val) != Some(false) {
+        if !p
+            .relation
+            .fails(&a.val, &b.val, (a.number.as_ref(), b.number.as_ref()))
+        {
             continue;
         }
         report_pair(cx, p, &a, &b);
@@ -225,7 +228,10 @@ fn cross_classes(cx: &mut RuleContext<'_>, p: &Pair) {
         let s2: Vec<Span> = v2.span.into_iter().collect();
         cx.cover_spans(ia, &s1);
         cx.cover_spans(ib, &s2);
-        if p.relation.holds(&v1.wan, &v2.wan) != Some(false) {
+        if !p
+            .relation
+            .fails(&v1.wan, &v2.wan, (v1.number.as_ref(), v2.number.as_ref()))
+        {
             continue;
         }
         let a = Found {
@@ -238,6 +244,7 @@ fn cross_classes(cx: &mut RuleContext<'_>, p: &Pair) {
             )],
             what: cx.row_name(ia, i),
             written: v1.span.map(|_| v1.written.clone()),
+            number: v1.number.clone(),
         };
         let b = Found {
             table: ib,
@@ -249,6 +256,7 @@ fn cross_classes(cx: &mut RuleContext<'_>, p: &Pair) {
             )],
             what: cx.row_name(ib, j),
             written: v2.span.map(|_| v2.written.clone()),
+            number: v2.number.clone(),
         };
         report_pair(cx, p, &a, &b);
     }

@@ -118,20 +118,29 @@ fn equal(cx: &mut RuleContext<'_>, groups: &[Vec<String>]) {
         if qs.len() != fs.len() {
             continue;
         }
+        // Disagree: intervals apart, or the same precision and unit with
+        // other digits (a restatement rounded alike prints the same digits).
+        let differ = |i: usize, j: usize| {
+            qs[i].agrees(&qs[j]) == Agreement::Inconsistent
+                || match (&fs[i].number, &fs[j].number) {
+                    (Some(a), Some(b)) => a.differs_at_same_precision(b),
+                    _ => false,
+                }
+        };
+        let agree =
+            |i: usize, j: usize| qs[i].agrees(&qs[j]) == Agreement::Consistent && !differ(i, j);
         // The reference: the figure most others agree with (earliest on ties).
         let best = (0..fs.len())
             .max_by_key(|&i| {
                 (
-                    qs.iter()
-                        .filter(|q| q.agrees(&qs[i]) == Agreement::Consistent)
-                        .count(),
+                    (0..fs.len()).filter(|&j| agree(j, i)).count(),
                     usize::MAX - i,
                 )
             })
             .unwrap_or(0);
         cx.cover(fs.iter().map(|f| f.id));
         for i in 0..fs.len() {
-            if qs[i].agrees(&qs[best]) != Agreement::Inconsistent {
+            if !differ(i, best) {
                 continue;
             }
             let unit = cx.unit_word(fs[i]);

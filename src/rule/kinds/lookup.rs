@@ -36,6 +36,22 @@ impl Relation {
             Relation::AtLeast => "≥",
         }
     }
+    /// Does the relation certainly fail? `holds` on the intervals, and for
+    /// `=` two figures written at the same precision and unit must be
+    /// the same digits ([`Number::differs_at_same_precision`]).
+    pub(super) fn fails(
+        self,
+        a: &Quantity,
+        b: &Quantity,
+        written: (Option<&Number>, Option<&Number>),
+    ) -> bool {
+        let digits_differ = match written {
+            (Some(x), Some(y)) => x.differs_at_same_precision(y),
+            _ => false,
+        };
+        self.holds(a, b) == Some(false) || (self == Relation::Equal && digits_differ)
+    }
+
     pub(super) fn holds(self, a: &Quantity, b: &Quantity) -> Option<bool> {
         match self {
             Relation::Equal => match a.agrees(b) {
@@ -96,6 +112,8 @@ pub(super) struct Val {
     pub(super) wan: Quantity,
     pub(super) span: Option<Span>,
     pub(super) written: String,
+    /// The figure in the table's unit (None for a blank cell).
+    pub(super) number: Option<Number>,
 }
 
 impl Val {
@@ -105,6 +123,7 @@ impl Val {
             wan: Quantity::zero(),
             span: None,
             written: "（空）".into(),
+            number: None,
         }
     }
 }
@@ -161,11 +180,12 @@ pub(super) fn cell_val(t: &Table, row: &Row, col: &str) -> Option<Val> {
         .find(|c| c.column.as_deref() == Some(col))?;
     let n = cell.number.as_ref()?;
     let native = n.quantity();
-    let unit = table_unit(t);
-    let wan = if unit.is_money() {
-        Number { unit, ..n.clone() }
-            .quantity_wan()
-            .unwrap_or(native)
+    let number = Number {
+        unit: table_unit(t),
+        ..n.clone()
+    };
+    let wan = if number.unit.is_money() {
+        number.quantity_wan().unwrap_or(native)
     } else {
         native
     };
@@ -174,6 +194,7 @@ pub(super) fn cell_val(t: &Table, row: &Row, col: &str) -> Option<Val> {
         wan,
         span: Some(cell.span),
         written: n.written.clone(),
+        number: Some(number),
     })
 }
 
@@ -187,6 +208,8 @@ pub(super) struct Found {
     pub(super) what: String,
     /// The figure as printed, when it is one printed cell.
     pub(super) written: Option<String>,
+    /// That one cell's figure, in the table's unit.
+    pub(super) number: Option<Number>,
 }
 
 impl Found {
@@ -251,6 +274,7 @@ pub(super) fn lookup(
                 spans: vec![(cx.title_span(ti), "空表".into())],
                 what,
                 written: None,
+                number: None,
             });
         }
         return Err(format!("“{table}”中没有数字").into());
@@ -294,6 +318,7 @@ pub(super) fn lookup(
     let mut native = Quantity::zero();
     let mut spans = Vec::new();
     let mut written = Vec::new();
+    let mut numbers = Vec::new();
     let what = if picked.is_empty() || rows.is_empty() {
         what
     } else {
@@ -318,6 +343,7 @@ pub(super) fn lookup(
                 native = native.add(&v.native);
                 spans.push((v.span.unwrap(), cx.row_name(ti, ri)));
                 written.push(v.written.clone());
+                numbers.extend(v.number);
             }
             None => spans.push((
                 cx.row_span(ti, ri),
@@ -332,6 +358,7 @@ pub(super) fn lookup(
         spans,
         what,
         written: (written.len() == 1 && picked.len() == 1).then(|| written.remove(0)),
+        number: (numbers.len() == 1 && picked.len() == 1).then(|| numbers.remove(0)),
     })
 }
 

@@ -11,11 +11,13 @@
 use super::compile::CompileCx;
 use super::context::RuleContext;
 use super::spec::RuleSpec;
-use crate::document::text::folds_to;
+use crate::document::text::{fold, folds_to};
 use crate::document::Fact;
 use crate::quantity::Quantity;
 use rust_decimal::Decimal;
 
+pub mod amount_count;
+pub mod average;
 pub mod brackets;
 pub mod budget_actual;
 pub mod cross_table;
@@ -29,6 +31,7 @@ mod percent;
 pub mod prose_items;
 pub mod prose_table;
 pub mod renamed_subjects;
+pub mod repeated_passage;
 pub mod report_year;
 pub mod require;
 pub mod script;
@@ -70,6 +73,27 @@ fn show_q(q: &Quantity) -> String {
 /// The range a computed quantity allows, to `dp` decimals.
 fn range(q: &Quantity, dp: u32) -> String {
     q.display_range(dp.max(2))
+}
+
+/// Does a label speak of a budget figure (`年初预算`, `预算数`)? `预算单位`
+/// names a kind of unit, not the plan (`所属各预算单位开支…的保有量`).
+fn says_budget(label: &str) -> bool {
+    label.replace("预算单位", "").contains("预算")
+}
+
+/// Label words folded once, as fact labels are ([`fold`]); blank words
+/// dropped (they would match every label).
+fn folded_words(words: Vec<String>) -> Vec<String> {
+    words
+        .iter()
+        .map(|w| fold(w))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Does a folded label contain one of these folded words?
+fn has_word(key: &str, words: &[String]) -> bool {
+    words.iter().any(|w| key.contains(w.as_str()))
 }
 
 /// Is the fact's label one of these (folded)?

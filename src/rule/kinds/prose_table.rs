@@ -66,7 +66,10 @@ fn prose(cx: &mut RuleContext<'_>, pairs: &[Pair]) {
             cx.out.covered.insert(f.id);
             let spans: Vec<Span> = found.spans.iter().map(|s| s.0).collect();
             cx.cover_spans(found.table, &spans);
-            if p.relation.holds(&q, &found.val) != Some(false) {
+            if !p
+                .relation
+                .fails(&q, &found.val, (f.number.as_ref(), found.number.as_ref()))
+            {
                 continue;
             }
             let t = &cx.doc.tables[found.table];

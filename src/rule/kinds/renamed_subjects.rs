@@ -42,7 +42,10 @@ impl RuleKind for RenamedSubjects {
         if let Some(r) = renamed.iter().find(|r| r.old.trim().is_empty()) {
             cx.err(
                 &rs.kind,
-                format!("an entry of `renamed` has an empty old name (new name “{}”)", r.new),
+                format!(
+                    "an entry of `renamed` has an empty old name (new name “{}”)",
+                    r.new
+                ),
                 "this rule",
                 "give each entry the name no longer in use",
             );
@@ -83,14 +86,19 @@ impl RuleKind for RenamedSubjects {
             let Some(first) = spans.first() else {
                 continue;
             };
-            let code = r.code.as_deref().map(|c| format!("（{c}）")).unwrap_or_default();
+            let code = r
+                .code
+                .as_deref()
+                .map(|c| format!("（{c}）"))
+                .unwrap_or_default();
             let mut d = cx.diag(&[
                 ("found", r.old.clone()),
                 ("label", format!("{}{code}", r.new)),
                 ("other", r.since.to_string()),
                 ("total", spans.len().to_string()),
             ]);
-            d.labels.push(Label::new(*first, format!("{} 年起为“{}”", r.since, r.new)));
+            d.labels
+                .push(Label::new(*first, format!("{} 年起为“{}”", r.since, r.new)));
             for s in spans.iter().skip(1).take(MORE_LABELS) {
                 d.labels.push(Label::new(*s, "同一旧名称"));
             }

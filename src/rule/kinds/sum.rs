@@ -65,7 +65,15 @@ fn sum_linked(cx: &mut RuleContext<'_>, total_filter: &[String]) {
         };
         let sum = Quantity::sum(&qs);
         let all_shares = items.iter().all(|f| f.links.share.is_some());
-        match sum.agrees(&tq) {
+        let restated_differs = restated_part(&items, &[])
+            .zip(t.number.as_ref())
+            .is_some_and(|(p, n)| p.differs_at_same_precision(n));
+        let agreement = if restated_differs {
+            Agreement::Inconsistent
+        } else {
+            sum.agrees(&tq)
+        };
+        match agreement {
             Agreement::Consistent => {
                 cx.cover(std::iter::once(t.id).chain(items.iter().map(|f| f.id)));
             }
@@ -81,6 +89,26 @@ fn sum_linked(cx: &mut RuleContext<'_>, total_filter: &[String]) {
             Agreement::Undefined => {}
         }
     }
+}
+
+/// The one part that is not a bare zero, when every other part is one: the
+/// total then restates it, and at the same precision and unit must print
+/// the same digits (`308.98 = 308.97 + 0 + 0` is wrong although the
+/// rounding intervals touch). A bare `0` says there was none; `0.00` may
+/// be a sum under half a cent of its unit, so it keeps the rounding rule.
+/// Every subtracted item must be a bare zero too.
+fn restated_part<'a>(plus: &[&'a Fact], minus: &[&Fact]) -> Option<&'a crate::document::Number> {
+    let bare_zero = |f: &&Fact| {
+        f.number
+            .as_ref()
+            .is_some_and(|n| n.value.is_zero() && n.decimals == 0)
+    };
+    if !minus.iter().all(bare_zero) {
+        return None;
+    }
+    let mut others = plus.iter().filter(|f| !bare_zero(f));
+    let one = others.next()?;
+    others.next().is_none().then_some(one.number.as_ref()?)
 }
 
 /// Report a total that disagrees with its parts; the items after the
@@ -229,7 +257,11 @@ fn sum_named(
         cx.cover(std::iter::once(t.id).chain(items.iter().map(|f| f.id)));
         let (plus_q, minus_q) = qs.split_at(parts.len());
         let sum = Quantity::sum(plus_q).sub(&Quantity::sum(minus_q));
-        if sum.agrees(&tq) == Agreement::Inconsistent {
+        let (plus, minus) = items.split_at(parts.len());
+        let restated_differs = restated_part(plus, minus)
+            .zip(t.number.as_ref())
+            .is_some_and(|(p, n)| p.differs_at_same_precision(n));
+        if restated_differs || sum.agrees(&tq) == Agreement::Inconsistent {
             report_sum(cx, t, &items, parts.len(), &sum, &tq);
         }
     }
