@@ -80,6 +80,13 @@ const CONFIRMED: &[(&str, &str, u32, &str)] = &[
         357,
         "236.63",
     ),
+    // The prose restates 卫生健康支出 as 236.63 万元; T5 prints 236.64.
+    (
+        "pt_ghzyj_2024_final_dept",
+        "prose-item-amounts",
+        639,
+        "236.63 万元",
+    ),
     // Item 7 of 主要职能 ends "…实行跟踪监督" with no 。 before item 8 (the other items have it).
     (
         "pt_ghzyj_2024_final_dept",

@@ -231,7 +231,13 @@ fn items(
             cx.out.covered.insert(f.id);
             let s: Vec<Span> = v.span.into_iter().collect();
             cx.cover_spans(ti, &s);
-            if q.agrees(&v.wan) != Agreement::Inconsistent {
+            // Same precision and unit: the digits must be the same.
+            let digits_differ = f
+                .number
+                .as_ref()
+                .zip(v.number.as_ref())
+                .is_some_and(|(a, b)| a.differs_at_same_precision(b));
+            if !digits_differ && q.agrees(&v.wan) != Agreement::Inconsistent {
                 continue;
             }
             let unit = unit_word(t);
