@@ -235,7 +235,8 @@ pub struct RuleSpec {
     #[schemars(with = "Option<OneOrMany>")]
     pub except: Option<Spanned<OneOrMany>>,
 
-    /// `average`: the units of the count divided by (`["人次", "人"]`).
+    /// `average`, `amount-count`: the counts' units (`["人次", "人"]`,
+    /// `["辆"]`); any unit when not given.
     pub per: Option<Vec<String>>,
 
     // repeated-passage

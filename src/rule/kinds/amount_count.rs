@@ -14,6 +14,8 @@
 //!   国有资产, not under 三公经费);
 //! - `except`: label words that keep a figure out on either side
 //!   (`公务用车购置及运行维护费` is not the 购置 amount);
+//! - `per`: the counts' units, when only those count (`辆`: 购置 of
+//!   furniture in 套 is not a vehicle bought);
 //! - in a 决算, figures labelled 预算 and not 决算 are the plan, not the
 //!   year's account, and are left out on both sides.
 //!
@@ -34,10 +36,12 @@ pub struct AmountCount {
     counts: Vec<String>,
     /// Label words that keep a figure out.
     except: Vec<String>,
+    /// The counts' units (`辆`), when only those count; empty: any unit.
+    per: Vec<String>,
 }
 
 impl RuleKind for AmountCount {
-    const KEYS: &'static [&'static str] = &["label", "counts", "except"];
+    const KEYS: &'static [&'static str] = &["label", "counts", "except", "per"];
 
     fn compile(rs: &RuleSpec, cx: &mut CompileCx) -> Option<Self> {
         let label = folded_words(many(&rs.label));
@@ -55,6 +59,7 @@ impl RuleKind for AmountCount {
             label,
             counts,
             except: folded_words(many(&rs.except)),
+            per: rs.per.clone().unwrap_or_default(),
         })
     }
 
@@ -79,6 +84,10 @@ impl RuleKind for AmountCount {
             .facts
             .iter()
             .filter(|f| f.kind == FactKind::Count && usable(f, &self.counts))
+            .filter(|f| {
+                let unit = f.number.as_ref().map_or("", |n| n.unit.as_str());
+                self.per.is_empty() || self.per.iter().any(|p| p == unit)
+            })
             .collect();
         let Some(first) = amounts.first() else {
             cx.not_checked(format!("没有找到名称含“{}”的金额", self.label[0]), None);
