@@ -171,11 +171,14 @@ fn repeats(lines: &[Line], min_chars: usize) -> Vec<Repeat> {
             }
             let run = &lines[i..i + len];
             let chars: usize = run.iter().map(|l| l.text.chars().count()).sum();
-            let whole_paragraph = run.iter().enumerate().any(|(a, l)| {
-                l.opens
-                    && run[a..]
-                        .iter()
-                        .any(|m| m.closes && m.paragraph == l.paragraph)
+            // A paragraph's lines are consecutive: one pass finds one
+            // opened and closed inside the run.
+            let mut opened = None;
+            let whole_paragraph = run.iter().any(|l| {
+                if l.opens {
+                    opened = Some(l.paragraph);
+                }
+                l.closes && opened == Some(l.paragraph)
             });
             if chars >= min_chars && whole_paragraph {
                 out.push(Repeat {
