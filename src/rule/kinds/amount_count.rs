@@ -21,7 +21,7 @@
 //!
 //! Without an amount or without a count the rule says "not checked".
 
-use super::{folded_words, has_word, says_budget, RuleKind};
+use super::{folded_words, has_word, in_units, plan_in_final, RuleKind};
 use crate::diagnostic::Label;
 use crate::document::{Fact, FactKind, Role, Stage};
 use crate::rule::compile::{many, CompileCx};
@@ -72,7 +72,7 @@ impl RuleKind for AmountCount {
                 && f.number.is_some()
                 && has_word(&f.key, words)
                 && !has_word(&f.key, &self.except)
-                && !(is_final && says_budget(&f.label) && !f.label.contains("决算"))
+                && !plan_in_final(is_final, f)
         };
         let amounts: Vec<&Fact> = doc
             .facts
@@ -84,10 +84,7 @@ impl RuleKind for AmountCount {
             .facts
             .iter()
             .filter(|f| f.kind == FactKind::Count && usable(f, &self.counts))
-            .filter(|f| {
-                let unit = f.number.as_ref().map_or("", |n| n.unit.as_str());
-                self.per.is_empty() || self.per.iter().any(|p| p == unit)
-            })
+            .filter(|f| in_units(f, &self.per))
             .collect();
         let Some(first) = amounts.first() else {
             cx.not_checked(format!("没有找到名称含“{}”的金额", self.label[0]), None);

@@ -14,7 +14,7 @@
 //! never a division: a stated average above zero is then the finding, and
 //! an average of 0 is left alone.
 
-use super::{folded_words, has_word, range, says_budget, show, RuleKind};
+use super::{folded_words, has_word, in_units, plan_in_final, range, show, RuleKind};
 use crate::diagnostic::Label;
 use crate::document::{Fact, FactKind, Role, Stage};
 use crate::quantity::{Agreement, Quantity};
@@ -67,7 +67,7 @@ impl RuleKind for Average {
                 && f.number.is_some()
                 && cx.in_scope(f.section)
                 && !has_word(&f.key, &self.except)
-                && !(is_final && says_budget(&f.label) && !f.label.contains("决算"))
+                && !plan_in_final(is_final, f)
         };
         let averages: Vec<&Fact> = doc
             .facts
@@ -90,10 +90,7 @@ impl RuleKind for Average {
             .iter()
             .filter(prose)
             .filter(|f| f.kind == FactKind::Count && has_word(&f.key, &self.counts))
-            .filter(|f| {
-                let unit = f.number.as_ref().map_or("", |n| n.unit.as_str());
-                self.per.is_empty() || self.per.iter().any(|p| p == unit)
-            })
+            .filter(|f| in_units(f, &self.per))
             .collect();
         let at = Some(averages[0].span);
         let Some(total) = one_value(&totals) else {

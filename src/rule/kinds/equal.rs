@@ -1,7 +1,7 @@
 //! `equal`: figures that must be equal (收入总计 = 支出总计), and figures
 //! stated several times that must agree with each other.
 
-use super::{matches_label, range, show, RuleKind};
+use super::{digits_differ, matches_label, range, show, RuleKind};
 use crate::diagnostic::Label;
 use crate::document::{Fact, FactKind};
 use crate::quantity::{Agreement, Quantity};
@@ -122,10 +122,7 @@ fn equal(cx: &mut RuleContext<'_>, groups: &[Vec<String>]) {
         // other digits (a restatement rounded alike prints the same digits).
         let differ = |i: usize, j: usize| {
             qs[i].agrees(&qs[j]) == Agreement::Inconsistent
-                || match (&fs[i].number, &fs[j].number) {
-                    (Some(a), Some(b)) => a.differs_at_same_precision(b),
-                    _ => false,
-                }
+                || digits_differ(fs[i].number.as_ref(), fs[j].number.as_ref())
         };
         let agree =
             |i: usize, j: usize| qs[i].agrees(&qs[j]) == Agreement::Consistent && !differ(i, j);

@@ -45,11 +45,8 @@ impl Relation {
         b: &Quantity,
         written: (Option<&Number>, Option<&Number>),
     ) -> bool {
-        let digits_differ = match written {
-            (Some(x), Some(y)) => x.differs_at_same_precision(y),
-            _ => false,
-        };
-        self.holds(a, b) == Some(false) || (self == Relation::Equal && digits_differ)
+        self.holds(a, b) == Some(false)
+            || (self == Relation::Equal && super::digits_differ(written.0, written.1))
     }
 
     pub(super) fn holds(self, a: &Quantity, b: &Quantity) -> Option<bool> {

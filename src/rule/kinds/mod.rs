@@ -96,6 +96,26 @@ fn has_word(key: &str, words: &[String]) -> bool {
     words.iter().any(|w| key.contains(w.as_str()))
 }
 
+/// Two written figures at the same precision and unit with other digits
+/// (a restatement rounded alike prints the same digits); false when either
+/// is missing.
+fn digits_differ(a: Option<&crate::document::Number>, b: Option<&crate::document::Number>) -> bool {
+    a.zip(b)
+        .is_some_and(|(a, b)| a.differs_at_same_precision(b))
+}
+
+/// Is the figure in one of these units (any unit when none are given)?
+fn in_units(f: &Fact, units: &[String]) -> bool {
+    let unit = f.number.as_ref().map_or("", |n| n.unit.as_str());
+    units.is_empty() || units.iter().any(|u| u == unit)
+}
+
+/// In a 决算, a figure labelled 预算 and not 决算 is the plan, not the
+/// year's account.
+fn plan_in_final(is_final: bool, f: &Fact) -> bool {
+    is_final && says_budget(&f.label) && !f.label.contains("决算")
+}
+
 /// Is the fact's label one of these (folded)?
 fn matches_label(f: &Fact, alts: &[String]) -> bool {
     alts.iter().any(|a| folds_to(a, &f.key))

@@ -232,12 +232,8 @@ fn items(
             let s: Vec<Span> = v.span.into_iter().collect();
             cx.cover_spans(ti, &s);
             // Same precision and unit: the digits must be the same.
-            let digits_differ = f
-                .number
-                .as_ref()
-                .zip(v.number.as_ref())
-                .is_some_and(|(a, b)| a.differs_at_same_precision(b));
-            if !digits_differ && q.agrees(&v.wan) != Agreement::Inconsistent {
+            let restated_differs = super::digits_differ(f.number.as_ref(), v.number.as_ref());
+            if !restated_differs && q.agrees(&v.wan) != Agreement::Inconsistent {
                 continue;
             }
             let unit = unit_word(t);

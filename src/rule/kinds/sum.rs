@@ -2,7 +2,7 @@
 //! prose (`其中：…；…`, enumerated items) or named parts, with `minus` for
 //! balances (年末 = 年初 + 收入 − 支出).
 
-use super::{matches_label, range, show, RuleKind};
+use super::{digits_differ, matches_label, range, show, RuleKind};
 use crate::diagnostic::Label;
 use crate::document::{Fact, FactKind, Role};
 use crate::quantity::{Agreement, Quantity};
@@ -65,9 +65,7 @@ fn sum_linked(cx: &mut RuleContext<'_>, total_filter: &[String]) {
         };
         let sum = Quantity::sum(&qs);
         let all_shares = items.iter().all(|f| f.links.share.is_some());
-        let restated_differs = restated_part(&items, &[])
-            .zip(t.number.as_ref())
-            .is_some_and(|(p, n)| p.differs_at_same_precision(n));
+        let restated_differs = digits_differ(restated_part(&items, &[]), t.number.as_ref());
         let agreement = if restated_differs {
             Agreement::Inconsistent
         } else {
@@ -258,9 +256,7 @@ fn sum_named(
         let (plus_q, minus_q) = qs.split_at(parts.len());
         let sum = Quantity::sum(plus_q).sub(&Quantity::sum(minus_q));
         let (plus, minus) = items.split_at(parts.len());
-        let restated_differs = restated_part(plus, minus)
-            .zip(t.number.as_ref())
-            .is_some_and(|(p, n)| p.differs_at_same_precision(n));
+        let restated_differs = digits_differ(restated_part(plus, minus), t.number.as_ref());
         if restated_differs || sum.agrees(&tq) == Agreement::Inconsistent {
             report_sum(cx, t, &items, parts.len(), &sum, &tq);
         }
