@@ -12,6 +12,7 @@ pub mod number;
 pub mod table;
 pub mod text;
 mod toc;
+mod traditional;
 
 pub use build::{parse, section_at};
 pub use kind::{DocumentForm, KindWord};

@@ -33,53 +33,23 @@ pub fn fold_char(c: char) -> Option<char> {
         '〕' | '】' => ']',
         '\u{00A0}' | '\u{2002}' | '\u{2003}' | '\u{2009}' => ' ',
         '﹪' => '%',
-        // Traditional-character mirrors of mainland pages (FORMS.md §1): the
-        // characters of this genre's vocabulary, folded one to one so spans
-        // stay exact.
-        '萬' => '万',
-        '億' => '亿',
-        '撥' => '拨',
-        '決' => '决',
-        '預' => '预',
-        '較' => '较',
-        '長' => '长',
-        '減' => '减',
-        '額' => '额',
-        '計' => '计',
-        '費' => '费',
-        '經' => '经',
-        '與' => '与',
-        '產' => '产',
-        '務' => '务',
-        '區' => '区',
-        '門' => '门',
-        '單' => '单',
-        '據' => '据',
-        '說' => '说',
-        '劃' => '划',
-        '國' => '国',
-        '資' => '资',
-        '採' => '采',
-        '購' => '购',
-        '會' => '会',
-        '議' => '议',
-        '車' => '车',
-        '輛' => '辆',
-        '運' => '运',
-        '維' => '维',
-        '護' => '护',
-        '開' => '开',
-        '業' => '业',
-        '項' => '项',
-        '類' => '类',
-        '無' => '无',
-        '變' => '变',
-        '為' => '为',
-        '個' => '个',
         '\u{FF61}' => '。',
         '—' | '–' => '-',
+        // Traditional-character mirrors of mainland pages (FORMS.md §1):
+        // folded one to one, so spans stay exact.
+        _ if c >= '\u{3400}' => to_simplified(c),
         _ => c,
     })
+}
+
+/// The Simplified form of a Traditional character (OpenCC's table, see
+/// `traditional.rs`), or the character itself.
+fn to_simplified(c: char) -> char {
+    use super::traditional::PAIRS;
+    match PAIRS.binary_search_by_key(&c, |p| p.0) {
+        Ok(i) => PAIRS[i].1,
+        Err(_) => c,
+    }
 }
 
 fn is_space(c: char) -> bool {
@@ -336,6 +306,29 @@ mod tests {
         let text = "收入(abc)";
         let n = Normalized::from_pieces(text, &[Span::new(0, text.len())]);
         assert_eq!(n.text, "收入(abc)");
+    }
+
+    #[test]
+    fn traditional_characters_beyond_the_genre_vocabulary() {
+        // Characters no hand list had: 財 總 體 況 衛 醫 療 養 險 職.
+        assert_eq!(
+            fold("財政撥款收入支出決算總體情況；衛生健康支出（醫療保障）、養老保險、職業年金"),
+            "财政拨款收入支出决算总体情况;卫生健康支出(医疗保障)、养老保险、职业年金"
+        );
+        // Characters that Simplified text also writes stay as they are
+        // (显著, 乾坤, 于/於 are not folded: they are in GB 2312).
+        assert_eq!(fold("显著乾坤"), "显著乾坤");
+        // Every pair keeps the byte length, so the byte map stays exact,
+        // and the table is sorted for the binary search.
+        use super::super::traditional::PAIRS;
+        assert!(PAIRS.len() > 3000);
+        assert!(PAIRS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(PAIRS.iter().all(|(t, s)| t.len_utf8() == s.len_utf8()));
+        let text = "2024年度財政撥款支出1,200.00萬元";
+        let n = Normalized::from_pieces(text, &[Span::new(0, text.len())]);
+        let pos = n.text.find("财政拨款支出").unwrap();
+        let span = n.original(pos, pos + "财政拨款支出".len());
+        assert_eq!(&text[span.range()], "財政撥款支出");
     }
 
     #[test]

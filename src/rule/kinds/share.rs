@@ -156,21 +156,35 @@ fn share_total<'a>(
         let want = want.trim_start_matches("本年");
         // The nearest earlier amount so named, within the same top-level
         // section (prose facts are in document order).
+        let named = |f: &&Fact| {
+            let l = f.key.as_str();
+            f.cell.is_none()
+                && f.role == Role::Value
+                && f.kind == FactKind::Amount
+                && !want.is_empty()
+                && (l == want || l.ends_with(want) || l.trim_start_matches("本年") == want)
+        };
         let top = doc.top_section(s.section);
         let found = doc.facts[..s.id]
             .iter()
             .rev()
             .take_while(|f| f.cell.is_none() && doc.top_section(f.section) == top)
-            .filter(|f| f.role == Role::Value && f.kind == FactKind::Amount)
-            .find(|f| {
-                let l = f.key.as_str();
-                !want.is_empty()
-                    && (l == want || l.ends_with(want) || l.trim_start_matches("本年") == want)
-            });
+            .find(named);
         if found.is_some() {
             return found;
         }
-        // A named base that is not found: do not guess.
+        // `占支出总预算 P %` in a later part: the base stated once in an
+        // earlier part, when every amount so named states the same figure.
+        let mut earlier = doc.facts[..s.id].iter().filter(named);
+        let first = earlier.next()?;
+        let q = cx.q(first)?;
+        if earlier.all(|f| {
+            cx.q(f)
+                .is_some_and(|o| o.agrees(&q) == Agreement::Consistent)
+        }) {
+            return doc.facts[..s.id].iter().rfind(named);
+        }
+        // A named base that is not found, or not one figure: do not guess.
         return None;
     }
     if let Some(t) = amount.links.total {
