@@ -6,6 +6,7 @@
 //! need only one spelling of each form. Every span is mapped back to the
 //! original bytes.
 
+use super::parallel;
 use super::text::{is_cjk, Normalized};
 use super::{Change, Direction, Fact, FactKind, Links, Number, Role, Unit};
 use crate::quantity::Quantity;
@@ -214,6 +215,12 @@ struct Reader<'a> {
     lists: Vec<ListFrame>,
     /// Parenthesis depth at the current position of the sentence.
     paren: usize,
+    /// The values of the paragraph's last parallel run (`收入、支出总计分别为
+    /// A、B`), which a later `分别减少C、D` pairs with by position.
+    parallel_values: Vec<usize>,
+    /// The changes of the sentence's last parallel run, which a rate run
+    /// (`分别下降E%、F%`) completes.
+    parallel_changes: Vec<usize>,
 }
 
 /// An open `其中` list.
@@ -490,6 +497,259 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A run of figures from token `i`: each a number token, the next one
+    /// after `、`, `,`, `和`, `及` or `与`; with `directions`, an item may
+    /// bring its own direction word after `、` (`分别增加A万元、减少B万元`).
+    /// Returns (direction token, number token) pairs.
+    fn figure_run(
+        &self,
+        toks: &[Tok],
+        i: usize,
+        range: (usize, usize),
+        directions: bool,
+    ) -> Vec<(Option<usize>, usize)> {
+        let text = &self.text[range.0..range.1];
+        let mut run = vec![(None, i)];
+        let mut j = i + 1;
+        while let Some(t) = toks.get(j) {
+            let gap = &text[toks[run.last().unwrap().1].end..t.start];
+            let sep = matches!(gap, "、" | "," | "和" | "及" | "与");
+            if !sep {
+                break;
+            }
+            if t.kind == TokKind::Number {
+                run.push((None, j));
+                j += 1;
+            } else if directions
+                && gap == "、"
+                && t.kind == TokKind::Direction
+                && toks
+                    .get(j + 1)
+                    .is_some_and(|n| n.kind == TokKind::Number && n.start == t.end)
+            {
+                run.push((Some(j), j + 1));
+                j += 2;
+            } else {
+                break;
+            }
+        }
+        run
+    }
+
+    /// The numbers of a run: an item without a unit takes the last item's
+    /// (`各是4125.49,4143.91万元`). `None` when the last has no unit or an
+    /// item's own unit is of another family.
+    fn run_numbers(
+        &self,
+        toks: &[Tok],
+        run: &[(Option<usize>, usize)],
+        range: (usize, usize),
+    ) -> Option<Vec<(Number, Span)>> {
+        let text = self.text;
+        let last = &toks[run.last()?.1];
+        let (ua, ub) = last.caps[1]?;
+        let last_unit = Unit::from_written(&text[range.0 + ua..range.0 + ub]);
+        run.iter()
+            .map(|&(_, k)| {
+                let t = &toks[k];
+                let (na, nb) = t.caps[0]?;
+                let unit = match t.caps[1] {
+                    Some((a, b)) => Unit::from_written(&text[range.0 + a..range.0 + b]),
+                    None => last_unit.clone(),
+                };
+                if !same_family(&unit, &last_unit) {
+                    return None;
+                }
+                let (ts, te) = (range.0 + t.start, range.0 + t.end);
+                let number = Number::parse(&text[range.0 + na..range.0 + nb], unit, &text[ts..te])?;
+                Some((number, self.span(ts, te)))
+            })
+            .collect()
+    }
+
+    /// `收入、支出总计分别为A万元、B万元`: a run of values after a parallel
+    /// marker, paired with the subjects by position. When the subjects and
+    /// the figures do not pair up, the figures are read without labels or
+    /// links (not bound, so not checked). Returns the token index after
+    /// the run, or `None` when this is not a parallel run.
+    fn parallel_values_run(
+        &mut self,
+        toks: &[Tok],
+        i: usize,
+        sentence: usize,
+        range: (usize, usize),
+        from: usize,
+    ) -> Option<usize> {
+        let ts = range.0 + toks[i].start;
+        let subject = parallel::before_marker(&self.text[from..ts])?;
+        let run = self.figure_run(toks, i, range, false);
+        if run.len() < 2 {
+            return None;
+        }
+        let numbers = self.run_numbers(toks, &run, range)?;
+        let labels = parallel::labels(&clean_label(subject)).filter(|l| l.len() == run.len());
+        let bound = labels.is_some();
+        let labels = labels.unwrap_or_else(|| vec![String::new(); run.len()]);
+        let mut ids = Vec::new();
+        for (label, (number, span)) in labels.into_iter().zip(numbers) {
+            let kind = match &number.unit {
+                u if u.is_money() => FactKind::Amount,
+                Unit::Percent => FactKind::Percent,
+                _ => FactKind::Count,
+            };
+            let mut f = self.new_fact(kind, Role::Value, label, Some(number), span, sentence);
+            if bound {
+                f.links.total = self.list_for(&f, false);
+            }
+            let id = self.push(f);
+            if let Some(total) = self.facts[self.local(id)].links.total {
+                let l = self.local(total);
+                self.facts[l].links.items.push(id);
+            }
+            ids.push(id);
+        }
+        if bound {
+            self.last_value = ids.last().copied();
+            self.last_in_sentence = ids.last().copied();
+            self.parallel_values = ids;
+        }
+        self.open_change = None;
+        self.subject = None;
+        Some(run.last()?.1 + 1)
+    }
+
+    /// `（收入、支出总计）分别减少C万元、D万元，分别下降E%、F%`: a run of
+    /// changes after a parallel marker, paired by position with the named
+    /// subjects' values, or with the paragraph's last parallel values; a
+    /// run of rates completes the sentence's run of changes. Unpaired runs
+    /// are read as changes of nothing (not checked).
+    fn parallel_changes_run(
+        &mut self,
+        toks: &[Tok],
+        i: usize,
+        sentence: usize,
+        range: (usize, usize),
+        from: usize,
+    ) -> Option<usize> {
+        let text = self.text;
+        let (ts, te) = (range.0 + toks[i].start, range.0 + toks[i].end);
+        let subject = parallel::before_marker(&text[from..ts])?;
+        toks.get(i + 1)
+            .filter(|n| n.kind == TokKind::Number && n.start == toks[i].end)?;
+        let run = self.figure_run(toks, i + 1, range, true);
+        if run.len() < 2 {
+            return None;
+        }
+        let numbers = self.run_numbers(toks, &run, range)?;
+        let is_rate = numbers[0].0.unit == Unit::Percent;
+        let norm = self.norm;
+        let direction_at = |k: Option<usize>| {
+            let (a, b) = k.map_or((ts, te), |k| {
+                (range.0 + toks[k].start, range.0 + toks[k].end)
+            });
+            let word = text[a..b].trim_end_matches(['了', '为']);
+            (direction_of(word), norm.original(a, b))
+        };
+        let n = run.len();
+        let targets: Option<Vec<usize>> = if subject.is_empty() {
+            (self.parallel_values.len() == n).then(|| self.parallel_values.clone())
+        } else {
+            parallel::labels(&clean_label(subject))
+                .filter(|l| l.len() == n)
+                .and_then(|ls| {
+                    ls.iter()
+                        .map(|l| {
+                            self.facts
+                                .iter()
+                                .rev()
+                                .find(|f| f.role == Role::Value && f.label == *l)
+                                .map(|f| f.id)
+                        })
+                        .collect()
+                })
+        };
+        // A rate run that completes the changes just read.
+        let completes = is_rate
+            && self.parallel_changes.len() == n
+            && self.parallel_changes.iter().all(|&c| {
+                self.facts[self.local(c)]
+                    .change
+                    .as_ref()
+                    .is_some_and(|ch| ch.rate.is_none())
+            });
+        let changes: Vec<usize> = if completes {
+            self.parallel_changes.clone()
+        } else {
+            let mut ids = Vec::new();
+            for (k, &(dir_tok, _)) in run.iter().enumerate() {
+                let of = targets.as_ref().map(|t| t[k]);
+                let (direction, dir_span) = direction_at(dir_tok);
+                let (base, base_span) = match &self.pending_base {
+                    Some((b, s)) => (Some(b.clone()), Some(*s)),
+                    None => (None, None),
+                };
+                // The item's own figure (and its own direction word): the
+                // run's other items are not part of it.
+                let span = match dir_tok {
+                    Some(_) => dir_span.cover(numbers[k].1),
+                    None => numbers[k].1,
+                };
+                let mut f = self.new_fact(
+                    FactKind::Change,
+                    Role::Value,
+                    self.label_of(of),
+                    None,
+                    span,
+                    sentence,
+                );
+                f.change = Some(Change {
+                    direction,
+                    direction_span: dir_span,
+                    rate_direction: None,
+                    base,
+                    base_span,
+                    delta: None,
+                    rate: None,
+                    prior: None,
+                });
+                f.links.of = of;
+                let id = self.push(f);
+                if let Some(of) = of {
+                    let l = self.local(of);
+                    self.facts[l].links.changes.push(id);
+                }
+                ids.push(id);
+            }
+            ids
+        };
+        for (k, (number, span)) in numbers.into_iter().enumerate() {
+            let change = changes[k];
+            let (kind, role) = if is_rate {
+                (FactKind::Percent, Role::Rate)
+            } else if number.unit.is_money() {
+                (FactKind::Amount, Role::Delta)
+            } else {
+                (FactKind::Count, Role::Delta)
+            };
+            let label = self.facts[self.local(change)].label.clone();
+            let mut f = self.new_fact(kind, role, label, Some(number), span, sentence);
+            f.links.of = Some(change);
+            let fid = self.push(f);
+            let rate_direction = completes.then(|| direction_at(run[k].0));
+            let cf = &mut self.facts[change - self.first_id];
+            let ch = cf.change.as_mut().unwrap();
+            if is_rate {
+                ch.rate = Some(fid);
+                ch.rate_direction = rate_direction;
+            } else {
+                ch.delta = Some(fid);
+            }
+        }
+        self.parallel_changes = changes;
+        self.open_change = None;
+        Some(run.last()?.1 + 1)
+    }
+
     fn read_sentence(&mut self, sentence: usize, range: (usize, usize)) {
         let text = self.text;
         let stext = &text[range.0..range.1];
@@ -502,6 +762,7 @@ impl<'a> Reader<'a> {
         self.subject = None;
         self.pending_prior = None;
         self.paren = 0;
+        self.parallel_changes.clear();
         self.continue_list(stext);
         let mut scanned = range.0;
         let mut i = 0;
@@ -556,6 +817,12 @@ impl<'a> Reader<'a> {
                     self.open_change = None;
                 }
                 TokKind::Direction => {
+                    let from = clause_start.max(last_end).min(ts);
+                    if let Some(end) = self.parallel_changes_run(&toks, i, sentence, range, from) {
+                        last_end = range.0 + toks[end - 1].end;
+                        i = end;
+                        continue;
+                    }
                     let word = &text[ts..te];
                     let direction = direction_of(word.trim_end_matches(['了', '为']));
                     let dir_span = {
@@ -691,6 +958,12 @@ impl<'a> Reader<'a> {
                     }
                 }
                 TokKind::Number => {
+                    let from = clause_start.max(last_end).min(ts);
+                    if let Some(end) = self.parallel_values_run(&toks, i, sentence, range, from) {
+                        last_end = range.0 + toks[end - 1].end;
+                        i = end;
+                        continue;
+                    }
                     let (ns, ne) = cap(0).unwrap_or((ts, te));
                     let before_end = last_end;
                     let unit_txt = cap(1).map(|(a, b)| &text[a..b]).unwrap_or("");
@@ -863,6 +1136,8 @@ pub fn read_paragraph(
         pending_prior: None,
         lists: Vec::new(),
         paren: 0,
+        parallel_values: Vec::new(),
+        parallel_changes: Vec::new(),
     };
     for &(sid, range) in sentences {
         r.read_sentence(sid, range);
@@ -901,6 +1176,111 @@ mod tests {
         }
         let facts = read_paragraph(&norm, &sents, 0, 0, 0);
         (norm, facts)
+    }
+
+    /// (label, text) of each fact of a role, in order.
+    fn of_role(text: &str, facts: &[Fact], role: Role) -> Vec<(String, String)> {
+        facts
+            .iter()
+            .filter(|f| f.role == role && f.kind != FactKind::Change)
+            .map(|f| (f.label.clone(), text[f.span.range()].to_owned()))
+            .collect()
+    }
+
+    fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn parallel_values_changes_and_rates_pair_by_position() {
+        let text = "2024年度收入、支出总计分别为4125.49万元、4143.91万元。与上年相比，收入、支出总计分别减少1267.86万元、2570.97万元，分别下降23.51%、38.28%。";
+        let (_, facts) = read(text);
+        assert_eq!(
+            of_role(text, &facts, Role::Value)
+                .into_iter()
+                .filter(|(_, t)| t.ends_with("万元"))
+                .collect::<Vec<_>>(),
+            pairs(&[("收入总计", "4125.49万元"), ("支出总计", "4143.91万元")])
+        );
+        // Each change: its value, its delta and its rate, by position.
+        let changes: Vec<&Fact> = facts
+            .iter()
+            .filter(|f| f.kind == FactKind::Change)
+            .collect();
+        assert_eq!(changes.len(), 2);
+        for (c, (label, delta, rate)) in changes.iter().zip([
+            ("收入总计", "1267.86万元", "23.51%"),
+            ("支出总计", "2570.97万元", "38.28%"),
+        ]) {
+            let ch = c.change.as_ref().unwrap();
+            assert_eq!(facts[c.links.of.unwrap()].label, label);
+            assert_eq!(ch.direction, Direction::Decrease);
+            assert_eq!(ch.base.as_deref(), Some("上年"));
+            assert_eq!(&text[facts[ch.delta.unwrap()].span.range()], delta);
+            assert_eq!(&text[facts[ch.rate.unwrap()].span.range()], rate);
+            assert_eq!(ch.rate_direction.unwrap().0, Direction::Decrease);
+            // The change's span is its own figure, not the whole run.
+            assert_eq!(&text[c.span.range()], delta);
+        }
+    }
+
+    #[test]
+    fn parallel_runs_with_one_unit_and_abbreviated_subjects() {
+        // FORMS.md §3: `收、支总计各是A,B万元…各减少C,D万元,各下降E%、F%`.
+        let text = "收、支总计各是4125.49,4143.91万元，比上年各减少1267.86,2570.97万元,各下降23.51%、38.28%。";
+        let (_, facts) = read(text);
+        assert_eq!(
+            of_role(text, &facts, Role::Value)
+                .into_iter()
+                .filter(|(l, _)| l.ends_with("总计"))
+                .collect::<Vec<_>>(),
+            pairs(&[("收入总计", "4125.49"), ("支出总计", "4143.91万元")])
+        );
+        let amount = facts.iter().find(|f| f.label == "收入总计").unwrap();
+        assert_eq!(amount.number.as_ref().unwrap().unit, Unit::WanYuan);
+        assert_eq!(
+            of_role(text, &facts, Role::Delta),
+            pairs(&[("收入总计", "1267.86"), ("支出总计", "2570.97万元")])
+        );
+        assert_eq!(
+            of_role(text, &facts, Role::Rate),
+            pairs(&[("收入总计", "23.51%"), ("支出总计", "38.28%")])
+        );
+    }
+
+    #[test]
+    fn parallel_changes_with_their_own_directions() {
+        let text = "基本支出、项目支出分别为300万元、100万元，较上年分别增加30万元、减少20万元。";
+        let (_, facts) = read(text);
+        let changes: Vec<(String, Direction)> = facts
+            .iter()
+            .filter(|f| f.kind == FactKind::Change)
+            .map(|f| (f.label.clone(), f.change.as_ref().unwrap().direction))
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                ("基本支出".to_owned(), Direction::Increase),
+                ("项目支出".to_owned(), Direction::Decrease)
+            ]
+        );
+    }
+
+    #[test]
+    fn parallel_runs_that_do_not_pair_up_are_not_bound() {
+        // Two subjects, three figures: nothing is guessed.
+        let text = "收入、支出总计分别为100万元、200万元、300万元，分别增长10%、20%。";
+        let (_, facts) = read(text);
+        assert!(facts
+            .iter()
+            .filter(|f| f.role == Role::Value && f.kind == FactKind::Amount)
+            .all(|f| f.label.is_empty() && f.links.changes.is_empty()));
+        assert!(facts
+            .iter()
+            .filter(|f| f.kind == FactKind::Change)
+            .all(|f| f.links.of.is_none()));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod heading;
 pub mod items;
 pub mod kind;
 pub mod number;
+mod parallel;
 pub mod table;
 pub mod text;
 mod toc;
