@@ -750,6 +750,28 @@ impl<'a> Reader<'a> {
         Some(run.last()?.1 + 1)
     }
 
+    /// `较上年2.08减少0.03万元`: a bare number right after the comparison
+    /// and right before a change in money is the prior value, in the
+    /// change's unit (FORMS.md §3). Returns that unit as written.
+    fn bare_prior_unit(&self, toks: &[Tok], i: usize, range: (usize, usize)) -> Option<&'a str> {
+        let text = self.text;
+        self.pending_base.as_ref()?;
+        let t = &toks[i];
+        let gap = text.get(self.base_end.min(range.0 + t.start)..range.0 + t.start)?;
+        if !(gap.is_empty() || gap == "的") || t.caps[1].is_some() {
+            return None;
+        }
+        let dir = toks
+            .get(i + 1)
+            .filter(|d| d.kind == TokKind::Direction && d.start == t.end)?;
+        let delta = toks
+            .get(i + 2)
+            .filter(|n| n.kind == TokKind::Number && n.start == dir.end)?;
+        let (a, b) = delta.caps[1]?;
+        let unit = &text[range.0 + a..range.0 + b];
+        Unit::from_written(unit).is_money().then_some(unit)
+    }
+
     fn read_sentence(&mut self, sentence: usize, range: (usize, usize)) {
         let text = self.text;
         let stext = &text[range.0..range.1];
@@ -966,7 +988,10 @@ impl<'a> Reader<'a> {
                     }
                     let (ns, ne) = cap(0).unwrap_or((ts, te));
                     let before_end = last_end;
-                    let unit_txt = cap(1).map(|(a, b)| &text[a..b]).unwrap_or("");
+                    let unit_txt = cap(1)
+                        .map(|(a, b)| &text[a..b])
+                        .or_else(|| self.bare_prior_unit(&toks, i, range))
+                        .unwrap_or("");
                     // `万` must stand alone (`0.39万（含…`), not begin a word.
                     let unit_ok = unit_txt != "万" || !char_after(text, te).is_some_and(is_cjk);
                     // `单价100万元（含）以上设备`: a threshold, not a figure of the report.
@@ -1281,6 +1306,19 @@ mod tests {
             .iter()
             .filter(|f| f.kind == FactKind::Change)
             .all(|f| f.links.of.is_none()));
+    }
+
+    #[test]
+    fn a_bare_prior_value_takes_the_unit_of_its_change() {
+        let text = "公务接待费较上年2.08减少0.03万元,减少了1.44%。";
+        let (_, facts) = read(text);
+        let change = facts.iter().find(|f| f.kind == FactKind::Change).unwrap();
+        let prior = &facts[change.change.as_ref().unwrap().prior.unwrap()];
+        assert_eq!(&text[prior.span.range()], "2.08");
+        assert_eq!(prior.number.as_ref().unwrap().unit, Unit::WanYuan);
+        // A bare number not followed by a change in money is no figure.
+        let (_, facts) = read("较上年2.08倍。");
+        assert!(facts.is_empty());
     }
 
     #[test]

@@ -105,14 +105,18 @@ fn growth(cx: &mut RuleContext<'_>, list_deltas: bool) {
         // `较上年的2190万元减少221万元`: the compared-with amount is written.
         if let Some(prior) = ch.prior.map(|i| &cx.doc.facts[i]) {
             match (amount, rate.or(delta)) {
-                (Some(cur), Some(_)) => match judge_prior(cx, c, cur, prior, delta, rate) {
-                    Verdict::Fits(ids) => cx.cover(ids),
-                    Verdict::Wrong(ids, d) => {
-                        cx.cover(ids);
-                        cx.report(*d);
+                // `公务接待费较上年2.08减少0.03万元，减少了1.44%`: with no current
+                // amount, the rate is still delta ÷ prior.
+                (cur, Some(_)) if cur.is_some() || delta.is_some() && rate.is_some() => {
+                    match judge_prior(cx, c, cur, prior, delta, rate) {
+                        Verdict::Fits(ids) => cx.cover(ids),
+                        Verdict::Wrong(ids, d) => {
+                            cx.cover(ids);
+                            cx.report(*d);
+                        }
+                        Verdict::Skip => {}
                     }
-                    Verdict::Skip => {}
-                },
+                }
                 _ => cx.not_checked(
                     format!("找不到变动“{}”所对应的金额", cx.slice(c.span)),
                     Some(c.span),
@@ -260,18 +264,47 @@ fn judge(
 
 /// A change whose compared-with amount is written (`较上年的2190万元减少
 /// 221万元，下降10.1%`): delta = |current − prior|, rate = delta / prior,
-/// and the direction follows the sign.
+/// and the direction follows the sign. Without the current amount, only
+/// rate = delta / prior.
 fn judge_prior(
     cx: &RuleContext<'_>,
     c: &Fact,
-    cur: &Fact,
+    cur: Option<&Fact>,
     prior: &Fact,
     delta: Option<&Fact>,
     rate: Option<&Fact>,
 ) -> Verdict {
-    let ch = c.change.as_ref().unwrap();
     let hundred = Quantity::exact(Decimal::ONE_HUNDRED);
-    let (Some(now), Some(before)) = (cx.q(cur), cx.q(prior)) else {
+    let Some(before) = cx.q(prior) else {
+        return Verdict::Skip;
+    };
+    let Some(cur) = cur else {
+        let (Some(delta), Some(rate)) = (delta, rate) else {
+            return Verdict::Skip;
+        };
+        let (Some(dq), Some(rq)) = (cx.q(delta), rate.quantity()) else {
+            return Verdict::Skip;
+        };
+        let ids = vec![prior.id, delta.id, rate.id];
+        let computed = dq.div(&before).mul(&hundred);
+        if computed.is_undefined() || computed.agrees(&rq) != Agreement::Inconsistent {
+            return Verdict::Fits(ids);
+        }
+        let rn = rate.number.as_ref().unwrap();
+        let (mut d, values) = percent_mismatch(cx, &c.label, "变动率", rn, &computed, &[]);
+        d.labels.push(Label::new(rate.span, "变动率"));
+        d.labels.push(Label::new(delta.span, "变动额"));
+        d.labels.push(Label::new(prior.span, "比较基数"));
+        if d.help.is_none() {
+            d.help = Some(format!(
+                "变动率 = 变动额 ÷ 比较基数 × 100% = {}，考虑四舍五入的范围 {}",
+                values[2].1, values[3].1
+            ));
+        }
+        return Verdict::Wrong(ids, Box::new(d));
+    };
+    let ch = c.change.as_ref().unwrap();
+    let Some(now) = cx.q(cur) else {
         return Verdict::Skip;
     };
     let diff = now.sub(&before);
