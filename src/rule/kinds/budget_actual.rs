@@ -85,9 +85,16 @@ impl RuleKind for BudgetActual {
                 }
             }
             if self.rate {
-                for c in facts.iter().filter(|f| f.role == Role::Completion) {
-                    let bound = pairs.iter().any(|p| p.rate.is_some_and(|r| r.id == c.id));
-                    if !bound {
+                for (k, c) in facts.iter().enumerate() {
+                    if c.role != Role::Completion
+                        || pairs.iter().any(|p| p.rate.is_some_and(|r| r.id == c.id))
+                    {
+                        continue;
+                    }
+                    if let Some(by) = by_difference(&doc, &facts, k) {
+                        seen = true;
+                        check_by_difference(cx, &by);
+                    } else {
                         cx.not_checked("完成率所依据的预算数没有在同一处写明".into(), Some(c.span));
                     }
                 }
@@ -152,6 +159,102 @@ fn pairs<'a>(facts: &[&'a Fact], end: usize) -> Vec<Pair<'a>> {
         });
     }
     out
+}
+
+/// `决算为1055.93万元，完成年初预算的105.59%，决算数大于预算数55.93万元`: a
+/// completion rate whose budget is given as the actual amount's difference
+/// from it (FORMS.md §4).
+struct ByDifference<'a> {
+    rate: &'a Fact,
+    actual: &'a Fact,
+    difference: &'a Fact,
+    /// 大于 (the budget is actual − difference) or 小于 (actual + difference).
+    greater: bool,
+}
+
+/// `决算数大于预算数`, `决算小于年初预算`: the label of a stated difference.
+static DIFFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^决算数?(?P<op>大于|多于|高于|超过|超出|小于|少于|低于)(?:年初|全年|调整后?|年度)?的?预算数?$")
+        .expect("the difference pattern compiles")
+});
+
+/// The rate at `facts[k]`, the amount it is of (not a budget) and the
+/// difference stated right after it, with no other amount in between.
+fn by_difference<'a>(
+    doc: &'a crate::document::Document,
+    facts: &[&'a Fact],
+    k: usize,
+) -> Option<ByDifference<'a>> {
+    let rate = facts[k];
+    let actual = &doc.facts[rate.links.of?];
+    if !is_amount(actual) || is_budget(actual) {
+        return None;
+    }
+    let difference = facts[k + 1..].iter().find(|f| is_amount(f))?;
+    let m = DIFFERENCE.captures(&difference.label)?;
+    if !same_budget(rate.share_base.as_deref().unwrap_or(""), &difference.label) {
+        return None;
+    }
+    let greater = !matches!(&m["op"], "小于" | "少于" | "低于");
+    Some(ByDifference {
+        rate,
+        actual,
+        difference,
+        greater,
+    })
+}
+
+fn written(f: &Fact) -> &str {
+    f.number.as_ref().map_or("", |n| n.written.as_str())
+}
+
+fn check_by_difference(cx: &mut RuleContext, by: &ByDifference) {
+    let (Some(a), Some(d), Some(stated), Some(n)) = (
+        cx.q(by.actual),
+        cx.q(by.difference),
+        by.rate.quantity(),
+        by.rate.number.as_ref(),
+    ) else {
+        return;
+    };
+    let budget = if by.greater { a.sub(&d) } else { a.add(&d) };
+    let computed = a.div(&budget).mul(&Quantity::exact(Decimal::ONE_HUNDRED));
+    if computed.is_undefined() {
+        return;
+    }
+    cx.cover([by.rate.id, by.actual.id, by.difference.id]);
+    if computed.agrees(&stated) != Agreement::Inconsistent {
+        return;
+    }
+    let (mut diag, _) = percent_mismatch(
+        cx,
+        &by.actual.label,
+        "完成率",
+        n,
+        &computed,
+        &[(
+            "other",
+            format!(
+                "预算数（{}{}）",
+                by.difference.label,
+                written(by.difference)
+            ),
+        )],
+    );
+    diag.help.get_or_insert_with(|| {
+        format!(
+            "预算数 = {} {} {}，完成率 = 决算数 ÷ 预算数 × 100% ≈ {}%",
+            written(by.actual),
+            if by.greater { "−" } else { "+" },
+            written(by.difference),
+            range(&computed, 2)
+        )
+    });
+    diag.labels.push(Label::new(by.rate.span, "完成率"));
+    diag.labels.push(Label::new(by.actual.span, "决算数"));
+    diag.labels
+        .push(Label::new(by.difference.span, "决算数与预算数之差"));
+    cx.report(diag);
 }
 
 /// The qualifier of a budget word: 年初 (the budget as passed) or 全年 /
