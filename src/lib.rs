@@ -26,3 +26,4 @@ pub mod render;
 pub mod rule;
 pub mod source;
 pub mod testing;
+pub mod traditional;

@@ -13,7 +13,6 @@ mod parallel;
 pub mod table;
 pub mod text;
 mod toc;
-mod traditional;
 
 pub use build::{parse, section_at};
 pub use kind::{DocumentForm, KindWord};

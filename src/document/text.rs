@@ -37,19 +37,8 @@ pub fn fold_char(c: char) -> Option<char> {
         '—' | '–' => '-',
         // Traditional-character mirrors of mainland pages (FORMS.md §1):
         // folded one to one, so spans stay exact.
-        _ if c >= '\u{3400}' => to_simplified(c),
-        _ => c,
+        _ => crate::traditional::to_simplified(c),
     })
-}
-
-/// The Simplified form of a Traditional character (OpenCC's table, see
-/// `traditional.rs`), or the character itself.
-fn to_simplified(c: char) -> char {
-    use super::traditional::PAIRS;
-    match PAIRS.binary_search_by_key(&c, |p| p.0) {
-        Ok(i) => PAIRS[i].1,
-        Err(_) => c,
-    }
 }
 
 fn is_space(c: char) -> bool {
@@ -316,11 +305,16 @@ mod tests {
             "财政拨款收入支出决算总体情况;卫生健康支出(医疗保障)、养老保险、职业年金"
         );
         // Characters that Simplified text also writes stay as they are
-        // (显著, 乾坤, 于/於 are not folded: they are in GB 2312).
+        // (显著, 乾坤: in GB 2312); those it does not write in their own
+        // right fold although GB 2312 has them (用於, 以後).
         assert_eq!(fold("显著乾坤"), "显著乾坤");
+        assert_eq!(
+            fold("主要用於以下方面，以後年度"),
+            "主要用于以下方面,以后年度"
+        );
         // Every pair keeps the byte length, so the byte map stays exact,
         // and the table is sorted for the binary search.
-        use super::super::traditional::PAIRS;
+        use crate::traditional::PAIRS;
         assert!(PAIRS.len() > 3000);
         assert!(PAIRS.windows(2).all(|w| w[0].0 < w[1].0));
         assert!(PAIRS.iter().all(|(t, s)| t.len_utf8() == s.len_utf8()));

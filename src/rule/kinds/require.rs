@@ -3,11 +3,12 @@
 
 use super::RuleKind;
 use crate::diagnostic::Label;
-use crate::document::text::fold;
+use crate::document::text::{fold, Normalized};
 use crate::rule::compile::labels;
 use crate::rule::compile::CompileCx;
 use crate::rule::context::RuleContext;
 use crate::rule::spec::RuleSpec;
+use crate::source::Span;
 use regex::Regex;
 
 #[derive(Debug, Clone)]
@@ -62,7 +63,11 @@ fn require(
     unless: Option<&regex::Regex>,
 ) {
     if let Some(w) = when {
-        if !w.is_match(cx.text) {
+        let folded = || {
+            let all = Span::new(0, cx.text.len());
+            w.is_match(&Normalized::from_pieces(cx.text, &[all]).text)
+        };
+        if !w.is_match(cx.text) && !folded() {
             return;
         }
     }
@@ -93,9 +98,19 @@ fn require(
     }
     // A match on a line of the table of contents names the part, it is not
     // the part: only matches outside the contents count.
+    // Matched as written first; then, only if that fails, on the folded
+    // text (Traditional characters, full-width forms, a word broken across
+    // lines), mapped back to find the contents.
     let matches_in = |p: &regex::Regex, from: usize, hay: &str| {
         p.find_iter(hay)
             .any(|m| !cx.doc.in_toc(from + m.start(), from + m.end()))
+            || {
+                let n = Normalized::from_pieces(cx.text, &[Span::new(from, from + hay.len())]);
+                p.find_iter(&n.text).any(|m| {
+                    let s = n.original_of(&m);
+                    !cx.doc.in_toc(s.start as usize, s.end as usize)
+                })
+            }
     };
     let found = |p: &regex::Regex| {
         if cx.rule.scope.is_empty() {

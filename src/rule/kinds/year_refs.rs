@@ -89,20 +89,35 @@ fn inside_number(text: &str, at: usize) -> bool {
         .is_some_and(|c| c.is_ascii_digit() || c == '.')
 }
 
-fn in_scope_at(cx: &RuleContext, at: usize) -> bool {
-    cx.in_scope(crate::document::section_at(cx.doc, at as u32))
+/// Each match of `re` in the prose of the rule's scope, read on the
+/// paragraphs' folded text (so 與2023年度相比 and a year broken across
+/// lines are read too): the captures, the whole match's span and the
+/// `year` group's span in the report.
+fn prose_matches<'t>(cx: &RuleContext<'t>, re: &Regex) -> Vec<(regex::Captures<'t>, Span, Span)> {
+    let doc: &'t crate::document::Document = cx.doc;
+    let mut out = Vec::new();
+    for p in doc.paragraphs.iter().filter(|p| cx.in_scope(p.section)) {
+        let text = p.norm.text.as_str();
+        for c in re.captures_iter(text) {
+            let g = c.name("year").expect("the pattern has a year");
+            if inside_number(text, g.start()) {
+                continue;
+            }
+            let whole = p
+                .norm
+                .original_of(&c.get(0).expect("group 0 always matches"));
+            let year = p.norm.original_of(&g);
+            out.push((c, whole, year));
+        }
+    }
+    out
 }
 
 fn comparison_years(cx: &mut RuleContext, year: u32) {
-    let text = std::sync::Arc::clone(cx.text);
     let mut any = false;
-    for c in COMPARED.captures_iter(&text) {
-        let g = c.name("year").expect("the pattern has a year");
-        if inside_number(&text, g.start()) || !in_scope_at(cx, g.start()) {
-            continue;
-        }
+    for (c, whole, at) in prose_matches(cx, &COMPARED) {
         any = true;
-        let Ok(said) = g.as_str().parse::<u32>() else {
+        let Ok(said) = c["year"].parse::<u32>() else {
             continue;
         };
         if said + 1 == year {
@@ -113,14 +128,13 @@ fn comparison_years(cx: &mut RuleContext, year: u32) {
         } else {
             format!("{year} 年度的报告应与上年（{}年）比较", year - 1)
         };
-        let whole = c.get(0).expect("group 0 always matches");
+        let found = cx.slice(whole).to_owned();
         let mut d = cx.diag(&[
-            ("found", whole.as_str().to_owned()),
+            ("found", found),
             ("label", year.to_string()),
             ("other", why),
         ]);
-        d.labels
-            .push(Label::new(Span::new(g.start(), g.end()), "比较的年度"));
+        d.labels.push(Label::new(at, "比较的年度"));
         cx.report(d);
     }
     if !any {
@@ -133,15 +147,10 @@ fn as_of_dates(cx: &mut RuleContext, year: u32) {
         cx.not_checked("报告标题中没有写明决算或预算".into(), None);
         return;
     };
-    let text = std::sync::Arc::clone(cx.text);
     let mut any = false;
-    for c in AS_OF.captures_iter(&text) {
-        let g = c.name("year").expect("the pattern has a year");
-        if inside_number(&text, g.start()) || !in_scope_at(cx, g.start()) {
-            continue;
-        }
+    for (c, span, _) in prose_matches(cx, &AS_OF) {
         any = true;
-        let said: u32 = g.as_str().parse().unwrap_or(0);
+        let said: u32 = c["year"].parse().unwrap_or(0);
         let month: u32 = c["month"].parse().unwrap_or(0);
         let day: Option<u32> = c.name("day").and_then(|d| d.as_str().parse().ok());
         let (fits, want) = match stage {
@@ -157,10 +166,9 @@ fn as_of_dates(cx: &mut RuleContext, year: u32) {
         if fits {
             continue;
         }
-        let whole = c.get(0).expect("group 0 always matches");
-        let span = Span::new(whole.start(), whole.end());
+        let found = cx.slice(span).to_owned();
         let mut d = cx.diag(&[
-            ("found", whole.as_str().to_owned()),
+            ("found", found),
             ("label", year.to_string()),
             ("other", want),
         ]);
