@@ -713,12 +713,12 @@ pub fn section_at(doc: &Document, pos: u32) -> usize {
     0
 }
 
-/// `本单位…支出主要用于以下几个方面：` followed by numbered paragraphs: each
+/// `本单位…支出主要用于以下几个方面：` followed by numbered (or bulleted) paragraphs: each
 /// paragraph's first amount is an item of the named total (the latest amount
 /// with that label before the introduction).
 fn link_enumerations(doc: &mut Document) {
     static INTRO: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?P<label>[^。,;:]+?)(?:主要用于|主要包括|包括|具体如下|如下)(?:以下|如下)?[^。]{0,12}[:：]$").unwrap()
+        Regex::new(r"(?P<label>[^。,;:]*?)(?:主要用于|主要包括|包括|具体如下|如下)(?:以下|如下)?[^。]{0,12}[:：]$").unwrap()
     });
     let np = doc.paragraphs.len();
     for p in 0..np {
@@ -727,32 +727,57 @@ fn link_enumerations(doc: &mut Document) {
             continue;
         };
         let label = clean_label(&c["label"]);
-        if label.is_empty() {
-            continue;
-        }
         let intro_start = doc.paragraphs[p]
             .norm
             .original_offset(c.get(0).map_or(0, |m| m.start()));
         let want = fold(&label);
         // The latest amount with that label before the introduction, within
-        // the same top-level section (facts are in document order).
+        // the same top-level section (facts are in document order). With no
+        // label (`…支出4,000万元，比上年增加…。主要用于以下方面：`), the
+        // amount the sentence before states first, in the same paragraph.
         let top = doc.top_section(doc.paragraphs[p].section);
-        let Some(total) = doc
-            .facts
-            .iter()
-            .rev()
-            .skip_while(|f| f.span.start >= intro_start)
-            .take_while(|f| doc.top_section(f.section) == top)
-            .find(|f| f.kind == FactKind::Amount && f.role == Role::Value && fold(&f.label) == want)
-            .map(|f| f.id)
-        else {
+        let total = if label.is_empty() {
+            let sentences = &doc.paragraphs[p].sentences;
+            let before = sentences
+                .iter()
+                .rev()
+                .find(|&&s| doc.sentences[s].span.end <= intro_start);
+            before.and_then(|&s| {
+                doc.facts
+                    .iter()
+                    .find(|f| {
+                        f.sentence == Some(s) && f.kind == FactKind::Amount && f.role == Role::Value
+                    })
+                    .map(|f| f.id)
+            })
+        } else {
+            doc.facts
+                .iter()
+                .rev()
+                .skip_while(|f| f.span.start >= intro_start)
+                .take_while(|f| doc.top_section(f.section) == top)
+                .find(|f| {
+                    f.kind == FactKind::Amount && f.role == Role::Value && fold(&f.label) == want
+                })
+                .map(|f| f.id)
+        };
+        let Some(total) = total else {
             continue;
         };
+        // Items numbered 1, 2, 3 … or all led by one bullet (`——`, `●`).
+        let bullet_of = |q: usize| {
+            doc.paragraphs
+                .get(q)
+                .and_then(|p| p.norm.text.chars().next())
+                .filter(|c| matches!(c, '-' | '●' | '•' | '·'))
+        };
+        let bullet = bullet_of(p + 1);
         for (expected, q) in (1..).zip(p + 1..np) {
-            let Some(num) = doc.paragraphs[q].numbering else {
-                break;
-            };
-            if num.value != expected {
+            if bullet.is_some() {
+                if bullet_of(q) != bullet {
+                    break;
+                }
+            } else if doc.paragraphs[q].numbering.map(|n| n.value) != Some(expected) {
                 break;
             }
             let item = doc

@@ -64,6 +64,7 @@ static LABEL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r#"(?x)^(?:
             \(\d+\)|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d+[.、]|[①-⑳]
+            |-+|[●•·]|\(含
             |截至\d{4}年\d{1,2}月\d{1,2}日|截至\d{4}年底|截至年底
             |\d{4}年度?|本年度|本年|当年|全年
             |其中|此外|另外|另|同时|上述|以上|总的来看
@@ -1036,6 +1037,9 @@ impl<'a> Reader<'a> {
                             }
                             let raw = &text[clause_start.max(last_end).min(ns)..ns];
                             let mut label = clean_label(raw);
+                            if label.is_empty() && text[..ns].ends_with(':') {
+                                label = colon_label(text, range.0.max(last_end), ns - 1);
+                            }
                             if label.is_empty() && kind == FactKind::Count {
                                 label = noun_after(&text[te..]);
                             }
@@ -1092,6 +1096,22 @@ impl<'a> Reader<'a> {
             last_end = te;
             i += 1;
         }
+    }
+}
+
+/// `①财政拨款收入：53.24亿元`: the label written before the colon right in
+/// front of a figure (a short phrase of its clause, no figures in it).
+fn colon_label(text: &str, from: usize, colon: usize) -> String {
+    let clause = &text[from.min(colon)..colon];
+    let start = clause
+        .rfind([',', ';', ':', '!', '?', '。'])
+        .map_or(0, |p| p + 1);
+    let label = clean_label(&clause[start..]);
+    let short = label.chars().count() <= 20 && !label.contains(|c: char| c.is_ascii_digit());
+    if short {
+        label
+    } else {
+        String::new()
     }
 }
 
@@ -1333,6 +1353,22 @@ mod tests {
         assert_eq!(clean_label("\"三公\"经费支出共计"), "\"三公\"经费支出");
         assert_eq!(clean_label("公务车保有量为"), "公务车保有量");
         assert_eq!(clean_label("年初结转和结余"), "年初结转和结余");
+        // Bullets (`——` folds to `--`) and an aside's `（含`.
+        assert_eq!(clean_label("--一般公共服务支出"), "一般公共服务支出");
+        assert_eq!(clean_label("●教育支出"), "教育支出");
+        assert_eq!(clean_label("(含外宾接待支出"), "外宾接待支出");
+    }
+
+    #[test]
+    fn a_label_before_a_colon() {
+        let (_, facts) = read("本年收入包括：①财政拨款收入：53.24亿元；②事业收入：147.1亿元。");
+        let labels: Vec<&str> = facts.iter().map(|f| f.label.as_str()).collect();
+        assert_eq!(labels, ["财政拨款收入", "事业收入"]);
+        // Not a label: a long clause, or one with figures in it.
+        let (_, facts) = read("按照2024年的规定：100万元。");
+        assert_eq!(facts[0].label, "");
+        let (_, facts) = read("根据预算安排的有关要求和本单位的实际情况经研究决定如下：100万元。");
+        assert_eq!(facts[0].label, "");
     }
 
     #[test]

@@ -162,7 +162,11 @@ fn share_total<'a>(
                 && f.role == Role::Value
                 && f.kind == FactKind::Amount
                 && !want.is_empty()
-                && (l == want || l.ends_with(want) || l.trim_start_matches("本年") == want)
+                && (l == want
+                    || l.ends_with(want)
+                    || l.trim_start_matches("本年") == want
+                    // `占“三公”经费的100%`: the base is the 三公经费支出.
+                    || l.strip_suffix("支出") == Some(want))
         };
         let top = doc.top_section(s.section);
         let found = doc.facts[..s.id]
