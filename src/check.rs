@@ -137,7 +137,10 @@ pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config)
     // Script rule runs share the document and the text (their run state
     // cannot borrow: it is reached through a thread-local).
     let doc = Arc::new(doc);
-    let text: Arc<str> = Arc::from(src.text.as_str());
+    // The rules read a Traditional-character report in Simplified ones,
+    // as the document does; spans are the same, and findings are shown
+    // on the text as written.
+    let text: Arc<str> = Arc::from(&*document::text::simplified(&src.text));
     let mut diagnostics = Vec::new();
     let mut covered = BTreeSet::new();
     let mut outcomes = Vec::new();

@@ -48,7 +48,11 @@ pub(super) fn indent_len(s: &str) -> usize {
 /// of contents, prose blocks, headings and paragraphs in a section tree, the
 /// tables themselves, sections closed and linked, table facts, the cover
 /// title, indexes.
+/// A report in Traditional characters is read in Simplified ones (the
+/// spans are the same).
 pub fn parse(text: &str) -> Document {
+    let simple = super::text::simplified(text);
+    let text: &str = &simple;
     let all_lines = lines(text);
     let mut doc = Document::default();
     let tables = find_tables(text, &all_lines);

@@ -41,6 +41,52 @@ pub fn fold_char(c: char) -> Option<char> {
     })
 }
 
+/// The text with every Traditional character replaced by its Simplified
+/// form (FORMS.md §1: mirror sites). Byte offsets do not move (each pair
+/// has the same UTF-8 length), so a span into it is a span into the
+/// original. Borrowed when there is nothing to replace.
+pub fn simplified(text: &str) -> std::borrow::Cow<'_, str> {
+    let Some(at) = text
+        .char_indices()
+        .find(|&(_, c)| is_traditional(c))
+        .map(|(i, _)| i)
+    else {
+        return std::borrow::Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..at]);
+    out.extend(text[at..].chars().map(crate::traditional::to_simplified));
+    debug_assert_eq!(out.len(), text.len());
+    std::borrow::Cow::Owned(out)
+}
+
+/// Is `c` a Traditional character with a Simplified form? A bitmap over
+/// the common CJK blocks keeps the test for Simplified text cheap.
+fn is_traditional(c: char) -> bool {
+    const FROM: u32 = 0x3400;
+    const TO: u32 = 0xA000;
+    static MAP: std::sync::LazyLock<Vec<u64>> = std::sync::LazyLock::new(|| {
+        let mut map = vec![0u64; ((TO - FROM) as usize).div_ceil(64)];
+        for &(t, _) in crate::traditional::PAIRS {
+            let u = t as u32;
+            if (FROM..TO).contains(&u) {
+                let i = (u - FROM) as usize;
+                map[i / 64] |= 1 << (i % 64);
+            }
+        }
+        map
+    });
+    let u = c as u32;
+    if u < FROM {
+        false
+    } else if u < TO {
+        let i = (u - FROM) as usize;
+        MAP[i / 64] >> (i % 64) & 1 == 1
+    } else {
+        crate::traditional::to_simplified(c) != c
+    }
+}
+
 fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{3000}' || c == '\x0c'
 }
@@ -319,6 +365,15 @@ mod tests {
         assert!(PAIRS.windows(2).all(|w| w[0].0 < w[1].0));
         assert!(PAIRS.iter().all(|(t, s)| t.len_utf8() == s.len_utf8()));
         let text = "2024年度財政撥款支出1,200.00萬元";
+        let simple = simplified(text);
+        assert_eq!(simple, "2024年度财政拨款支出1,200.00万元");
+        assert_eq!(simple.len(), text.len());
+        assert!(matches!(
+            simplified("财政拨款"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert!(PAIRS.iter().all(|&(t, _)| is_traditional(t)));
+        assert!(!"财政拨款收入支出决算总表".chars().any(is_traditional));
         let n = Normalized::from_pieces(text, &[Span::new(0, text.len())]);
         let pos = n.text.find("财政拨款支出").unwrap();
         let span = n.original(pos, pos + "财政拨款支出".len());

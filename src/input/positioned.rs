@@ -100,12 +100,9 @@ pub fn positioned_lines(text: &str, lines: &[TextLine]) -> Vec<PositionedLine> {
         let ff = body.matches('\x0c').count();
         page += ff;
         let fragments = tokenize(body, s);
-        // Traditional characters read as Simplified (FORMS.md §1), so the
-        // table finder knows 合計 and 項目; punctuation stays as written.
         let norm = body
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '\x0c')
-            .map(crate::traditional::to_simplified)
             .collect();
         out.push(PositionedLine {
             s,
