@@ -71,6 +71,7 @@ declare_kinds! {
     "tables-present" => tables_present::TablesPresent,
     "empty-table" => empty_table::EmptyTable,
     "report-year" => report_year::ReportYear,
+    "report-scope" => report_scope::ReportScope,
     "unit-name" => unit_name::UnitName,
     "toc-match" => toc_match::TocMatch,
     "brackets" => brackets::Brackets,

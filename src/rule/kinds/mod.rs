@@ -32,6 +32,7 @@ pub mod prose_items;
 pub mod prose_table;
 pub mod renamed_subjects;
 pub mod repeated_passage;
+pub mod report_scope;
 pub mod report_year;
 pub mod require;
 pub mod script;
