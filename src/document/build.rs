@@ -71,8 +71,35 @@ pub fn parse(text: &str) -> Document {
     link_enumerations(&mut doc);
     add_table_facts(&mut doc);
     super::cover::cover_title(&mut doc, text);
+    strip_unit_name(&mut doc);
     doc.build_indexes();
     doc
+}
+
+/// `上海市普陀区规划和自然资源局2024年度收入支出总计`: the report's own
+/// unit, named in front of a prose label, is its subject (as 本单位 is), not
+/// part of the item. The unit's name is the title's text before its year.
+fn strip_unit_name(doc: &mut Document) {
+    static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d{4}").expect("static regex"));
+    let Some((title, _)) = &doc.title else {
+        return;
+    };
+    let title: String = fold(title).chars().filter(|c| !c.is_whitespace()).collect();
+    let Some(year) = YEAR.find(&title) else {
+        return;
+    };
+    let name = &title[..year.start()];
+    if name.chars().count() < 4 {
+        return;
+    }
+    for f in doc.facts.iter_mut().filter(|f| f.cell.is_none()) {
+        if let Some(rest) = f.label.strip_prefix(name) {
+            let rest = clean_label(rest);
+            if !rest.is_empty() {
+                f.label = rest;
+            }
+        }
+    }
 }
 
 /// The tables found in the text, before they join the document.

@@ -570,6 +570,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_units_own_name_is_not_part_of_a_label() {
+        let doc = parse("上海市普陀区示例局 2024 年度部门决算\n\n一、收入支出决算总体情况说明\n上海市普陀区示例局2024年度收入总计317.82万元，支出总计317.82万元。\n");
+        let labels: Vec<&str> = doc
+            .facts
+            .iter()
+            .filter(|f| f.number.is_some())
+            .map(|f| f.label.as_str())
+            .collect();
+        assert_eq!(labels, ["收入总计", "支出总计"]);
+    }
+
+    #[test]
     fn report_kind_words() {
         assert_eq!("决算".parse(), Ok(Stage::Final));
         assert_eq!("单位".parse(), Ok(Scope::Unit));
