@@ -663,7 +663,11 @@ impl<'a> Reader<'a> {
                             self.facts
                                 .iter()
                                 .rev()
-                                .find(|f| f.role == Role::Value && f.label == *l)
+                                .find(|f| {
+                                    f.role == Role::Value
+                                        && f.kind != FactKind::Change
+                                        && f.label == *l
+                                })
                                 .map(|f| f.id)
                         })
                         .collect()
