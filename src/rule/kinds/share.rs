@@ -179,6 +179,10 @@ fn share_total<'a>(
         }
         // `占支出总预算 P %` in a later part: the base stated once in an
         // earlier part, when every amount so named states the same figure.
+        // The base is the one named exactly (`基本支出合计` is not the
+        // `支出合计` of another part), and any amount whose name ends so
+        // must agree with it.
+        let exactly = |f: &&Fact| named(f) && f.key.trim_start_matches("本年") == want;
         let mut earlier = doc.facts[..s.id].iter().filter(named);
         let first = earlier.next()?;
         let q = cx.q(first)?;
@@ -186,7 +190,7 @@ fn share_total<'a>(
             cx.q(f)
                 .is_some_and(|o| o.agrees(&q) == Agreement::Consistent)
         }) {
-            return doc.facts[..s.id].iter().rfind(named);
+            return doc.facts[..s.id].iter().rfind(exactly);
         }
         // A named base that is not found, or not one figure: do not guess.
         return None;
