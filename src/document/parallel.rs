@@ -56,6 +56,17 @@ pub fn labels(subject: &str) -> Option<Vec<String>> {
         .map(|p| expand(p.trim()))
         .filter(|p| !p.is_empty())
         .collect();
+    // `基本支出和项目支出`, `收入和支出总计`: two parts joined by 和/及, each
+    // ending as a label does (社会保障和就业支出 is one name).
+    if parts.len() == 1 {
+        for joiner in ['和', '及'] {
+            let halves: Vec<String> = parts[0].split(joiner).map(str::to_owned).collect();
+            if halves.len() == 2 && halves.iter().all(|h| NOUNS.iter().any(|w| h.ends_with(w))) {
+                parts = halves;
+                break;
+            }
+        }
+    }
     if parts.len() == 1 {
         let rest = parts[0].strip_prefix("收支")?.to_owned();
         return Some(vec![format!("收入{rest}"), format!("支出{rest}")]);
@@ -130,6 +141,10 @@ mod tests {
             l("因公出国(境)费、公务接待费、公务用车购置及运行维护费"),
             ["因公出国(境)费", "公务接待费", "公务用车购置及运行维护费"]
         );
+        assert_eq!(l("基本支出和项目支出"), ["基本支出", "项目支出"]);
+        assert_eq!(l("人员经费及公用经费"), ["人员经费", "公用经费"]);
+        assert_eq!(l("收入和支出总计"), ["收入总计", "支出总计"]);
+        assert_eq!(labels("社会保障和就业支出"), None);
         assert_eq!(labels("收入总计"), None);
     }
 
