@@ -132,15 +132,16 @@ pub fn check_source(src: &SourceFile, rules: &RuleSet, config: &Config) -> Check
 
 /// Check one decoded report, keeping each rule's covered facts and findings.
 pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config) -> DetailedCheck {
-    let mut doc = document::parse(&src.text);
+    // The rules read a Traditional-character report in Simplified ones,
+    // as the document does; spans are the same, and findings are shown
+    // on the text as written. One copy serves both.
+    let simple = document::text::simplified(&src.text);
+    let mut doc = document::parse(&simple);
     doc.kind.force(&config.kind_words(), config.kinds_from);
     // Script rule runs share the document and the text (their run state
     // cannot borrow: it is reached through a thread-local).
     let doc = Arc::new(doc);
-    // The rules read a Traditional-character report in Simplified ones,
-    // as the document does; spans are the same, and findings are shown
-    // on the text as written.
-    let text: Arc<str> = Arc::from(&*document::text::simplified(&src.text));
+    let text: Arc<str> = Arc::from(&*simple);
     let mut diagnostics = Vec::new();
     let mut covered = BTreeSet::new();
     let mut outcomes = Vec::new();

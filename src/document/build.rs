@@ -76,7 +76,7 @@ pub fn parse(text: &str) -> Document {
     doc
 }
 
-/// `上海市普陀区规划和自然资源局2024年度收入支出总计`: the report's own
+/// `某市某区示例局2024年度收入支出总计`: the report's own
 /// unit, named in front of a prose label, is its subject (as 本单位 is), not
 /// part of the item. The unit's name is the title's text before its year.
 fn strip_unit_name(doc: &mut Document) {

@@ -36,8 +36,10 @@ pub fn fold_char(c: char) -> Option<char> {
         '\u{FF61}' => '。',
         '—' | '–' => '-',
         // Traditional-character mirrors of mainland pages (FORMS.md §1):
-        // folded one to one, so spans stay exact.
-        _ => crate::traditional::to_simplified(c),
+        // folded one to one, so spans stay exact; the bitmap test first,
+        // as fold runs on every character of the report.
+        _ if is_traditional(c) => crate::traditional::to_simplified(c),
+        _ => c,
     })
 }
 
@@ -55,7 +57,13 @@ pub fn simplified(text: &str) -> std::borrow::Cow<'_, str> {
     };
     let mut out = String::with_capacity(text.len());
     out.push_str(&text[..at]);
-    out.extend(text[at..].chars().map(crate::traditional::to_simplified));
+    out.extend(text[at..].chars().map(|c| {
+        if is_traditional(c) {
+            crate::traditional::to_simplified(c)
+        } else {
+            c
+        }
+    }));
     debug_assert_eq!(out.len(), text.len());
     std::borrow::Cow::Owned(out)
 }

@@ -15,7 +15,7 @@
 //! its own.
 
 use super::percent::percent_mismatch;
-use super::{range, says_budget, RuleKind};
+use super::{range, says_budget, written, RuleKind};
 use crate::diagnostic::Label;
 use crate::document::{Fact, FactKind, Role};
 use crate::quantity::{Agreement, Quantity};
@@ -202,10 +202,6 @@ fn by_difference<'a>(
         difference,
         greater,
     })
-}
-
-fn written(f: &Fact) -> &str {
-    f.number.as_ref().map_or("", |n| n.written.as_str())
 }
 
 fn check_by_difference(cx: &mut RuleContext, by: &ByDifference) {
@@ -436,16 +432,11 @@ impl BudgetActual {
             Comparison::Less => "小于预算数",
             Comparison::Equal => "等于预算数",
         });
-        let written = |f: &Fact| {
-            f.number
-                .as_ref()
-                .map_or(String::new(), |n| n.written.clone())
-        };
         let mut d = cx.diag(&[
             ("found", found),
             ("label", p.actual.label.clone()),
-            ("stated", written(p.actual)),
-            ("other", written(p.budget)),
+            ("stated", written(p.actual).to_owned()),
+            ("other", written(p.budget).to_owned()),
             ("computed", truth.to_owned()),
         ]);
         d.labels

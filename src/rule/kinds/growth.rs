@@ -3,7 +3,7 @@
 //! words against signs, and the deltas of a broken-down list add up.
 
 use super::percent::percent_mismatch;
-use super::{range, show, RuleKind};
+use super::{range, show, written, RuleKind};
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::document::{Direction, Fact, FactKind, Role};
 use crate::quantity::{Agreement, Quantity};
@@ -274,7 +274,6 @@ fn judge_prior(
     delta: Option<&Fact>,
     rate: Option<&Fact>,
 ) -> Verdict {
-    let hundred = Quantity::exact(Decimal::ONE_HUNDRED);
     let Some(before) = cx.q(prior) else {
         return Verdict::Skip;
     };
@@ -282,26 +281,20 @@ fn judge_prior(
         let (Some(delta), Some(rate)) = (delta, rate) else {
             return Verdict::Skip;
         };
-        let (Some(dq), Some(rq)) = (cx.q(delta), rate.quantity()) else {
+        let Some(dq) = cx.q(delta) else {
             return Verdict::Skip;
         };
         let ids = vec![prior.id, delta.id, rate.id];
-        let computed = dq.div(&before).mul(&hundred);
-        if computed.is_undefined() || computed.agrees(&rq) != Agreement::Inconsistent {
-            return Verdict::Fits(ids);
-        }
-        let rn = rate.number.as_ref().unwrap();
-        let (mut d, values) = percent_mismatch(cx, &c.label, "变动率", rn, &computed, &[]);
-        d.labels.push(Label::new(rate.span, "变动率"));
-        d.labels.push(Label::new(delta.span, "变动额"));
-        d.labels.push(Label::new(prior.span, "比较基数"));
-        if d.help.is_none() {
-            d.help = Some(format!(
-                "变动率 = 变动额 ÷ 比较基数 × 100% = {}，考虑四舍五入的范围 {}",
-                values[2].1, values[3].1
-            ));
-        }
-        return Verdict::Wrong(ids, Box::new(d));
+        return rate_on_prior(
+            cx,
+            c,
+            prior,
+            &before,
+            &dq,
+            rate,
+            Label::new(delta.span, "变动额"),
+            ids,
+        );
     };
     let ch = c.change.as_ref().unwrap();
     let Some(now) = cx.q(cur) else {
@@ -316,12 +309,6 @@ fn judge_prior(
         Direction::Decrease => diff.lo() > Decimal::ZERO,
         Direction::Unchanged => false,
     };
-    let show_q = |f: &Fact| {
-        f.number
-            .as_ref()
-            .map(|n| n.written.clone())
-            .unwrap_or_default()
-    };
     if wrong_way {
         let mut d = Diagnostic::new(
             cx.rule.id.clone(),
@@ -329,8 +316,8 @@ fn judge_prior(
             format!(
                 "{}：由 {} 变为 {}，方向与“{}”不符",
                 c.label,
-                show_q(prior),
-                show_q(cur),
+                written(prior),
+                written(cur),
                 cx.slice(ch.direction_span)
             ),
         );
@@ -350,9 +337,9 @@ fn judge_prior(
                 format!(
                     "{}的变动额 {} 与 {} − {} = {} 不符",
                     c.label,
-                    show_q(delta),
-                    show_q(cur),
-                    show_q(prior),
+                    written(delta),
+                    written(cur),
+                    written(prior),
                     show(diff.mid())
                 ),
             );
@@ -369,10 +356,38 @@ fn judge_prior(
     let Some(rate) = rate else {
         return Verdict::Fits(ids);
     };
-    let (Some(rq), numerator) = (rate.quantity(), delta.and_then(|d| cx.q(d))) else {
+    let numerator = delta.and_then(|d| cx.q(d)).unwrap_or(diff.abs());
+    rate_on_prior(
+        cx,
+        c,
+        prior,
+        &before,
+        &numerator,
+        rate,
+        Label::new(cur.span, "本期"),
+        ids,
+    )
+}
+
+/// rate = numerator ÷ prior × 100%, rounding-aware. `also` is the label
+/// of the figure beside the prior (the current amount, or the delta).
+#[allow(clippy::too_many_arguments)]
+fn rate_on_prior(
+    cx: &RuleContext<'_>,
+    c: &Fact,
+    prior: &Fact,
+    before: &Quantity,
+    numerator: &Quantity,
+    rate: &Fact,
+    also: Label,
+    ids: Vec<usize>,
+) -> Verdict {
+    let Some(rq) = rate.quantity() else {
         return Verdict::Skip;
     };
-    let computed = numerator.unwrap_or(diff.abs()).div(&before).mul(&hundred);
+    let computed = numerator
+        .div(before)
+        .mul(&Quantity::exact(Decimal::ONE_HUNDRED));
     if computed.is_undefined() || computed.agrees(&rq) != Agreement::Inconsistent {
         return Verdict::Fits(ids);
     }
@@ -380,11 +395,11 @@ fn judge_prior(
     let (mut d, values) = percent_mismatch(cx, &c.label, "变动率", rn, &computed, &[]);
     d.labels.push(Label::new(rate.span, "变动率"));
     d.labels.push(Label::new(prior.span, "比较基数"));
-    d.labels.push(Label::new(cur.span, "本期"));
+    d.labels.push(also);
     if d.help.is_none() {
         d.help = Some(format!(
             "变动率 = 变动额 ÷ 比较基数 {} × 100% = {}，考虑四舍五入的范围 {}",
-            show_q(prior),
+            written(prior),
             values[2].1,
             values[3].1
         ));

@@ -61,6 +61,11 @@ pub trait RuleKind: Sized {
     fn run(&self, cx: &mut RuleContext);
 }
 
+/// A fact's figure as the report writes it (empty for a fact without one).
+fn written(f: &Fact) -> &str {
+    f.number.as_ref().map_or("", |n| n.written.as_str())
+}
+
 /// Show a decimal without trailing zeros beyond what matters.
 fn show(d: Decimal) -> String {
     d.normalize().to_string()

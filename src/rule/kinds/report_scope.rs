@@ -44,11 +44,13 @@ fn scope(cx: &mut RuleContext<'_>) {
         cx.not_checked("报告标题中没有写明部门或单位".into(), None);
         return;
     };
-    let (own, other) = match scope {
-        Scope::Department => ("部门", "单位"),
-        Scope::Unit => ("单位", "部门"),
+    let other = match scope {
+        Scope::Department => Scope::Unit,
+        Scope::Unit => Scope::Department,
     };
+    let (own, other) = (scope.as_str(), other.as_str());
     let title = cx.doc.title.as_ref().map(|t| t.1);
+    let stage = cx.doc.kind.stage.map_or("", |s| s.as_str());
     let mut wrong = Vec::new();
     for m in MENTION.captures_iter(cx.text) {
         let g = m.name("scope").expect("the pattern has a scope");
@@ -66,17 +68,9 @@ fn scope(cx: &mut RuleContext<'_>) {
         d.labels.push(Label::new(word, format!("应为“{own}”")));
         if let Some(t) = title {
             d.labels
-                .push(Label::new(t, format!("报告标题：{own}{}", stage_word(cx))));
+                .push(Label::new(t, format!("报告标题：{own}{stage}")));
         }
         cx.report(d);
-    }
-}
-
-fn stage_word(cx: &RuleContext<'_>) -> &'static str {
-    match cx.doc.kind.stage {
-        Some(crate::document::Stage::Final) => "决算",
-        Some(crate::document::Stage::Budget) => "预算",
-        None => "",
     }
 }
 
