@@ -480,6 +480,7 @@ fn push_tables(doc: &mut Document, text: &str, all_lines: &[Line], tables: Found
     }
     doc.tables.sort_by_key(|t| t.span.start);
     for t in &mut doc.tables {
+        table::settle_units(t);
         t.verdict = table::verify(t);
     }
 }
@@ -832,43 +833,18 @@ fn link_enumerations(doc: &mut Document) {
 fn add_table_facts(doc: &mut Document) {
     for t in 0..doc.tables.len() {
         let section = section_at(doc, doc.tables[t].span.start);
-        let table_unit = doc.tables[t].unit.clone();
         for r in 0..doc.tables[t].rows.len() {
             let row = &doc.tables[t].rows[r];
             if row.kind == RowKind::Header {
                 continue;
             }
-            // A header such as `项目资金（万元）` sets the unit of its block.
-            let block_unit = row
-                .header
-                .and_then(|h| {
-                    doc.tables[t].rows[h]
-                        .cells
-                        .iter()
-                        .find(|c| c.key.contains("(万元)"))
-                })
-                .map(|_| "万元".to_owned())
-                .or_else(|| table_unit.clone());
             for c in 0..row.cells.len() {
                 let cell = &row.cells[c];
-                let Some(mut number) = cell.number.clone() else {
+                // Its unit was settled with the table (table/units.rs).
+                let Some(number) = cell.number.clone() else {
                     continue;
                 };
                 let column = cell.column.clone();
-                let col_text = column.as_deref().unwrap_or("");
-                if number.unit == Unit::None {
-                    number.unit = if col_text.contains("%") || col_text.contains("率") {
-                        Unit::Percent
-                    } else if let Some(u) =
-                        block_unit.as_deref().filter(|_| is_money_column(col_text))
-                    {
-                        Unit::from_written(u)
-                    } else if col_text.contains("万元") {
-                        Unit::WanYuan
-                    } else {
-                        Unit::None
-                    };
-                }
                 let kind = match &number.unit {
                     u if u.is_money() => FactKind::Amount,
                     Unit::Percent => FactKind::Percent,
@@ -908,9 +884,5 @@ fn add_table_facts(doc: &mut Document) {
                 });
             }
         }
-    }
-    // Money columns of a TAB table keyed under a `（万元）` header.
-    fn is_money_column(col: &str) -> bool {
-        !col.contains("率") && !col.contains("分") && !col.contains("权重")
     }
 }

@@ -59,11 +59,13 @@ mod rows;
 mod standard;
 pub mod tab;
 mod title;
+mod units;
 mod verify;
 
 pub use recognize::into_table;
 pub use resolve::{bare_label, strip_unit_suffix, TableColumn, TableName, NUMBERING};
 pub use standard::StandardTable;
+pub use units::settle_units;
 pub use verify::{is_numbered, verify, Reliability, RowIdentity, Verdict, ROW_IDENTITIES};
 
 use crate::document::text;
