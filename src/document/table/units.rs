@@ -10,21 +10,26 @@ use crate::document::{RowKind, Table};
 
 /// Give every figure of `t` its unit.
 pub fn settle_units(t: &mut Table) {
-    let table_unit = t.unit.clone();
-    for r in 0..t.rows.len() {
-        if t.rows[r].kind == RowKind::Header {
+    let Table { unit, rows, .. } = t;
+    let table_unit = unit.as_deref().map(Unit::from_written);
+    for r in 0..rows.len() {
+        if rows[r].kind == RowKind::Header {
             continue;
         }
-        let block_unit = t.rows[r]
+        // A header such as `项目资金（万元）` sets the unit of its block.
+        let block_in_wan = rows[r]
             .header
-            .and_then(|h| t.rows[h].cells.iter().find(|c| c.key.contains("(万元)")))
-            .map(|_| "万元".to_owned())
-            .or_else(|| table_unit.clone());
-        for cell in &mut t.rows[r].cells {
+            .is_some_and(|h| rows[h].cells.iter().any(|c| c.key.contains("(万元)")));
+        let money_unit = if block_in_wan {
+            Some(&Unit::WanYuan)
+        } else {
+            table_unit.as_ref()
+        };
+        for cell in &mut rows[r].cells {
             let column = cell.column.as_deref().unwrap_or("");
             if let Some(number) = cell.number.as_mut() {
                 if number.unit == Unit::None {
-                    number.unit = column_unit(column, block_unit.as_deref());
+                    number.unit = column_unit(column, money_unit);
                 }
             }
         }
@@ -35,7 +40,7 @@ pub fn settle_units(t: &mut Table) {
 /// and the unit in force for money columns. A header that says % is a
 /// percentage (`得分系数（%）`); a weight or score is a plain number, even
 /// when its name has 率 in it (`执行率权重`, `执行率得分（分）`).
-fn column_unit(column: &str, money_unit: Option<&str>) -> Unit {
+fn column_unit(column: &str, money_unit: Option<&Unit>) -> Unit {
     if column.contains('%') {
         Unit::Percent
     } else if column.contains("权重") || column.contains('分') {
@@ -43,7 +48,7 @@ fn column_unit(column: &str, money_unit: Option<&str>) -> Unit {
     } else if column.contains('率') {
         Unit::Percent
     } else if let Some(u) = money_unit {
-        Unit::from_written(u)
+        u.clone()
     } else if column.contains("万元") {
         Unit::WanYuan
     } else {
@@ -80,13 +85,25 @@ mod tests {
 
     #[test]
     fn column_header_decides() {
-        assert_eq!(column_unit("执行率(%)", Some("万元")), Unit::Percent);
-        assert_eq!(column_unit("得分系数(%)", Some("万元")), Unit::Percent);
+        assert_eq!(
+            column_unit("执行率(%)", Some(&Unit::WanYuan)),
+            Unit::Percent
+        );
+        assert_eq!(
+            column_unit("得分系数(%)", Some(&Unit::WanYuan)),
+            Unit::Percent
+        );
         assert_eq!(column_unit("执行率", None), Unit::Percent);
-        assert_eq!(column_unit("执行率权重", Some("万元")), Unit::None);
-        assert_eq!(column_unit("执行率得分(分)", Some("万元")), Unit::None);
-        assert_eq!(column_unit("指标权重(分)", Some("万元")), Unit::None);
-        assert_eq!(column_unit("全年执行数", Some("元")), Unit::Yuan);
+        assert_eq!(column_unit("执行率权重", Some(&Unit::WanYuan)), Unit::None);
+        assert_eq!(
+            column_unit("执行率得分(分)", Some(&Unit::WanYuan)),
+            Unit::None
+        );
+        assert_eq!(
+            column_unit("指标权重(分)", Some(&Unit::WanYuan)),
+            Unit::None
+        );
+        assert_eq!(column_unit("全年执行数", Some(&Unit::Yuan)), Unit::Yuan);
         assert_eq!(column_unit("金额(万元)", None), Unit::WanYuan);
         assert_eq!(column_unit("指标值", None), Unit::None);
     }
