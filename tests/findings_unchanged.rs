@@ -79,6 +79,7 @@ fn snapshot_all(paths: &[PathBuf]) {
 fn fixtures_unchanged() {
     let mut paths = reports("fixtures", ".txt");
     paths.extend(reports("fixtures/tables", ".txt"));
+    paths.extend(reports("fixtures/perf", ".txt"));
     assert!(paths.len() >= 15, "fixtures missing: {paths:?}");
     snapshot_all(&paths);
 }

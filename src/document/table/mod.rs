@@ -73,7 +73,7 @@ use crate::document::text::fold_key;
 use crate::input::positioned::positioned_lines;
 use crate::source::Span;
 use columns::parse_table;
-use pipe::pipe_table_at;
+use pipe::{pipe_rows_follow, pipe_table_at};
 use rust_decimal::Decimal;
 use title::title_at;
 
@@ -104,6 +104,9 @@ pub struct LayoutRow {
     pub code: Option<String>,
     pub code_span: Option<Span>,
     pub cells: Vec<Option<LayoutCell>>,
+    /// Cells that hold words, not a figure (a 说明 or 偏差原因 column of a
+    /// pipe table), as (column index, text, span).
+    pub text_cells: Vec<(usize, String, Span)>,
     pub side: Option<String>,
 }
 
@@ -174,10 +177,13 @@ pub fn find_layout_tables_in(text: &str, text_lines: &[text::Line]) -> Vec<Layou
     let mut i = 0;
     while i < lines.len() {
         if let Some(t) = title_at(text, &lines, i) {
-            let (table, end) = parse_table(text, &lines, i, t);
-            out.push(table);
-            i = end.max(i + 1);
-            continue;
+            // A title over pipe rows is the pipe table's title, read with it.
+            if !pipe_rows_follow(text, &lines, i) {
+                let (table, end) = parse_table(text, &lines, i, t);
+                out.push(table);
+                i = end.max(i + 1);
+                continue;
+            }
         }
         if let Some((table, end)) = pipe_table_at(text, &lines, i) {
             out.push(table);

@@ -48,6 +48,18 @@ fn pipe_cells(text: &str, l: &PositionedLine) -> Option<Vec<(String, Span)>> {
     }
 }
 
+/// Do pipe rows start within the three lines below line `i` (a title, and
+/// perhaps a unit line, over a pipe table)?
+pub(super) fn pipe_rows_follow(text: &str, lines: &[PositionedLine], i: usize) -> bool {
+    (i + 1..lines.len().min(i + 4)).any(|k| pipe_cells(text, &lines[k]).is_some())
+}
+
+/// A line that only gives the unit: `（单位：万元）`, `单位：元`.
+fn is_unit_line(l: &PositionedLine) -> bool {
+    let n = l.norm.trim_start_matches(['(', '（']);
+    n.starts_with("单位") || n.starts_with("金额单位")
+}
+
 pub(super) fn pipe_table_at(
     text: &str,
     lines: &[PositionedLine],
@@ -66,10 +78,11 @@ pub(super) fn pipe_table_at(
     if body.is_empty() {
         return None;
     }
+    // The title is a line or two above, past a unit line (`（单位：万元）`).
     let title_line = (0..i)
         .rev()
-        .take(2)
-        .find(|&k| !lines[k].blank() && !is_prose(&lines[k]));
+        .take(3)
+        .find(|&k| !lines[k].blank() && !is_prose(&lines[k]) && !is_unit_line(&lines[k]));
     let (title, title_span) = match title_line {
         Some(k) => (lines[k].norm.clone(), trimmed_span(text, &lines[k])),
         None => (String::new(), trimmed_span(text, &lines[i])),
@@ -99,15 +112,20 @@ pub(super) fn pipe_table_at(
         .map(|cells| {
             let (lab, ls) = cells[0].clone();
             let mut out: Vec<Option<LayoutCell>> = vec![None; ncols];
-            for (ci, (t, s)) in cells.iter().skip(1).enumerate() {
+            let mut text_cells = Vec::new();
+            for (ci, (t, s)) in cells.iter().skip(1).enumerate().take(ncols) {
                 let tt = t.trim_end_matches('%');
-                if let (Some(slot), Some((v, d))) = (out.get_mut(ci), parse_num(tt)) {
-                    *slot = Some(LayoutCell {
-                        text: tt.to_string(),
-                        span: Span::new(s.start as usize, s.start as usize + tt.len()),
-                        value: v,
-                        decimals: d,
-                    });
+                match parse_num(tt) {
+                    Some((v, d)) => {
+                        out[ci] = Some(LayoutCell {
+                            text: tt.to_string(),
+                            span: Span::new(s.start as usize, s.start as usize + tt.len()),
+                            value: v,
+                            decimals: d,
+                        })
+                    }
+                    None if !t.is_empty() => text_cells.push((ci, t.clone(), *s)),
+                    None => {}
                 }
             }
             LayoutRow {
@@ -116,6 +134,7 @@ pub(super) fn pipe_table_at(
                 code: None,
                 code_span: None,
                 cells: out,
+                text_cells,
                 side: None,
             }
         })
@@ -156,5 +175,32 @@ mod tests {
         assert_eq!(t.cell("总额", "全年执行数").unwrap().text, "3.36");
         let c = t.cell("其中:财政拨款", "执行率").unwrap();
         assert_eq!(&text[c.span.range()], "99.9");
+    }
+
+    /// A titled table with a unit line over pipe rows is read as one pipe
+    /// table (not as a space-separated table of whole lines), and a cell of
+    /// words (`说明`) stays in its row.
+    #[test]
+    fn titled_pipe_table_keeps_word_cells() {
+        let text = "2025年度项目支出绩效自评表\n（单位：万元）\n项目资金 | 全年预算数 | 全年执行数 | 说明 |\n年度资金总额 | 130.00 | 133.50 | 年中追加维护费 |\n其中：当年财政拨款 | 100.00 | 99.00 | — |\n\n正文。\n";
+        let ts = find_layout_tables(text);
+        assert_eq!(ts.len(), 1, "{ts:#?}");
+        let t = ts[0].clone();
+        assert_eq!(t.title, "2025年度项目支出绩效自评表");
+        assert_eq!(t.unit.as_deref(), Some("万元"));
+        assert_eq!(t.columns.len(), 3);
+        let t = crate::document::table::recognize::into_table(t);
+        let total = t.row("年度资金总额").unwrap();
+        assert_eq!(total.get("全年执行数").unwrap().key, "133.50");
+        let note = total.get("说明").unwrap();
+        assert_eq!(&text[note.span.range()], "年中追加维护费");
+        assert!(note.number.is_none());
+        // Cells stay in column order.
+        let columns: Vec<_> = total
+            .cells
+            .iter()
+            .map(|c| c.column.clone().unwrap())
+            .collect();
+        assert_eq!(columns, ["全年预算数", "全年执行数", "说明"]);
     }
 }

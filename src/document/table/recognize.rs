@@ -34,20 +34,31 @@ pub fn into_table(t: LayoutTable) -> Table {
         cells: header_cells,
     }];
     for r in t.rows {
-        let cells: Vec<Cell> = r
-            .cells
+        // In column order: a figure, or else the words a cell holds.
+        let cells: Vec<Cell> = t
+            .columns
             .iter()
-            .zip(&t.columns)
-            .filter_map(|(cell, col)| {
-                let cell = cell.as_ref()?;
-                let mut c = Cell::new(cell.text.clone(), cell.span);
+            .enumerate()
+            .filter_map(|(ci, col)| {
+                let mut c = match r.cells.get(ci).and_then(Option::as_ref) {
+                    Some(cell) => {
+                        let mut c = Cell::new(cell.text.clone(), cell.span);
+                        c.number = Some(Number {
+                            value: cell.value,
+                            decimals: cell.decimals,
+                            unit: Unit::None,
+                            written: cell.text.clone(),
+                        });
+                        c
+                    }
+                    None => {
+                        let (_, text, span) = r.text_cells.iter().find(|(i, ..)| *i == ci)?;
+                        let mut c = Cell::new(text.clone(), *span);
+                        c.number = None;
+                        c
+                    }
+                };
                 c.column = Some(fold(&col.header));
-                c.number = Some(Number {
-                    value: cell.value,
-                    decimals: cell.decimals,
-                    unit: Unit::None,
-                    written: cell.text.clone(),
-                });
                 Some(c)
             })
             .collect();

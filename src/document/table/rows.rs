@@ -517,6 +517,7 @@ pub(super) fn build_rows(
                 code: p.code.as_ref().map(|c| c.0.clone()),
                 code_span: p.code.as_ref().map(|c| c.1),
                 cells,
+                text_cells: Vec::new(),
                 side: side.clone(),
             }
         })
