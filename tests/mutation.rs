@@ -1,8 +1,8 @@
 //! Mutation test: change one figure of the sample at a time (a digit replaced
 //! at each position, two adjacent digits swapped, 增加↔减少 and 增长↔下降
 //! flipped), run the shipped pack, and count the mutants that produce a new
-//! warning or error whose labels include the changed text. At least 90% must
-//! be caught. Survivors are listed; none is filtered out.
+//! warning or error whose labels include the changed text. At least 95% must
+//! be caught (issue 13's target). Survivors are listed; none is filtered out.
 
 mod common;
 
@@ -93,7 +93,7 @@ fn key(d: &Diagnostic) -> (String, String, Vec<(u32, u32)>) {
 }
 
 #[test]
-fn at_least_90_percent_of_mutants_are_caught() {
+fn at_least_95_percent_of_mutants_are_caught() {
     let text = sample_text();
     let (_, base) = check_text(&text);
     let base: HashSet<_> = base.iter().map(key).collect();
@@ -130,5 +130,5 @@ fn at_least_90_percent_of_mutants_are_caught() {
         println!("  {s}");
     }
     assert!(ms.len() > 300, "too few mutants: {}", ms.len());
-    assert!(rate >= 0.90, "catch rate {:.1}% below 90%", rate * 100.0);
+    assert!(rate >= 0.95, "catch rate {:.1}% below 95%", rate * 100.0);
 }
