@@ -590,3 +590,28 @@ fn low_execution_threshold_is_an_option() {
     let (_, diags) = check_text(&explained);
     assert!(of(&diags, "perf-low-execution").is_empty(), "{diags:#?}");
 }
+
+/// perf-qualitative-band: 部分达成 scored 100% is outside 60–80%; the bands
+/// are an option, and a jurisdiction's own bands are what the rule applies.
+#[test]
+fn qualitative_bands_are_an_option() {
+    let text = std::fs::read_to_string("fixtures/perf/qualitative_band.txt").unwrap();
+    let (src, diags) = check_text(&text);
+    let found = of(&diags, "perf-qualitative-band");
+    assert_eq!(found.len(), 1, "{diags:#?}");
+    assert_eq!(src.slice(found[0].labels[0].span), "100");
+    assert_eq!(src.slice(found[0].labels[1].span), "部分达成");
+    let mut rules = shipped().clone();
+    let rule = rules
+        .rules
+        .iter_mut()
+        .find(|r| r.id == "perf-qualitative-band")
+        .unwrap();
+    let bands: toml::Table =
+        toml::from_str("\"达成\" = [80, 100]\n\"部分达成\" = [50, 100]\n\"未达成\" = [0, 50]")
+            .unwrap();
+    rule.options.insert("bands".into(), bands.into());
+    let diags =
+        gouji::check::check_source(&src, &rules, &gouji::config::Config::default()).diagnostics;
+    assert!(of(&diags, "perf-qualitative-band").is_empty(), "{diags:#?}");
+}
