@@ -6,6 +6,10 @@
 //! - `as-of`: a 决算's `截至…` date is the last day of the report year; a
 //!   预算's lies in the year before it (the budget is drawn up then) or in
 //!   the report year itself.
+//! - `period`: a project's 实施周期 (`2025.1.1-2025.12.31`, `2023年至2025年`)
+//!   spans the report year; a period wholly before or after it is a copied
+//!   text or a slip. The period is the text after `实施周期` in a paragraph,
+//!   or the first paragraph of a section headed `实施周期`.
 //!
 //! Figures may be spaced as PDF extraction leaves them (`截至 2024 年 12 月
 //! 31 日`). A report whose title gives no year is not checked.
@@ -24,7 +28,10 @@ use std::sync::LazyLock;
 pub struct YearRefs {
     comparison: bool,
     as_of: bool,
+    period: bool,
 }
+
+const CHECKS: [&str; 3] = ["comparison", "as-of", "period"];
 
 impl RuleKind for YearRefs {
     const KEYS: &'static [&'static str] = &["check"];
@@ -33,20 +40,21 @@ impl RuleKind for YearRefs {
         let check = rs
             .check
             .clone()
-            .unwrap_or_else(|| vec!["comparison".into(), "as-of".into()]);
+            .unwrap_or_else(|| CHECKS.iter().map(|&c| c.to_owned()).collect());
         for c in &check {
-            if c != "comparison" && c != "as-of" {
+            if !CHECKS.contains(&c.as_str()) {
                 cx.err(
                     &rs.kind,
                     format!("unknown year-refs check `{c}`"),
                     "this rule",
-                    "check takes \"comparison\" and/or \"as-of\"",
+                    "check takes \"comparison\", \"as-of\" and/or \"period\"",
                 );
             }
         }
         Some(YearRefs {
             comparison: check.iter().any(|c| c == "comparison"),
             as_of: check.iter().any(|c| c == "as-of"),
+            period: check.iter().any(|c| c == "period"),
         })
     }
 
@@ -60,6 +68,9 @@ impl RuleKind for YearRefs {
         }
         if self.as_of {
             as_of_dates(cx, year);
+        }
+        if self.period {
+            periods(cx, year);
         }
     }
 }
@@ -180,9 +191,94 @@ fn as_of_dates(cx: &mut RuleContext, year: u32) {
     }
 }
 
+/// A year in a period: `2025` of `2025.1.1`, `2025年`, `2025全年度`.
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?P<year>(?:19|20)\d{2})").expect("the year pattern compiles"));
+
+/// The years a period text names, each with its span in the paragraph's
+/// folded text; a four-digit run inside a longer number is no year.
+fn period_years(text: &str) -> Vec<(u32, std::ops::Range<usize>)> {
+    YEAR.captures_iter(text)
+        .filter_map(|c| {
+            let g = c.name("year")?;
+            let after_digit = text[g.end()..].starts_with(|c: char| c.is_ascii_digit());
+            if inside_number(text, g.start()) || after_digit {
+                return None;
+            }
+            Some((g.as_str().parse().ok()?, g.range()))
+        })
+        .collect()
+}
+
+fn periods(cx: &mut RuleContext, year: u32) {
+    let doc = cx.doc;
+    let mut any = false;
+    let mut headed_done = std::collections::HashSet::new();
+    let paragraphs: Vec<_> = doc
+        .paragraphs
+        .iter()
+        .filter(|p| cx.in_scope(p.section))
+        .collect();
+    for p in paragraphs {
+        let text = p.norm.text.as_str();
+        // The period: after 实施周期 in the paragraph, up to the sentence's
+        // end; or the first paragraph of a section headed 实施周期.
+        let period = if let Some(at) = text.find("实施周期") {
+            let rest = &text[at + "实施周期".len()..];
+            let end = rest.find(['。', '；', ';']).unwrap_or(rest.len());
+            at + "实施周期".len()..at + "实施周期".len() + end
+        } else if doc.sections[p.section].title.contains("实施周期")
+            && headed_done.insert(p.section)
+        {
+            0..text.len()
+        } else {
+            continue;
+        };
+        let years = period_years(&text[period.clone()]);
+        let (Some(lo), Some(hi)) = (
+            years.iter().map(|y| y.0).min(),
+            years.iter().map(|y| y.0).max(),
+        ) else {
+            continue;
+        };
+        any = true;
+        if (lo..=hi).contains(&year) {
+            continue;
+        }
+        // From the first year to the end of the last date (`2024.12.31`,
+        // `2023 年 12 月`).
+        let first = years[0].1.start + period.start;
+        let mut last = years[years.len() - 1].1.end + period.start;
+        let date_char = |c: char| c.is_ascii_digit() || " .-/年月日号".contains(c);
+        while let Some(c) = text[last..period.end]
+            .chars()
+            .next()
+            .filter(|&c| date_char(c))
+        {
+            last += c.len_utf8();
+        }
+        let last = first + text[first..last].trim_end().len();
+        let span = p.norm.original(first, last);
+        let found = cx.slice(span).to_owned();
+        let mut d = cx.diag(&[
+            ("found", found),
+            ("label", year.to_string()),
+            (
+                "other",
+                format!("实施周期 {lo}–{hi} 年不含报告年度 {year} 年"),
+            ),
+        ]);
+        d.labels.push(Label::new(span, "实施周期"));
+        cx.report(d);
+    }
+    if !any {
+        cx.not_checked("说明中没有写明年份的实施周期".into(), None);
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{AS_OF, COMPARED};
+    use super::{period_years, AS_OF, COMPARED};
 
     #[test]
     fn years_are_read_with_pdf_spacing() {
@@ -196,5 +292,16 @@ mod tests {
         assert_eq!(&c["year"], "2025");
         // A year that is not compared with.
         assert!(COMPARED.captures("2024年部门预算").is_none());
+    }
+
+    #[test]
+    fn period_years_are_years_not_parts_of_numbers() {
+        let years = |t: &str| period_years(t).into_iter().map(|y| y.0).collect::<Vec<_>>();
+        assert_eq!(years("2025.1.1-2025.12.31"), [2025, 2025]);
+        assert_eq!(years("2023年至2025年"), [2023, 2025]);
+        assert_eq!(years("2025全年度。"), [2025]);
+        // An amount or a code is no year.
+        assert!(years("预算12025.00万元").is_empty());
+        assert!(years("第一季度审价、审计").is_empty());
     }
 }
