@@ -177,6 +177,7 @@ pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config)
     }
     diagnostics.extend(unreadable_tables(src, &doc));
     diagnostics.extend(unread_pages(src));
+    diagnostics.extend(blank_pages(src));
     let coverage = coverage(src, &doc, &covered);
     // A report whose figures mostly went unchecked must not look clean.
     if coverage.figures > 0 && coverage.covered * 2 < coverage.figures && !outcomes.is_empty() {
@@ -360,6 +361,47 @@ fn unread_pages(src: &SourceFile) -> Vec<Diagnostic> {
         .map(|n| {
             Diagnostic::new(codes::INPUT, Severity::Info, format!("未能核对：{n}"))
                 .with_outcome(Outcome::NotChecked)
+        })
+        .collect()
+}
+
+/// One warning per blank page of a PDF, located at the page (its page
+/// break when the page holds no text at all).
+fn blank_pages(src: &SourceFile) -> Vec<Diagnostic> {
+    let Some(map) = &src.pages else {
+        return Vec::new();
+    };
+    let len = src.text.len() as u32;
+    map.blank
+        .iter()
+        .map(|&page| {
+            let i = page.saturating_sub(1) as usize;
+            let start = map.page_starts.get(i).copied().unwrap_or(len).min(len);
+            let end = map.page_starts.get(i + 1).copied().unwrap_or(len).min(len);
+            // The page's own text (a page number), or else its page break.
+            let printed = src
+                .text
+                .get(start as usize..end as usize)
+                .map_or(0, |t| t.trim_end().len() as u32);
+            let (start, end) = if printed > 0 {
+                (start, start + printed)
+            } else {
+                (start.saturating_sub(1), start)
+            };
+            let d = Diagnostic::new(
+                codes::BLANK_PAGE,
+                Severity::Warning,
+                format!("第 {page} 页是空白页：除边框、页码外没有任何文字或图像"),
+            )
+            .with_help("删去空白页；若该页本应有内容（表格、说明），检查生成 PDF 时是否丢失");
+            if start < end {
+                d.with_label(Label::new(
+                    Span::new(start as usize, end as usize),
+                    "空白页",
+                ))
+            } else {
+                d
+            }
         })
         .collect()
 }

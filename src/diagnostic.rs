@@ -29,6 +29,9 @@ pub mod codes {
     /// A report over a limit of `[limits]` (its check time): the rules not
     /// yet run are left out, and the run goes on with the next file.
     pub const LIMIT: &str = "gouji::limit";
+    /// A page of a PDF with nothing printed on it but a frame or a page
+    /// number.
+    pub const BLANK_PAGE: &str = "gouji::blank-page";
 
     /// Every code above.
     pub const ALL: &[&str] = &[
@@ -41,6 +44,7 @@ pub mod codes {
         INTERNAL,
         TABLE_UNREADABLE,
         LIMIT,
+        BLANK_PAGE,
     ];
 
     /// A short and a full description of one of gouji's codes (SARIF's
@@ -58,6 +62,10 @@ pub mod codes {
             TABLE_UNREADABLE => (
                 "A table was not read reliably; its figures were not checked.",
                 "The table's own identities (totals, 类 = Σ 款 = Σ 项, row totals) break in a way that no single wrong figure explains, so the layout was probably misread. No rule judges its cells. Check the table by hand against the original, or give gouji the .docx/.xlsx or PDF.",
+            ),
+            BLANK_PAGE => (
+                "A page of the PDF has nothing printed on it.",
+                "No text and no image on the page, only a frame, a rule or a page number: a page left over from layout, or content lost when the PDF was made. Delete the page or restore what it should hold. Known for PDF input only; a text file cannot tell a blank page from a page of images.",
             ),
             _ => ("A diagnostic of gouji itself.", "Reported by gouji, not by a rule of a pack."),
         }

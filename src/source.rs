@@ -324,6 +324,9 @@ pub struct PageMap {
     pub regions: Vec<PageRegion>,
     /// Pages that could not be read, and why.
     pub notes: Vec<PageNote>,
+    /// Pages with nothing printed on them but a frame, a rule or a page
+    /// number: no other text, no image (1-based).
+    pub blank: Vec<u32>,
 }
 
 /// A byte range of the text, printed on `page` inside `bbox`.
@@ -531,6 +534,7 @@ mod tests {
                 },
             ],
             notes: Vec::new(),
+            blank: Vec::new(),
         });
         assert_eq!(src.page_of(at), Some(2));
         let b = src.box_of(Span::new(at as usize, at as usize + 6)).unwrap();

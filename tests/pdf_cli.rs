@@ -234,3 +234,46 @@ fn truncated_pdf_never_panics() {
         }
     }
 }
+
+/// A page with only a frame and a page number between two pages of text:
+/// one warning, located at that page; the pages of text are not blank.
+#[test]
+fn a_blank_page_is_a_warning_on_its_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let font = "<< /Font << /F1 6 0 R >> >>";
+    let page = |contents: usize| {
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {font} /Contents {contents} 0 R >>"
+        )
+    };
+    let objects = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R 4 0 R 5 0 R] /Count 3 >>".to_owned(),
+        page(7),
+        page(8),
+        page(9),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+        stream("", b"BT /F1 12 Tf 72 770 Td (Report 2024 page one) Tj ET"),
+        stream(
+            "",
+            b"1 w 40 40 515 762 re S BT /F1 10 Tf 290 20 Td (- 2 -) Tj ET",
+        ),
+        stream("", b"BT /F1 12 Tf 72 770 Td (Page three) Tj ET"),
+    ];
+    let path = write(dir.path(), "blank.pdf", &pdf(&objects, ""));
+    // A warning: the gate fails on it once asked to.
+    let o = gouji(&["check", &path, "--fail-on", "warning", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let blank: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "gouji::blank-page")
+        .collect();
+    assert_eq!(blank.len(), 1, "{blank:#?}");
+    assert_eq!(blank[0]["severity"], "warning");
+    assert!(blank[0]["message"].as_str().unwrap().contains("第 2 页"));
+    assert_eq!(blank[0]["labels"][0]["page"], 2);
+    assert_eq!(blank[0]["labels"][0]["text"], "- 2 -");
+}

@@ -121,10 +121,76 @@ pub fn from_pages(pages: &[model::Page]) -> Result<PdfText, PdfError> {
             page_starts: r.page_starts.iter().map(|&s| s as u32).collect(),
             regions,
             notes,
+            blank: pages
+                .iter()
+                .filter(|p| is_blank(p))
+                .map(|p| p.number as u32)
+                .collect(),
         },
     })
 }
 
+/// Nothing printed on the page but rules and a page number (`- 5 -`,
+/// `第5页`): no image, no glyph that could not be read, no other text.
+fn is_blank(p: &model::Page) -> bool {
+    let page_number = |c: char| c.is_ascii_digit() || c.is_whitespace() || "-—–/第页共".contains(c);
+    p.images == 0 && p.unmapped == 0 && p.glyphs.iter().all(|g| g.text.chars().all(page_number))
+}
+
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::from_pages;
+    use super::model::{Glyph, Page, Rect, Ruling};
+
+    fn line(text: &str, y: f64) -> Vec<Glyph> {
+        text.chars()
+            .enumerate()
+            .map(|(i, c)| Glyph {
+                text: c.to_string(),
+                bbox: Rect::new(50.0 + 10.0 * i as f64, y, 60.0 + 10.0 * i as f64, y + 10.0),
+                size: 10.0,
+            })
+            .collect()
+    }
+
+    fn page(number: usize, glyphs: Vec<Glyph>) -> Page {
+        Page {
+            number,
+            width: 400.0,
+            height: 600.0,
+            glyphs,
+            ..Page::default()
+        }
+    }
+
+    /// A page with only a frame and a page number is blank; a page of text,
+    /// and a page of images (a scan or a chart), is not.
+    #[test]
+    fn blank_pages_are_those_with_nothing_printed() {
+        let mut framed = page(2, line("- 2 -", 560.0));
+        framed.horizontal = vec![Ruling {
+            pos: 40.0,
+            from: 40.0,
+            to: 360.0,
+        }];
+        let mut image = page(4, Vec::new());
+        image.images = 1;
+        let pages = [
+            page(1, line("一、部门基本情况", 100.0)),
+            framed,
+            page(3, Vec::new()),
+            image,
+            page(5, line("第5页", 560.0)),
+            page(6, line("（此页无正文）", 100.0)),
+        ];
+        let r = from_pages(&pages).unwrap();
+        assert_eq!(r.pages.blank, [2, 3, 5]);
+        // The image page is a page gouji could not read, not a blank one.
+        assert_eq!(r.pages.notes.len(), 1);
+        assert_eq!(r.pages.notes[0].page, 4);
+    }
 }
