@@ -210,6 +210,23 @@ fn period_years(text: &str) -> Vec<(u32, std::ops::Range<usize>)> {
         .collect()
 }
 
+/// The periods stated after `实施周期` (`实施周期：…`, `实施周期为…`, each up
+/// to the end of its sentence), as byte ranges of `text`; a mere mention of
+/// the words (`实施周期一般为三年`) states none.
+fn inline_periods(text: &str) -> Vec<std::ops::Range<usize>> {
+    text.match_indices("实施周期")
+        .filter_map(|(at, w)| {
+            let at = at + w.len();
+            let rest = &text[at..];
+            let body = rest.trim_start();
+            let states = body.starts_with(['：', ':', '为', '是'])
+                || body.starts_with(|c: char| c.is_ascii_digit());
+            let end = rest.find(['。', '；', ';']).unwrap_or(rest.len());
+            states.then_some(at..at + end)
+        })
+        .collect()
+}
+
 fn periods(cx: &mut RuleContext, year: u32) {
     let doc = cx.doc;
     let mut any = false;
@@ -223,62 +240,72 @@ fn periods(cx: &mut RuleContext, year: u32) {
         let text = p.norm.text.as_str();
         // The period: after 实施周期 in the paragraph, up to the sentence's
         // end; or the first paragraph of a section headed 实施周期.
-        let period = if let Some(at) = text.find("实施周期") {
-            let rest = &text[at + "实施周期".len()..];
-            let end = rest.find(['。', '；', ';']).unwrap_or(rest.len());
-            at + "实施周期".len()..at + "实施周期".len() + end
-        } else if doc.sections[p.section].title.contains("实施周期")
+        let mut stated = inline_periods(text);
+        if stated.is_empty()
+            && doc.sections[p.section].title.contains("实施周期")
             && headed_done.insert(p.section)
         {
-            0..text.len()
-        } else {
-            continue;
-        };
-        let years = period_years(&text[period.clone()]);
-        let (Some(lo), Some(hi)) = (
-            years.iter().map(|y| y.0).min(),
-            years.iter().map(|y| y.0).max(),
-        ) else {
-            continue;
-        };
-        any = true;
-        if (lo..=hi).contains(&year) {
-            continue;
+            stated.push(0..text.len());
         }
-        // From the first year to the end of the last date (`2024.12.31`,
-        // `2023 年 12 月`).
-        let first = years[0].1.start + period.start;
-        let mut last = years[years.len() - 1].1.end + period.start;
-        let date_char = |c: char| c.is_ascii_digit() || " .-/年月日号".contains(c);
-        while let Some(c) = text[last..period.end]
-            .chars()
-            .next()
-            .filter(|&c| date_char(c))
-        {
-            last += c.len_utf8();
+        for period in stated {
+            check_period(cx, p, period, year, &mut any);
         }
-        let last = first + text[first..last].trim_end().len();
-        let span = p.norm.original(first, last);
-        let found = cx.slice(span).to_owned();
-        let mut d = cx.diag(&[
-            ("found", found),
-            ("label", year.to_string()),
-            (
-                "other",
-                format!("实施周期 {lo}–{hi} 年不含报告年度 {year} 年"),
-            ),
-        ]);
-        d.labels.push(Label::new(span, "实施周期"));
-        cx.report(d);
     }
     if !any {
         cx.not_checked("说明中没有写明年份的实施周期".into(), None);
     }
 }
 
+/// One period of paragraph `p`: a finding when its years leave out `year`.
+fn check_period(
+    cx: &mut RuleContext,
+    p: &crate::document::Paragraph,
+    period: std::ops::Range<usize>,
+    year: u32,
+    any: &mut bool,
+) {
+    let text = p.norm.text.as_str();
+    let years = period_years(&text[period.clone()]);
+    let (Some(lo), Some(hi)) = (
+        years.iter().map(|y| y.0).min(),
+        years.iter().map(|y| y.0).max(),
+    ) else {
+        return;
+    };
+    *any = true;
+    if (lo..=hi).contains(&year) {
+        return;
+    }
+    // From the first year to the end of the last date (`2024.12.31`,
+    // `2023 年 12 月`).
+    let first = years[0].1.start + period.start;
+    let mut last = years[years.len() - 1].1.end + period.start;
+    let date_char = |c: char| c.is_ascii_digit() || " .-/年月日号".contains(c);
+    while let Some(c) = text[last..period.end]
+        .chars()
+        .next()
+        .filter(|&c| date_char(c))
+    {
+        last += c.len_utf8();
+    }
+    let last = first + text[first..last].trim_end().len();
+    let span = p.norm.original(first, last);
+    let found = cx.slice(span).to_owned();
+    let mut d = cx.diag(&[
+        ("found", found),
+        ("label", year.to_string()),
+        (
+            "other",
+            format!("实施周期 {lo}–{hi} 年不含报告年度 {year} 年"),
+        ),
+    ]);
+    d.labels.push(Label::new(span, "实施周期"));
+    cx.report(d);
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{period_years, AS_OF, COMPARED};
+    use super::{inline_periods, period_years, AS_OF, COMPARED};
 
     #[test]
     fn years_are_read_with_pdf_spacing() {
@@ -303,5 +330,15 @@ mod tests {
         // An amount or a code is no year.
         assert!(years("预算12025.00万元").is_empty());
         assert!(years("第一季度审价、审计").is_empty());
+    }
+
+    #[test]
+    fn a_period_is_stated_not_merely_mentioned() {
+        let text = "项目实施周期为 2022 年 1 月至 2023 年 12 月。此类项目实施周期一般不超过三年（2019年办法）。另一项目实施周期：2025.1.1-2025.12.31";
+        let stated: Vec<&str> = inline_periods(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(
+            stated,
+            ["为 2022 年 1 月至 2023 年 12 月", "：2025.1.1-2025.12.31"]
+        );
     }
 }
