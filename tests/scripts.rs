@@ -32,6 +32,21 @@ fn of<'a>(diags: &'a [Diagnostic], code: &str) -> Vec<&'a Diagnostic> {
         .collect()
 }
 
+/// The diagnostics of the shipped pack on `src`, with options of one rule
+/// set as gouji.toml's `[options.RULE]` would set them.
+fn check_with_options(
+    src: &SourceFile,
+    rule: &str,
+    options: &[(&str, toml::Value)],
+) -> Vec<Diagnostic> {
+    let mut rules = shipped().clone();
+    let r = rules.rules.iter_mut().find(|r| r.id == rule).unwrap();
+    for (k, v) in options {
+        r.options.insert((*k).into(), v.clone());
+    }
+    gouji::check::check_source(src, &rules, &gouji::config::Config::default()).diagnostics
+}
+
 fn texts(src: &SourceFile, d: &Diagnostic) -> Vec<String> {
     d.labels
         .iter()
@@ -101,16 +116,12 @@ fn deviation_recomputed_in_the_tables_own_convention() {
 
 #[test]
 fn deviation_convention_can_be_fixed_by_option() {
-    let mut rules = shipped().clone();
-    let rule = rules
-        .rules
-        .iter_mut()
-        .find(|r| r.id == "perf-deviation")
-        .unwrap();
-    rule.options.insert("convention".into(), "adverse".into());
     let src = SourceFile::new("r.txt", sample_text(), gouji::source::Encoding::Utf8);
-    let diags =
-        gouji::check::check_source(&src, &rules, &gouji::config::Config::default()).diagnostics;
+    let diags = check_with_options(
+        &src,
+        "perf-deviation",
+        &[("convention", toml::Value::from("adverse"))],
+    );
     let found = of(&diags, "perf-deviation");
     assert_eq!(found.len(), 1);
     assert_eq!(src.slice(found[0].labels[0].span), "5.56");
@@ -182,16 +193,14 @@ fn weights_add_up_to_one_hundred() {
         "{found:#?}"
     );
     // … and not once gouji.toml says so (the weights then add up to 110: still flagged).
-    let mut rules = shipped().clone();
-    let rule = rules
-        .rules
-        .iter_mut()
-        .find(|r| r.id == "perf-weights")
-        .unwrap();
-    rule.options.insert("execution_weight".into(), 20.into());
-    rule.options.insert("total".into(), 110.into());
-    let diags =
-        gouji::check::check_source(&src, &rules, &gouji::config::Config::default()).diagnostics;
+    let diags = check_with_options(
+        &src,
+        "perf-weights",
+        &[
+            ("execution_weight", toml::Value::from(20)),
+            ("total", toml::Value::from(110)),
+        ],
+    );
     assert!(of(&diags, "perf-weights").is_empty(), "{diags:#?}");
 }
 
@@ -207,17 +216,9 @@ fn stated_grade_matches_the_score() {
     assert_eq!(d.labels[0].span.start as usize, grade);
     assert_eq!(texts(&src, &d), vec!["良", "100"]);
     // Bands are options: a jurisdiction whose 良 starts at 100 is satisfied.
-    let mut rules = shipped().clone();
-    let rule = rules
-        .rules
-        .iter_mut()
-        .find(|r| r.id == "perf-grade")
-        .unwrap();
     let bands: toml::Table =
         toml::from_str("\"优\" = 101\n\"良\" = 80\n\"中\" = 60\n\"差\" = 0").unwrap();
-    rule.options.insert("bands".into(), bands.into());
-    let diags =
-        gouji::check::check_source(&src, &rules, &gouji::config::Config::default()).diagnostics;
+    let diags = check_with_options(&src, "perf-grade", &[("bands", toml::Value::from(bands))]);
     assert!(of(&diags, "perf-grade").is_empty(), "{diags:#?}");
 }
 
@@ -569,15 +570,11 @@ fn low_execution_threshold_is_an_option() {
     assert_eq!(found.len(), 1, "{diags:#?}");
     assert_eq!(src.slice(found[0].labels[0].span), "76.00");
     for threshold in [toml::Value::from(70), toml::Value::from(false)] {
-        let mut rules = shipped().clone();
-        let rule = rules
-            .rules
-            .iter_mut()
-            .find(|r| r.id == "perf-low-execution")
-            .unwrap();
-        rule.options.insert("threshold".into(), threshold.clone());
-        let diags =
-            gouji::check::check_source(&src, &rules, &gouji::config::Config::default()).diagnostics;
+        let diags = check_with_options(
+            &src,
+            "perf-low-execution",
+            &[("threshold", threshold.clone())],
+        );
         assert!(
             of(&diags, "perf-low-execution").is_empty(),
             "{threshold}: {diags:#?}"
@@ -601,17 +598,13 @@ fn qualitative_bands_are_an_option() {
     assert_eq!(found.len(), 1, "{diags:#?}");
     assert_eq!(src.slice(found[0].labels[0].span), "100");
     assert_eq!(src.slice(found[0].labels[1].span), "部分达成");
-    let mut rules = shipped().clone();
-    let rule = rules
-        .rules
-        .iter_mut()
-        .find(|r| r.id == "perf-qualitative-band")
-        .unwrap();
     let bands: toml::Table =
         toml::from_str("\"达成\" = [80, 100]\n\"部分达成\" = [50, 100]\n\"未达成\" = [0, 50]")
             .unwrap();
-    rule.options.insert("bands".into(), bands.into());
-    let diags =
-        gouji::check::check_source(&src, &rules, &gouji::config::Config::default()).diagnostics;
+    let diags = check_with_options(
+        &src,
+        "perf-qualitative-band",
+        &[("bands", toml::Value::from(bands))],
+    );
     assert!(of(&diags, "perf-qualitative-band").is_empty(), "{diags:#?}");
 }

@@ -85,27 +85,20 @@ mod tests {
 
     #[test]
     fn column_header_decides() {
-        assert_eq!(
-            column_unit("执行率(%)", Some(&Unit::WanYuan)),
-            Unit::Percent
-        );
-        assert_eq!(
-            column_unit("得分系数(%)", Some(&Unit::WanYuan)),
-            Unit::Percent
-        );
-        assert_eq!(column_unit("执行率", None), Unit::Percent);
-        assert_eq!(column_unit("执行率权重", Some(&Unit::WanYuan)), Unit::None);
-        assert_eq!(
-            column_unit("执行率得分(分)", Some(&Unit::WanYuan)),
-            Unit::None
-        );
-        assert_eq!(
-            column_unit("指标权重(分)", Some(&Unit::WanYuan)),
-            Unit::None
-        );
-        assert_eq!(column_unit("全年执行数", Some(&Unit::Yuan)), Unit::Yuan);
-        assert_eq!(column_unit("金额(万元)", None), Unit::WanYuan);
-        assert_eq!(column_unit("指标值", None), Unit::None);
+        let wan = Some(&Unit::WanYuan);
+        for (column, money, want) in [
+            ("执行率(%)", wan, Unit::Percent),
+            ("得分系数(%)", wan, Unit::Percent),
+            ("执行率", None, Unit::Percent),
+            ("执行率权重", wan, Unit::None),
+            ("执行率得分(分)", wan, Unit::None),
+            ("指标权重(分)", wan, Unit::None),
+            ("全年执行数", Some(&Unit::Yuan), Unit::Yuan),
+            ("金额(万元)", None, Unit::WanYuan),
+            ("指标值", None, Unit::None),
+        ] {
+            assert_eq!(column_unit(column, money), want, "{column}");
+        }
     }
 
     /// A 自评表 exported from Word: its funding block is in 万元 from the

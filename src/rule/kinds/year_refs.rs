@@ -248,7 +248,7 @@ fn periods(cx: &mut RuleContext, year: u32) {
             stated.push(0..text.len());
         }
         for period in stated {
-            check_period(cx, p, period, year, &mut any);
+            any |= check_period(cx, p, period, year);
         }
     }
     if !any {
@@ -257,24 +257,23 @@ fn periods(cx: &mut RuleContext, year: u32) {
 }
 
 /// One period of paragraph `p`: a finding when its years leave out `year`.
+/// Whether the period names a year at all (else it is not checked).
 fn check_period(
     cx: &mut RuleContext,
     p: &crate::document::Paragraph,
     period: std::ops::Range<usize>,
     year: u32,
-    any: &mut bool,
-) {
+) -> bool {
     let text = p.norm.text.as_str();
     let years = period_years(&text[period.clone()]);
     let (Some(lo), Some(hi)) = (
         years.iter().map(|y| y.0).min(),
         years.iter().map(|y| y.0).max(),
     ) else {
-        return;
+        return false;
     };
-    *any = true;
     if (lo..=hi).contains(&year) {
-        return;
+        return true;
     }
     // From the first year to the end of the last date (`2024.12.31`,
     // `2023 年 12 月`).
@@ -301,6 +300,7 @@ fn check_period(
     ]);
     d.labels.push(Label::new(span, "实施周期"));
     cx.report(d);
+    true
 }
 
 #[cfg(test)]
