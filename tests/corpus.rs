@@ -58,6 +58,14 @@ const CONFIRMED: &[(&str, &str, u32, &str)] = &[
         755,
         "其\n\n他国土资源事务支出",
     ),
+    // "年初预算为 0 万元，全年预算为 321.02 万元，支出决算为 307.82 万元，完成年初预算的
+    // 95.89%": 307.82 ÷ 321.02 = 95.89%, a rate on the 全年 budget named 年初 (RSN-06/07).
+    (
+        "pt_shgzb_2024_final_dept",
+        "completion-rate-basis",
+        490,
+        "95.89%",
+    ),
     // One figure printed two ways at the same precision: the 收入支出决算总表 has
     // 卫生健康支出 236.63 and 城乡社区支出 3845.25, the 支出决算表 236.64 and
     // 3845.24; the 财政拨款收入支出决算总表 236.63 against 236.64 in the

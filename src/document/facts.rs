@@ -93,7 +93,11 @@ pub fn clean_label(raw: &str) -> String {
     let mut s = raw.trim_matches(|c: char| ",;:、 ".contains(c));
     loop {
         let before = s.len();
-        if let Some(m) = LABEL_PREFIX.find(s) {
+        // 全年 is a period word, except in 全年预算 (the adjusted budget, as
+        // against 年初预算): there it says which budget.
+        let keeps_budget =
+            |m: &regex::Match| m.as_str() == "全年" && s[m.end()..].starts_with("预算");
+        if let Some(m) = LABEL_PREFIX.find(s).filter(|m| !keeps_budget(m)) {
             if m.end() < s.len() {
                 s = &s[m.end()..];
             } else if m.end() == s.len() {
@@ -1349,6 +1353,10 @@ mod tests {
     fn labels_are_cleaned() {
         assert_eq!(clean_label("2024年度本年收入合计"), "收入合计");
         assert_eq!(clean_label("其中:财政拨款收入"), "财政拨款收入");
+        // 全年 is a period, but 全年预算 is the adjusted budget.
+        assert_eq!(clean_label("全年支出"), "支出");
+        assert_eq!(clean_label("全年预算"), "全年预算");
+        assert_eq!(clean_label("2024年全年预算数"), "全年预算数");
         assert_eq!(clean_label("(1)一般公共服务支出"), "一般公共服务支出");
         assert_eq!(
             clean_label("本单位2024年度一般公共预算财政拨款支出"),

@@ -82,6 +82,9 @@ declare_kinds! {
     "amount-count" => amount_count::AmountCount,
     "average" => average::Average,
     "repeated-passage" => repeated_passage::RepeatedPassage,
+    "code-depth" => code_depth::CodeDepth,
+    "negative-cells" => negative_cells::NegativeCells,
+    "change-reason" => change_reason::ChangeReason,
 }
 
 /// The keys every rule may have, whatever its kind.

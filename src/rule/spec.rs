@@ -244,6 +244,12 @@ pub struct RuleSpec {
     /// must hold to be reported (100 unless set).
     pub min_chars: Option<usize>,
 
+    // code-depth
+    /// `code-depth`: digits of the codes every amount must reach (7 = 项
+    /// of the 功能分类, 5 = 款 of the 经济分类).
+    #[schemars(with = "Option<usize>")]
+    pub depth: Option<Spanned<usize>>,
+
     // renamed-subjects
     /// `renamed-subjects`: subjects renamed in the 功能分类, each with the
     /// year from which the new name holds.

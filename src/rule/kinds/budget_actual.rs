@@ -5,7 +5,12 @@
 //!   that is right once read as truncated is an info finding);
 //! - `word`: the comparison words agree with the amounts: 大于/小于 only
 //!   when the amounts certainly differ that way, 等于/持平 when their
-//!   rounding intervals overlap.
+//!   rounding intervals overlap;
+//! - `basis`: a completion rate that names one budget (完成全年预算的C%)
+//!   while the budget stated beside it is the other (年初预算为A) and C
+//!   follows from A: the rate was computed on the stated budget and the
+//!   word is wrong. When C does not follow from A it may be right against
+//!   a budget the text does not give: not checked.
 //!
 //! The pair is bound only where the text binds it: the budget and the
 //! actual amount are adjacent figures of one passage (no other amount in
@@ -31,6 +36,7 @@ use std::sync::LazyLock;
 pub struct BudgetActual {
     rate: bool,
     word: bool,
+    basis: bool,
 }
 
 impl RuleKind for BudgetActual {
@@ -42,18 +48,19 @@ impl RuleKind for BudgetActual {
             .clone()
             .unwrap_or_else(|| vec!["rate".into(), "word".into()]);
         for c in &check {
-            if c != "rate" && c != "word" {
+            if !["rate", "word", "basis"].contains(&c.as_str()) {
                 cx.err(
                     &rs.kind,
                     format!("unknown budget-actual check `{c}`"),
                     "this rule",
-                    "check takes \"rate\" and/or \"word\"",
+                    "check takes \"rate\", \"word\" and/or \"basis\"",
                 );
             }
         }
         Some(BudgetActual {
             rate: check.iter().any(|c| c == "rate"),
             word: check.iter().any(|c| c == "word"),
+            basis: check.iter().any(|c| c == "basis"),
         })
     }
 
@@ -82,6 +89,9 @@ impl RuleKind for BudgetActual {
                 }
                 if self.word {
                     self.check_word(cx, pair, &text);
+                }
+                if self.basis {
+                    check_basis(cx, pair);
                 }
             }
             if self.rate {
@@ -349,6 +359,48 @@ fn decided(actual: &Fact, budget: &Fact, b: &Quantity, a: &Quantity) -> Option<C
     } else {
         None
     }
+}
+
+/// The rate names the other budget than the one stated, and follows from
+/// the stated one: the name is wrong.
+fn check_basis(cx: &mut RuleContext, p: &Pair) {
+    let Some(rate) = p.rate else {
+        return;
+    };
+    let named = rate.share_base.as_deref().unwrap_or("");
+    if same_budget(named, &p.budget.label) {
+        return;
+    }
+    let (Some(b), Some(a), Some(stated)) = (cx.q(p.actual), cx.q(p.budget), rate.quantity()) else {
+        return;
+    };
+    let computed = b.div(&a).mul(&Quantity::exact(Decimal::ONE_HUNDRED));
+    cx.cover([rate.id, p.actual.id, p.budget.id]);
+    if computed.agrees(&stated) != Agreement::Consistent {
+        cx.not_checked(
+            "完成率与写明的预算数不是同一口径，按写明的预算数也算不出：所依据的预算数未写明".into(),
+            Some(rate.span),
+        );
+        return;
+    }
+    let mut d = cx.diag(&[
+        (
+            "stated",
+            rate.number
+                .as_ref()
+                .map_or_else(String::new, |n| n.written.clone()),
+        ),
+        ("found", named.to_owned()),
+        ("other", p.budget.label.clone()),
+        ("label", p.actual.label.clone()),
+    ]);
+    d.labels.push(Label::new(rate.span, format!("写作{named}")));
+    d.labels.push(Label::new(
+        p.budget.span,
+        format!("按{}算出", p.budget.label),
+    ));
+    d.labels.push(Label::new(p.actual.span, "决算数"));
+    cx.report(d);
 }
 
 impl BudgetActual {
