@@ -150,7 +150,7 @@ pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config)
     let selected: Vec<_> = rules
         .rules
         .iter()
-        .filter(|r| config.selects(&r.id) && doc.kind.matches(&r.applies_to))
+        .filter(|r| config.runs(&r.id, r.enabled) && doc.kind.matches(&r.applies_to))
         .collect();
     for (ri, rule) in selected.iter().enumerate() {
         if started.elapsed() >= budget {

@@ -112,6 +112,14 @@ impl Config {
         (self.select.is_empty() || hit(&self.select)) && !hit(&self.ignore)
     }
 
+    /// Does a rule run? As [`selects`](Self::selects), but a rule off by
+    /// default (`enabled = false`) runs only when `select` names its id
+    /// exactly: a prefix selecting a family does not switch on a local
+    /// template's check.
+    pub fn runs(&self, id: &str, enabled: bool) -> bool {
+        self.selects(id) && (enabled || self.select.iter().any(|s| s == id))
+    }
+
     #[expect(
         clippy::result_large_err,
         reason = "a LoadError carries its file's text for miette; one per load, never on a hot path"
@@ -207,5 +215,28 @@ impl Config {
             dir = d.parent();
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rule_off_by_default_runs_only_when_selected_by_its_id() {
+        let all = Config::parse("gouji.toml", "").unwrap();
+        let family = Config::parse("gouji.toml", "select = [\"require-\"]").unwrap();
+        let named = Config::parse("gouji.toml", "select = [\"require-contact\"]").unwrap();
+        let ignored = Config::parse(
+            "gouji.toml",
+            "select = [\"require-contact\"]\nignore = [\"require-\"]",
+        )
+        .unwrap();
+        assert!(all.runs("require-glossary", true));
+        assert!(!all.runs("require-contact", false));
+        assert!(!family.runs("require-contact", false));
+        assert!(family.runs("require-glossary", true));
+        assert!(named.runs("require-contact", false));
+        assert!(!ignored.runs("require-contact", false));
     }
 }

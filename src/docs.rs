@@ -8,6 +8,13 @@ pub fn explain(r: &Rule) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} ({}, {})", r.id, r.kind.name(), r.severity);
     let _ = writeln!(out, "定义于 {}", r.origin.file);
+    if !r.enabled {
+        let _ = writeln!(
+            out,
+            "默认不运行：在 gouji.toml 的 select 中写明 \"{}\" 才运行",
+            r.id
+        );
+    }
     match &r.docs {
         Some(d) => {
             let _ = writeln!(
@@ -46,7 +53,11 @@ pub fn rules_table(rules: &RuleSet) -> String {
             "| `{}` | {} | {} | {} | {} |",
             r.id,
             r.kind.name(),
-            r.severity,
+            if r.enabled {
+                r.severity.to_string()
+            } else {
+                format!("{}, off unless selected", r.severity)
+            },
             what,
             cat
         );

@@ -326,3 +326,44 @@ fn limits_refuse_a_file_and_stop_a_report_with_one_error_each() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("max_input_gb"), "{}", stderr(&o));
 }
+
+/// A rule off by default (`enabled = false`, a check only some local
+/// templates require) does not run on a plain `gouji check`, nor when a
+/// prefix of its family is selected; naming its id in `select` runs it.
+#[test]
+fn a_rule_off_by_default_runs_when_selected_by_name() {
+    let dir = temp_dir("opt-in");
+    let report = dir.join("report.txt");
+    std::fs::write(
+        &report,
+        "2024年度决算公开说明\n一、单位基本情况\n二、专业名词解释\n",
+    )
+    .unwrap();
+    let codes = |config: Option<&str>| -> Vec<String> {
+        // Forced: three lines are too few to be recognised as a 公开说明.
+        let mut args = vec!["check".to_owned(), "--kind".into(), "公开说明".into()];
+        if let Some(text) = config {
+            let path = dir.join("gouji.toml");
+            std::fs::write(&path, text).unwrap();
+            args.extend(["--config".to_owned(), path.to_str().unwrap().to_owned()]);
+        }
+        args.extend([
+            report.to_str().unwrap().to_owned(),
+            "--format".into(),
+            "json".into(),
+        ]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = gouji(&args);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|d| d["code"].as_str().map(str::to_owned))
+            .collect()
+    };
+    assert!(!codes(None).contains(&"require-contact".to_owned()));
+    assert!(!codes(Some("select = [\"require-\"]")).contains(&"require-contact".to_owned()));
+    let named = codes(Some("select = [\"require-contact\"]"));
+    assert_eq!(named, vec!["require-contact".to_owned()], "{named:?}");
+}

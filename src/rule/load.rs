@@ -272,6 +272,7 @@ fn compile_rule(
         docs: rs.docs,
         scope: rs.scope.as_ref().map(labels).unwrap_or_default(),
         applies_to,
+        enabled: rs.enabled.unwrap_or(true),
         origin: Origin {
             file: f.name.clone(),
             dir: f.dir.clone(),

@@ -49,6 +49,8 @@ pub struct Rule {
     pub scope: Vec<String>,
     /// The report kinds it runs on (none: every report).
     pub applies_to: Vec<crate::document::KindWord>,
+    /// `false`: run only when the config selects this id by name.
+    pub enabled: bool,
     pub origin: Origin,
     pub tests: Vec<TestSpec>,
     pub options: toml::Table,

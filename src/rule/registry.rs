@@ -97,5 +97,6 @@ pub const COMMON_KEYS: &[&str] = &[
     "docs",
     "scope",
     "applies_to",
+    "enabled",
     "tests",
 ];

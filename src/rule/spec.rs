@@ -132,6 +132,9 @@ pub struct RuleSpec {
     /// load error.
     #[schemars(with = "Option<Vec<KindWordSchema>>")]
     pub applies_to: Option<Vec<Spanned<String>>>,
+    /// `false`: the rule runs only when gouji.toml's `select` names its id
+    /// exactly. For checks that only some local templates require.
+    pub enabled: Option<bool>,
 
     // sum / equal / share / growth
     #[schemars(with = "Option<OneOrMany>")]

@@ -5,7 +5,7 @@ use super::lookup::*;
 use super::{show_q, RuleKind};
 use crate::diagnostic::Label;
 use crate::document::text::fold;
-use crate::document::Fact;
+use crate::document::{Fact, Number};
 use crate::rule::compile::CompileCx;
 use crate::rule::context::RuleContext;
 use crate::rule::spec::RuleSpec;
@@ -93,6 +93,16 @@ fn prose(cx: &mut RuleContext<'_>, pairs: &[Pair]) {
                 ("range", format!("{}万元", found.val.display_range(2))),
             ];
             let mut d = cx.diag(&values);
+            if let Some(table_unit) = unit_slip(f.number.as_ref(), found.number.as_ref()) {
+                // The same digits in another unit (NUM-01): say so, the
+                // reader would otherwise look for a wrong figure.
+                d.message = format!(
+                    "说明中“{}” {written} 的单位疑误：{}中为同一数字的 {}{table_unit}",
+                    f.label,
+                    p.table,
+                    found.number.as_ref().map_or("", |n| n.written.as_str())
+                );
+            }
             d.labels.push(Label::new(f.span, "文字所述"));
             for (s, w) in &found.spans {
                 d.labels.push(Label::new(*s, format!("{}：{w}", p.table)));
@@ -120,6 +130,18 @@ fn prose(cx: &mut RuleContext<'_>, pairs: &[Pair]) {
     } else if matched_any && evaluated == 0 && cx.any_figures() {
         cx.not_checked("说明中的数字无法与表格比较".into(), None);
     }
+}
+
+/// The table's unit when the prose figure has the table cell's digits but
+/// another money unit (`7.82元` against `7.82` in a table in 万元).
+fn unit_slip(prose: Option<&Number>, cell: Option<&Number>) -> Option<String> {
+    let (p, c) = (prose?, cell?);
+    (p.value == c.value
+        && !p.value.is_zero()
+        && p.unit != c.unit
+        && p.unit.is_money()
+        && c.unit.is_money())
+    .then(|| c.unit.as_str().to_owned())
 }
 
 /// Does a prose label name this item? Equal, or the item preceded by the
@@ -155,6 +177,34 @@ fn label_matches(label: &str, alts: &[String], year: Option<u32>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::Unit;
+
+    #[test]
+    fn unit_slip_is_the_same_digits_in_another_money_unit() {
+        let n = |d: &str, u: Unit| Number::parse(d, u, d);
+        let wan = n("7.82", Unit::WanYuan);
+        assert_eq!(
+            unit_slip(n("7.82", Unit::Yuan).as_ref(), wan.as_ref()),
+            Some("万元".into())
+        );
+        // Other digits, the same unit, a zero, a percentage: no slip.
+        assert_eq!(
+            unit_slip(n("7.83", Unit::Yuan).as_ref(), wan.as_ref()),
+            None
+        );
+        assert_eq!(
+            unit_slip(n("7.82", Unit::WanYuan).as_ref(), wan.as_ref()),
+            None
+        );
+        assert_eq!(
+            unit_slip(n("0", Unit::Yuan).as_ref(), n("0", Unit::WanYuan).as_ref()),
+            None
+        );
+        assert_eq!(
+            unit_slip(n("7.82", Unit::Percent).as_ref(), wan.as_ref()),
+            None
+        );
+    }
 
     #[test]
     fn labels_with_unit_or_year_prefix() {
