@@ -80,6 +80,16 @@ pub fn run_rule_tests(rule: &Rule) -> RuleTestReport {
         let doc = std::sync::Arc::new(crate::document::parse(&src.text));
         let text: std::sync::Arc<str> = src.text.as_str().into();
         let result = crate::rule::run(rule, &doc, &text);
+        // A rule that fails on the case (a script that threw) is broken,
+        // not merely silent: say why.
+        if let Some(e) = result
+            .diagnostics
+            .iter()
+            .find(|d| d.outcome == Outcome::ToolError)
+        {
+            cases.push((name, CaseResult::Broken(e.message.clone())));
+            continue;
+        }
         let found: Vec<String> = result
             .diagnostics
             .iter()

@@ -230,6 +230,10 @@ fn a_user_pack_with_a_failing_case_exits_1() {
     assert!(out.contains("missing"), "{out}");
     assert!(out.contains("noisy"), "{out}");
     assert!(out.contains("wrong span"), "{out}");
+    assert!(
+        out.contains("broken case") && out.contains("out of bounds"),
+        "{out}"
+    );
 }
 
 #[test]
