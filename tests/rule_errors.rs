@@ -69,3 +69,8 @@ broken_case!(
     "unknown-applies-to",
     "rules.toml:5:21: error: unknown report kind `公开` in `applies_to`"
 );
+broken_case!(
+    alias_of_no_column,
+    "alias-not-a-column",
+    "`aliases` names `全年预算`, which is not a column of `assert`"
+);

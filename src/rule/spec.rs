@@ -185,6 +185,10 @@ pub struct RuleSpec {
     pub table: Option<Spanned<String>>,
     #[schemars(with = "Option<String>")]
     pub assert: Option<Spanned<String>>,
+    /// `table-row`: other headers a column of `assert` is printed under in
+    /// other templates (`{ "全年（调整）预算数" = ["全年预算数", "调整后预算数"] }`),
+    /// tried in order when the table has no column of the name itself.
+    pub aliases: Option<std::collections::BTreeMap<String, Vec<String>>>,
     /// `table-row`: only rows where this column is non-empty / matches.
     #[schemars(with = "Option<String>")]
     pub row_filter: Option<Spanned<String>>,

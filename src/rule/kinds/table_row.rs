@@ -21,10 +21,12 @@ pub struct TableRow {
     pub row_filter: Option<String>,
     /// Columns whose integers are exact (weights, coefficients).
     pub exact: Vec<String>,
+    /// Other headers of a column of the expression (its name folded).
+    pub aliases: HashMap<String, Vec<String>>,
 }
 
 impl RuleKind for TableRow {
-    const KEYS: &'static [&'static str] = &["table", "assert", "row_filter", "exact"];
+    const KEYS: &'static [&'static str] = &["table", "assert", "row_filter", "exact", "aliases"];
 
     fn compile(rs: &RuleSpec, cx: &mut CompileCx) -> Option<Self> {
         let table = cx
@@ -40,11 +42,30 @@ impl RuleKind for TableRow {
             },
             None => None,
         };
+        let expr = expr?;
+        let mut aliases = HashMap::new();
+        for (name, others) in rs.aliases.iter().flatten() {
+            let key = fold(name);
+            if !expr.columns.contains(&key) {
+                cx.err(
+                    &rs.kind,
+                    format!("`aliases` names `{name}`, which is not a column of `assert`"),
+                    "this rule",
+                    format!(
+                        "aliases are keyed by a column of the expression: {}",
+                        expr.columns.join(", ")
+                    ),
+                );
+                return None;
+            }
+            aliases.insert(key, others.clone());
+        }
         Some(TableRow {
             table: table?,
-            expr: Arc::new(expr?),
+            expr: Arc::new(expr),
             row_filter: rs.row_filter.as_ref().map(|s| s.get_ref().clone()),
             exact: rs.exact.clone().unwrap_or_default(),
+            aliases,
         })
     }
 
@@ -55,6 +76,7 @@ impl RuleKind for TableRow {
             &self.expr,
             self.row_filter.as_deref(),
             &self.exact,
+            &self.aliases,
         )
     }
 }
@@ -65,6 +87,7 @@ fn table_row(
     expr: &RowExpr,
     row_filter: Option<&str>,
     exact: &[String],
+    aliases: &HashMap<String, Vec<String>>,
 ) {
     use crate::rule::expr::RowOutcome;
     let tables: Vec<usize> = (0..cx.doc.tables.len())
@@ -86,10 +109,14 @@ fn table_row(
             let mut spans = Vec::new();
             let mut complete = true;
             for c in &expr.columns {
-                match row
-                    .get(c)
-                    .and_then(|cell| cell.number.as_ref().map(|n| (cell, n)))
-                {
+                let cell = row.get(c).or_else(|| {
+                    aliases
+                        .get(c)
+                        .into_iter()
+                        .flatten()
+                        .find_map(|a| row.get(a))
+                });
+                match cell.and_then(|cell| cell.number.as_ref().map(|n| (cell, n))) {
                     Some((cell, n)) => {
                         let is_exact = exact.iter().any(|e| {
                             crate::document::strip_unit_suffix(&fold(e))
@@ -127,10 +154,13 @@ fn table_row(
                 RowOutcome::Fail(left, right) => {
                     evaluated += 1;
                     cx.cover(ids);
+                    // The computed value to two places, as the figures are
+                    // printed; its exact interval is in `range`.
+                    let computed = show(right.mid().round_dp(2));
                     let values = [
                         ("label", label.clone()),
                         ("stated", show(left.mid())),
-                        ("computed", show(right.mid())),
+                        ("computed", computed.clone()),
                         ("range", range(&right, 2)),
                         ("expr", expr.source.clone()),
                     ];
@@ -148,7 +178,7 @@ fn table_row(
                             "{}：{} 应为 {}（考虑四舍五入的范围 {}）",
                             expr.source,
                             show(left.mid()),
-                            show(right.mid()),
+                            computed,
                             range(&right, 2)
                         ));
                     }
