@@ -6,11 +6,11 @@
 //! - `word`: the comparison words agree with the amounts: 大于/小于 only
 //!   when the amounts certainly differ that way, 等于/持平 when their
 //!   rounding intervals overlap;
-//! - `basis`: a completion rate that names one budget (完成全年预算的C%)
-//!   while the budget stated beside it is the other (年初预算为A) and C
-//!   follows from A: the rate was computed on the stated budget and the
-//!   word is wrong. When C does not follow from A it may be right against
-//!   a budget the text does not give: not checked.
+//! - `basis`: a completion rate that names one budget (完成年初预算的C%)
+//!   while C follows from the other one, paired with the actual amount
+//!   (全年预算为A), and not from the named budget, stated in the same
+//!   passage (年初预算为0): the word is wrong. With the named budget
+//!   unstated it may equal A (nothing adjusted): not checked.
 //!
 //! The pair is bound only where the text binds it: the budget and the
 //! actual amount are adjacent figures of one passage (no other amount in
@@ -91,7 +91,7 @@ impl RuleKind for BudgetActual {
                     self.check_word(cx, pair, &text);
                 }
                 if self.basis {
-                    check_basis(cx, pair);
+                    check_basis(cx, pair, &facts);
                 }
             }
             if self.rate {
@@ -361,9 +361,13 @@ fn decided(actual: &Fact, budget: &Fact, b: &Quantity, a: &Quantity) -> Option<C
     }
 }
 
-/// The rate names the other budget than the one stated, and follows from
-/// the stated one: the name is wrong.
-fn check_basis(cx: &mut RuleContext, p: &Pair) {
+/// The rate names the other budget than the one it follows from. Judged
+/// only where the passage states both budgets (`年初预算为0万元，全年预算为
+/// 321.02万元，支出决算为307.82万元，完成年初预算的95.89%`): the rate follows
+/// from the paired budget and not from the one it names. With the named
+/// budget unstated, the two budgets may be equal (nothing was adjusted), so
+/// the name may be right: not checked.
+fn check_basis(cx: &mut RuleContext, p: &Pair, facts: &[&Fact]) {
     let Some(rate) = p.rate else {
         return;
     };
@@ -374,13 +378,29 @@ fn check_basis(cx: &mut RuleContext, p: &Pair) {
     let (Some(b), Some(a), Some(stated)) = (cx.q(p.actual), cx.q(p.budget), rate.quantity()) else {
         return;
     };
-    let computed = b.div(&a).mul(&Quantity::exact(Decimal::ONE_HUNDRED));
-    cx.cover([rate.id, p.actual.id, p.budget.id]);
-    if computed.agrees(&stated) != Agreement::Consistent {
+    let percent = |base: &Quantity| b.div(base).mul(&Quantity::exact(Decimal::ONE_HUNDRED));
+    if percent(&a).agrees(&stated) != Agreement::Consistent {
+        // Not from the stated budget: `completion-rate` says why it does not judge it.
+        return;
+    }
+    let Some(other) = facts
+        .iter()
+        .find(|f| is_amount(f) && is_budget(f) && budget_kind(&f.label) == budget_kind(named))
+    else {
         cx.not_checked(
-            "完成率与写明的预算数不是同一口径，按写明的预算数也算不出：所依据的预算数未写明".into(),
+            format!(
+                "完成率写作“完成{named}的”，而这一预算数没有写明：无法判断是否与写明的{}相同",
+                p.budget.label
+            ),
             Some(rate.span),
         );
+        return;
+    };
+    cx.cover([rate.id, p.actual.id, p.budget.id, other.id]);
+    let Some(o) = cx.q(other) else {
+        return;
+    };
+    if percent(&o).agrees(&stated) == Agreement::Consistent {
         return;
     }
     let mut d = cx.diag(&[
@@ -399,6 +419,8 @@ fn check_basis(cx: &mut RuleContext, p: &Pair) {
         p.budget.span,
         format!("按{}算出", p.budget.label),
     ));
+    d.labels
+        .push(Label::new(other.span, format!("写明的{}", other.label)));
     d.labels.push(Label::new(p.actual.span, "决算数"));
     cx.report(d);
 }

@@ -10,7 +10,7 @@
 
 use super::RuleKind;
 use crate::diagnostic::Label;
-use crate::document::{Direction, Fact, FactKind};
+use crate::document::{Direction, Fact, FactKind, Unit};
 use crate::rule::compile::CompileCx;
 use crate::rule::context::RuleContext;
 use crate::rule::spec::RuleSpec;
@@ -55,8 +55,10 @@ impl RuleKind for ChangeReason {
     }
 }
 
-/// A change that needs a reason: a direction other than 持平 and, when a
-/// figure is given, a figure other than zero.
+/// A change that needs a reason: a direction other than 持平 and a figure
+/// of money or a rate other than zero. Changes in counts (接待批次增加5批次,
+/// 保有量减少1辆) are statistics that back a reason, not changes to explain;
+/// a change in words only (有所增加) is not judged either.
 fn needs_reason(doc: &crate::document::Document, f: &Fact) -> bool {
     let Some(c) = &f.change else {
         return false;
@@ -64,15 +66,15 @@ fn needs_reason(doc: &crate::document::Document, f: &Fact) -> bool {
     if f.kind != FactKind::Change || c.direction == Direction::Unchanged {
         return false;
     }
-    let figures: Vec<&Fact> = [c.delta, c.rate]
+    [c.delta, c.rate]
         .into_iter()
         .flatten()
         .filter_map(|i| doc.facts.get(i))
-        .collect();
-    figures.is_empty()
-        || figures
-            .iter()
-            .any(|d| d.value().is_some_and(|v| !v.is_zero()))
+        .any(|d| {
+            d.number.as_ref().is_some_and(|n| {
+                (n.unit.is_money() || n.unit == Unit::Percent) && !n.value.is_zero()
+            })
+        })
 }
 
 /// The text of a span without white space (a reason word may be broken
@@ -133,7 +135,20 @@ fn change_reason(cx: &mut RuleContext<'_>, reason: &Regex) {
             continue;
         }
         let found = squeezed(&text, first.span);
-        let mut d = cx.diag(&[("label", first.label.clone()), ("found", found)]);
+        // The item: the change's own label, else the amount it qualifies.
+        let label = Some(first.label.as_str())
+            .filter(|l| !l.is_empty())
+            .or_else(|| {
+                first
+                    .links
+                    .of
+                    .and_then(|i| doc.facts.get(i))
+                    .map(|a| a.label.as_str())
+            })
+            .filter(|l| !l.is_empty())
+            .unwrap_or("该项")
+            .to_owned();
+        let mut d = cx.diag(&[("label", label), ("found", found)]);
         for f in &changes {
             d.labels.push(Label::new(f.span, "增减变动"));
         }

@@ -10,7 +10,7 @@
 use super::lookup::need_tables;
 use super::RuleKind;
 use crate::diagnostic::Label;
-use crate::rule::compile::CompileCx;
+use crate::rule::compile::{many, CompileCx};
 use crate::rule::context::RuleContext;
 use crate::rule::spec::RuleSpec;
 
@@ -19,10 +19,12 @@ pub struct CodeDepth {
     pub tables: Vec<String>,
     /// Digits of the codes every amount must reach (7 = 项, 5 = 款).
     pub depth: usize,
+    /// Codes the classification does not break down (227 预备费).
+    pub except: Vec<String>,
 }
 
 impl RuleKind for CodeDepth {
-    const KEYS: &'static [&'static str] = &["table", "tables", "depth"];
+    const KEYS: &'static [&'static str] = &["table", "tables", "depth", "except"];
 
     fn compile(rs: &RuleSpec, cx: &mut CompileCx) -> Option<Self> {
         let tables = need_tables(rs, cx)?;
@@ -50,12 +52,17 @@ impl RuleKind for CodeDepth {
                 return None;
             }
         };
-        Some(CodeDepth { tables, depth })
+        let except = many(&rs.except);
+        Some(CodeDepth {
+            tables,
+            depth,
+            except,
+        })
     }
 
     fn run(&self, cx: &mut RuleContext) {
         if cx.standard_tables_ready() {
-            code_depth(cx, &self.tables, self.depth)
+            code_depth(cx, &self.tables, self.depth, &self.except)
         }
     }
 }
@@ -97,7 +104,7 @@ fn short_leaves(rows: &[Coded], depth: usize) -> Vec<usize> {
 /// Rows named in a finding before the rest are counted (…等 N 个).
 const NAMED: usize = 3;
 
-fn code_depth(cx: &mut RuleContext<'_>, tables: &[String], depth: usize) {
+fn code_depth(cx: &mut RuleContext<'_>, tables: &[String], depth: usize, except: &[String]) {
     let Some(tis) = cx.tables_or_abstain(tables) else {
         return;
     };
@@ -110,6 +117,7 @@ fn code_depth(cx: &mut RuleContext<'_>, tables: &[String], depth: usize) {
         let coded: Vec<(usize, &str)> = t
             .data_rows()
             .filter_map(|(i, r)| r.code.as_deref().map(|c| (i, c)))
+            .filter(|(_, c)| !except.iter().any(|e| e == c))
             .collect();
         if coded.is_empty() {
             continue;
@@ -133,13 +141,14 @@ fn code_depth(cx: &mut RuleContext<'_>, tables: &[String], depth: usize) {
         let Some(&first) = short.first() else {
             continue;
         };
-        let mut names: Vec<String> = short
+        let names: Vec<String> = short
             .iter()
             .take(NAMED)
             .map(|&i| cx.row_name(ti, i))
             .collect();
+        let mut rows = names.join("、");
         if short.len() > NAMED {
-            names.push(format!("等 {} 个", short.len()));
+            rows.push_str(&format!("等 {} 个", short.len()));
         }
         let table = t
             .kind
@@ -149,7 +158,7 @@ fn code_depth(cx: &mut RuleContext<'_>, tables: &[String], depth: usize) {
         let mut d = cx.diag(&[
             ("table", table),
             ("label", cx.row_name(ti, first)),
-            ("rows", names.join("、")),
+            ("rows", rows),
             ("count", short.len().to_string()),
             ("level", level(depth).to_owned()),
         ]);

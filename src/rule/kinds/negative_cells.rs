@@ -84,13 +84,14 @@ fn negative_cells(cx: &mut RuleContext<'_>, tables: &[String], except: &[String]
         let Some(first) = found.first() else {
             continue;
         };
-        let mut names: Vec<String> = found
+        let names: Vec<String> = found
             .iter()
             .take(NAMED)
             .map(|(ri, col, text, _)| format!("{}/{col} {text}", cx.row_name(ti, *ri)))
             .collect();
+        let mut cells = names.join("、");
         if found.len() > NAMED {
-            names.push(format!("等 {} 处", found.len()));
+            cells.push_str(&format!("等 {} 处", found.len()));
         }
         let table = t
             .kind
@@ -101,7 +102,7 @@ fn negative_cells(cx: &mut RuleContext<'_>, tables: &[String], except: &[String]
             ("table", table),
             ("label", cx.row_name(ti, first.0)),
             ("found", first.2.clone()),
-            ("cells", names.join("、")),
+            ("cells", cells),
             ("count", found.len().to_string()),
         ]);
         for (_, col, _, span) in &found {

@@ -93,19 +93,24 @@ fn prose(cx: &mut RuleContext<'_>, pairs: &[Pair]) {
                 ("range", format!("{}万元", found.val.display_range(2))),
             ];
             let mut d = cx.diag(&values);
-            if let Some(table_unit) = unit_slip(f.number.as_ref(), found.number.as_ref()) {
-                // The same digits in another unit (NUM-01): say so, the
-                // reader would otherwise look for a wrong figure.
-                d.message = format!(
-                    "说明中“{}” {written} 的单位疑误：{}中为同一数字的 {}{table_unit}",
+            // The same digits in another unit (NUM-01): say so at the
+            // figure, the reader would otherwise look for a wrong number.
+            let slip = unit_slip(f.number.as_ref(), found.number.as_ref());
+            let said = match &slip {
+                Some(u) => format!("文字所述：单位疑误，表中为同一数字的{u}"),
+                None => "文字所述".to_owned(),
+            };
+            d.labels.push(Label::new(f.span, said));
+            for (s, w) in &found.spans {
+                d.labels.push(Label::new(*s, format!("{}：{w}", p.table)));
+            }
+            if let Some(u) = &slip {
+                d.help = Some(format!(
+                    "说明中“{}”写作 {written}，{}中为 {}{u}：数字相同而单位不同，核对单位是否写错",
                     f.label,
                     p.table,
                     found.number.as_ref().map_or("", |n| n.written.as_str())
-                );
-            }
-            d.labels.push(Label::new(f.span, "文字所述"));
-            for (s, w) in &found.spans {
-                d.labels.push(Label::new(*s, format!("{}：{w}", p.table)));
+                ));
             }
             if d.help.is_none() {
                 d.help = Some(format!(
