@@ -162,7 +162,11 @@ fn column_unit(glyphs: &[Glyph], ruled: bool) -> f64 {
     width.clamp(0.45 * size, 1.1 * size).clamp(2.5, 40.0)
 }
 
-fn is_cjk(c: char) -> bool {
+/// A glyph set on the full-width grid (ideographs, CJK punctuation and
+/// full-width forms): between two of them a gap is spacing, not a word
+/// break. Wider than `document::text::is_cjk`, which asks whether a
+/// character is an ideograph.
+fn sets_full_width(c: char) -> bool {
     matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
 }
 
@@ -210,7 +214,7 @@ fn runs(glyphs: &[Glyph], vertical: &[Ruling]) -> Vec<TextRun> {
                 } else {
                     let last = run.text.chars().last().unwrap_or(' ');
                     let first = g.text.chars().next().unwrap_or(' ');
-                    if gap > 0.2 * em && !(is_cjk(last) && is_cjk(first)) {
+                    if gap > 0.2 * em && !(sets_full_width(last) && sets_full_width(first)) {
                         run.text.push(' ');
                     }
                     run.text.push_str(&g.text);
