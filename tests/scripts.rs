@@ -608,3 +608,27 @@ fn qualitative_bands_are_an_option() {
     );
     assert!(of(&diags, "perf-qualitative-band").is_empty(), "{diags:#?}");
 }
+
+/// `show(dp)` writes the places asked for, as the figures beside it are
+/// printed (128.50, not 128.5), and rounds half away from zero.
+#[test]
+fn show_writes_the_places_asked_for() {
+    let o = gouji(&[
+        "check",
+        SAMPLE,
+        "--rules",
+        "tests/data/show-pack",
+        "--no-default-rules",
+        "--format",
+        "json",
+    ]);
+    let out: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let messages: Vec<&str> = out["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "show-places")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(messages, vec!["128.50|100.00|5.56|7"]);
+}

@@ -39,18 +39,18 @@ pub(super) fn register(e: &mut Engine) {
     e.register_fn("certainly_gt", |a: &mut Quantity, b: INT| {
         a.certainly_gt(&q_int(b))
     });
-    // The midpoint rounded to `dp` places, for messages: `5.56`.
+    // The midpoint rounded to `dp` places and written with that many, as
+    // the figures beside it are printed: `128.50`, not `128.5`.
     e.register_fn("show", |a: &mut Quantity, dp: INT| {
         if a.is_undefined() {
             return "无定义".to_string();
         }
-        a.mid()
-            .round_dp_with_strategy(
-                dp.clamp(0, 10) as u32,
-                rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-            )
-            .normalize()
-            .to_string()
+        let dp = dp.clamp(0, 10) as u32;
+        let mut v = a
+            .mid()
+            .round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        v.rescale(dp);
+        v.to_string()
     });
     e.register_fn("range", |a: &mut Quantity, dp: INT| {
         a.display_range(dp.clamp(0, 10) as u32)
