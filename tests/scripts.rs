@@ -353,24 +353,30 @@ fn an_endless_loop_is_stopped_within_a_second() {
     assert!(took < Duration::from_secs(1), "took {took:?}");
 }
 
-#[test]
-fn a_script_can_report_every_fact() {
+/// The diagnostics of rule `code` from a test pack alone, run on the sample.
+fn pack_diagnostics(pack: &str, code: &str) -> Vec<serde_json::Value> {
     let o = gouji(&[
         "check",
         SAMPLE,
         "--rules",
-        "tests/data/script-pack",
+        pack,
         "--no-default-rules",
         "--format",
         "json",
     ]);
     let out: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let reported = out["diagnostics"]
+    out["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|d| d["code"] == "report-every-fact")
-        .count();
+        .filter(|d| d["code"] == code)
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn a_script_can_report_every_fact() {
+    let reported = pack_diagnostics("tests/data/script-pack", "report-every-fact").len();
     let dump = gouji(&["dump", SAMPLE]);
     let dump: serde_json::Value = serde_json::from_slice(&dump.stdout).unwrap();
     let facts = dump["facts"].as_array().unwrap().len();
@@ -613,22 +619,7 @@ fn qualitative_bands_are_an_option() {
 /// printed (128.50, not 128.5), and rounds half away from zero.
 #[test]
 fn show_writes_the_places_asked_for() {
-    let o = gouji(&[
-        "check",
-        SAMPLE,
-        "--rules",
-        "tests/data/show-pack",
-        "--no-default-rules",
-        "--format",
-        "json",
-    ]);
-    let out: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let messages: Vec<&str> = out["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["code"] == "show-places")
-        .filter_map(|d| d["message"].as_str())
-        .collect();
+    let found = pack_diagnostics("tests/data/show-pack", "show-places");
+    let messages: Vec<&str> = found.iter().filter_map(|d| d["message"].as_str()).collect();
     assert_eq!(messages, vec!["128.50|100.00|5.56|7"]);
 }

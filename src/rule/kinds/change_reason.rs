@@ -16,11 +16,14 @@ use crate::rule::context::RuleContext;
 use crate::rule::spec::RuleSpec;
 use crate::source::Span;
 use regex::Regex;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 /// Words that give, or point to, a reason. `因` alone only where it starts
 /// a clause and is not 因公 (因公出国).
 const REASONS: &str = r"原因|主要是|主要系|系因|由于|因为|是因|源于|缘于|归因|受[^，。；]{0,30}影响|用于|主要为|详见|(?:^|[，,。；;：:])因[^公此]";
+
+static DEFAULT_REASONS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(REASONS).expect("REASONS is a valid regex (tested below)"));
 
 #[derive(Debug, Clone)]
 pub struct ChangeReason {
@@ -31,23 +34,11 @@ impl RuleKind for ChangeReason {
     const KEYS: &'static [&'static str] = &["pattern"];
 
     fn compile(rs: &RuleSpec, cx: &mut CompileCx) -> Option<Self> {
-        let pattern = rs
-            .pattern
-            .as_ref()
-            .map_or(REASONS, |p| p.get_ref().as_str());
-        match Regex::new(pattern) {
-            Ok(reason) => Some(ChangeReason { reason }),
-            Err(e) => {
-                let at = rs.pattern.as_ref().unwrap_or(&rs.kind);
-                cx.err(
-                    at,
-                    format!("invalid regex: {e}"),
-                    "pattern",
-                    "the words that give a reason, as a regex",
-                );
-                None
-            }
-        }
+        let reason = match &rs.pattern {
+            Some(p) => cx.regex(p)?,
+            None => DEFAULT_REASONS.clone(),
+        };
+        Some(ChangeReason { reason })
     }
 
     fn run(&self, cx: &mut RuleContext) {
@@ -96,20 +87,29 @@ fn change_reason(cx: &mut RuleContext<'_>, reason: &Regex) {
         let last = doc.paragraphs[run[run.len() - 1]].span;
         Span::new(first.start as usize, last.end as usize)
     };
+    // The changes that need a reason, by passage, in one pass over the facts.
+    let mut run_of = vec![0; doc.paragraphs.len()];
+    for (k, run) in runs.iter().enumerate() {
+        for &p in run {
+            run_of[p] = k;
+        }
+    }
+    let mut changes_in: Vec<Vec<&Fact>> = vec![Vec::new(); runs.len()];
+    for f in &doc.facts {
+        if let Some(p) = f.paragraph.filter(|_| needs_reason(&doc, f)) {
+            changes_in[run_of[p]].push(f);
+        }
+    }
     let mut checked = 0;
     for (k, run) in runs.iter().enumerate() {
         let section = doc.paragraphs[run[0]].section;
-        if !cx.in_scope(section) {
-            continue;
-        }
-        let changes: Vec<&Fact> = doc
-            .facts
-            .iter()
-            .filter(|f| f.paragraph.is_some_and(|p| run.contains(&p)) && needs_reason(&doc, f))
-            .collect();
+        let changes = &changes_in[k];
         let Some(first) = changes.first() else {
             continue;
         };
+        if !cx.in_scope(section) {
+            continue;
+        }
         checked += 1;
         let body = squeezed(&text, run_span(run));
         if reason.is_match(&body) {
@@ -149,7 +149,7 @@ fn change_reason(cx: &mut RuleContext<'_>, reason: &Regex) {
             .unwrap_or("该项")
             .to_owned();
         let mut d = cx.diag(&[("label", label), ("found", found)]);
-        for f in &changes {
+        for f in changes {
             d.labels.push(Label::new(f.span, "增减变动"));
         }
         cx.report(d);
@@ -164,7 +164,7 @@ mod tests {
     use super::*;
 
     fn gives_reason(s: &str) -> bool {
-        Regex::new(REASONS).unwrap().is_match(s)
+        DEFAULT_REASONS.is_match(s)
     }
 
     #[test]

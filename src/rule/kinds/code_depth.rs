@@ -8,7 +8,7 @@
 //! 类 level only is one defect, not one per 类.
 
 use super::lookup::need_tables;
-use super::RuleKind;
+use super::{first_few, table_name, RuleKind};
 use crate::diagnostic::Label;
 use crate::rule::compile::{many, CompileCx};
 use crate::rule::context::RuleContext;
@@ -101,9 +101,6 @@ fn short_leaves(rows: &[Coded], depth: usize) -> Vec<usize> {
         .collect()
 }
 
-/// Rows named in a finding before the rest are counted (…等 N 个).
-const NAMED: usize = 3;
-
 fn code_depth(cx: &mut RuleContext<'_>, tables: &[String], depth: usize, except: &[String]) {
     let Some(tis) = cx.tables_or_abstain(tables) else {
         return;
@@ -141,22 +138,9 @@ fn code_depth(cx: &mut RuleContext<'_>, tables: &[String], depth: usize, except:
         let Some(&first) = short.first() else {
             continue;
         };
-        let names: Vec<String> = short
-            .iter()
-            .take(NAMED)
-            .map(|&i| cx.row_name(ti, i))
-            .collect();
-        let mut rows = names.join("、");
-        if short.len() > NAMED {
-            rows.push_str(&format!("等 {} 个", short.len()));
-        }
-        let table = t
-            .kind
-            .clone()
-            .or_else(|| t.title.clone())
-            .unwrap_or_default();
+        let rows = first_few(short.iter().map(|&i| cx.row_name(ti, i)), short.len(), "个");
         let mut d = cx.diag(&[
-            ("table", table),
+            ("table", table_name(t)),
             ("label", cx.row_name(ti, first)),
             ("rows", rows),
             ("count", short.len().to_string()),

@@ -64,6 +64,27 @@ pub trait RuleKind: Sized {
     fn run(&self, cx: &mut RuleContext);
 }
 
+/// Items named in a one-per-table finding before the rest are only counted.
+const NAMED: usize = 3;
+
+/// The first few names, then how many in all: `A、B、C等 5 个` (`measure`
+/// is the counting word, 个 or 处).
+fn first_few(names: impl Iterator<Item = String>, total: usize, measure: &str) -> String {
+    let mut s = names.take(NAMED).collect::<Vec<_>>().join("、");
+    if total > NAMED {
+        s.push_str(&format!("等 {total} {measure}"));
+    }
+    s
+}
+
+/// A table as messages name it: its standard name, else its title.
+fn table_name(t: &crate::document::Table) -> String {
+    t.kind
+        .clone()
+        .or_else(|| t.title.clone())
+        .unwrap_or_default()
+}
+
 /// A fact's figure as the report writes it (empty for a fact without one).
 fn written(f: &Fact) -> &str {
     f.number.as_ref().map_or("", |n| n.written.as_str())

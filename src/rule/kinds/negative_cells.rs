@@ -7,7 +7,7 @@
 //! signs were read wrongly is one finding, not one per cell.
 
 use super::lookup::cell_doubtful;
-use super::RuleKind;
+use super::{first_few, table_name, RuleKind};
 use crate::diagnostic::Label;
 use crate::document::text::fold;
 use crate::rule::compile::{many, table_names, CompileCx};
@@ -46,9 +46,6 @@ fn allows(except: &[String], name: &str) -> bool {
     except.iter().any(|w| name.contains(w.as_str()))
 }
 
-/// Cells named in a finding before the rest are counted.
-const NAMED: usize = 3;
-
 fn negative_cells(cx: &mut RuleContext<'_>, tables: &[String], except: &[String]) {
     let tis: Vec<usize> = if tables.is_empty() {
         (0..cx.doc.tables.len())
@@ -84,22 +81,15 @@ fn negative_cells(cx: &mut RuleContext<'_>, tables: &[String], except: &[String]
         let Some(first) = found.first() else {
             continue;
         };
-        let names: Vec<String> = found
-            .iter()
-            .take(NAMED)
-            .map(|(ri, col, text, _)| format!("{}/{col} {text}", cx.row_name(ti, *ri)))
-            .collect();
-        let mut cells = names.join("、");
-        if found.len() > NAMED {
-            cells.push_str(&format!("等 {} 处", found.len()));
-        }
-        let table = t
-            .kind
-            .clone()
-            .or_else(|| t.title.clone())
-            .unwrap_or_default();
+        let cells = first_few(
+            found
+                .iter()
+                .map(|(ri, col, text, _)| format!("{}/{col} {text}", cx.row_name(ti, *ri))),
+            found.len(),
+            "处",
+        );
         let mut d = cx.diag(&[
-            ("table", table),
+            ("table", table_name(t)),
             ("label", cx.row_name(ti, first.0)),
             ("found", first.2.clone()),
             ("cells", cells),
