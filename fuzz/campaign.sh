@@ -6,7 +6,7 @@
 # Each slice's final libFuzzer figures (executions, coverage, corpus) go to
 # fuzz/logs/campaign.tsv, one line per slice; the full logs stay in
 # fuzz/logs/. Crashes land in fuzz/artifacts/<target>/.
-#   fuzz/campaign.sh [SLICE] [ROUNDS] [TARGET…]
+#   [NO_BUILD=1] fuzz/campaign.sh [SLICE] [ROUNDS] [TARGET…]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 slice=${1:-600}
@@ -16,7 +16,9 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(parse_text pdf_input office_input rule_pack rhai_script lsp_messages)
 mkdir -p fuzz/logs
 [ -d fuzz/corpus ] || fuzz/seed.sh
-(cd fuzz && cargo +nightly fuzz build -s none) || exit 2
+# NO_BUILD=1 runs the targets as last built (campaigns run side by side,
+# or one after another on the same build while the crate is being edited).
+[ -n "${NO_BUILD:-}" ] || (cd fuzz && cargo +nightly fuzz build -s none) || exit 2
 bin=fuzz/target/x86_64-unknown-linux-gnu/release
 tsv=fuzz/logs/campaign.tsv
 [ -e "$tsv" ] || printf 'started\ttarget\tseconds\texecutions\tcoverage\tfeatures\tcorpus\tcrashes\n' >"$tsv"

@@ -132,6 +132,7 @@ pub fn check_source(src: &SourceFile, rules: &RuleSet, config: &Config) -> Check
 
 /// Check one decoded report, keeping each rule's covered facts and findings.
 pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config) -> DetailedCheck {
+    let held = gouji_meter::Mark::new();
     // The rules read a Traditional-character report in Simplified ones,
     // as the document does; spans are the same, and findings are shown
     // on the text as written. One copy serves both.
@@ -146,15 +147,14 @@ pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config)
     let mut covered = BTreeSet::new();
     let mut outcomes = Vec::new();
     let started = std::time::Instant::now();
-    let budget = std::time::Duration::from_secs(config.limits.max_seconds_per_file);
     let selected: Vec<_> = rules
         .rules
         .iter()
         .filter(|r| config.runs(&r.id, r.enabled) && doc.kind.matches(&r.applies_to))
         .collect();
     for (ri, rule) in selected.iter().enumerate() {
-        if started.elapsed() >= budget {
-            diagnostics.push(over_time(started.elapsed(), budget, selected.len() - ri));
+        if let Some(stop) = over_budget(&config.limits, started, &held, selected.len() - ri) {
+            diagnostics.push(stop);
             break;
         }
         let result = crate::rule::run(rule, &doc, &text);
@@ -206,19 +206,52 @@ pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config)
     }
 }
 
-/// The one error of a report whose rules ran past `max_seconds_per_file`.
-fn over_time(used: std::time::Duration, budget: std::time::Duration, left: usize) -> Diagnostic {
-    Diagnostic::new(
-        codes::LIMIT,
-        Severity::Error,
-        format!(
-            "检查超时：本报告已用 {:.1} 秒，超过每个文件 {} 秒的上限，其余 {left} 条规则未运行",
-            used.as_secs_f64(),
-            budget.as_secs()
-        ),
+/// The one error of a report whose check ran past `max_seconds_per_file`
+/// or held more than `max_memory_mb` (checked after parsing and between
+/// rules): the `left` rules not yet run are not run.
+fn over_budget(
+    limits: &Limits,
+    started: std::time::Instant,
+    held: &gouji_meter::Mark,
+    left: usize,
+) -> Option<Diagnostic> {
+    let (used, key) = if started.elapsed().as_secs() >= limits.max_seconds_per_file {
+        (
+            format!(
+                "检查超时：本报告已用 {:.1} 秒，超过每个文件 {} 秒的上限",
+                started.elapsed().as_secs_f64(),
+                limits.max_seconds_per_file
+            ),
+            "max_seconds_per_file",
+        )
+    } else if over_memory(limits, held) {
+        (
+            format!(
+                "内存超限：本报告的检查已占用 {} MB，超过每个文件 {} MB 的上限",
+                held.peak() >> 20,
+                limits.max_memory_mb
+            ),
+            "max_memory_mb",
+        )
+    } else {
+        return None;
+    };
+    Some(
+        Diagnostic::new(
+            codes::LIMIT,
+            Severity::Error,
+            format!("{used}，其余 {left} 条规则未运行"),
+        )
+        .with_help(format!("在 gouji.toml 的 [limits] 中调整 {key}"))
+        .with_outcome(Outcome::ToolError),
     )
-    .with_help("在 gouji.toml 的 [limits] 中调整 max_seconds_per_file")
-    .with_outcome(Outcome::ToolError)
+}
+
+/// Has the check since `held` held more heap than `max_memory_mb`? Only the
+/// binary's allocator measures it: in a library without it, never.
+fn over_memory(limits: &Limits, held: &gouji_meter::Mark) -> bool {
+    let budget = limits.max_memory_mb.saturating_mul(1 << 20);
+    gouji_meter::installed() && held.peak() as u64 > budget
 }
 
 /// One note per table that the gate found unreliable: the rules that would
@@ -439,7 +472,16 @@ pub fn read_source(
         };
         FileReport::input_error(&name, format!("{name}: 无法读取（{why}）"))
     })?;
+    let held = gouji_meter::Mark::new();
     match input::read(name.clone(), &bytes, encoding) {
+        Ok(_) if over_memory(limits, &held) => Err(FileReport::input_error(
+            &name,
+            format!(
+                "{name}: 读取时内存超限（占用 {} MB，上限 {} MB；可在 gouji.toml 的 [limits] 中调整 max_memory_mb）",
+                held.peak() >> 20,
+                limits.max_memory_mb
+            ),
+        )),
         Ok(extracted) => Ok(extracted.source),
         Err(InputError::Decode(e)) => Err(FileReport::input_error(
             &name,

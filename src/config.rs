@@ -70,6 +70,11 @@ pub struct Limits {
     /// Longest time the rules may take on one report, in seconds (checked
     /// between rules; a script rule has its own, shorter deadline).
     pub max_seconds_per_file: u64,
+    /// Most heap memory the check of one report may hold, in MiB: reading
+    /// it, parsing and the rules together (measured per thread by the
+    /// binary's allocator; checked after reading, after parsing and
+    /// between rules).
+    pub max_memory_mb: u64,
 }
 
 impl Default for Limits {
@@ -77,6 +82,7 @@ impl Default for Limits {
         Limits {
             max_input_mb: 64,
             max_seconds_per_file: 120,
+            max_memory_mb: 2048,
         }
     }
 }

@@ -331,6 +331,84 @@ fn limits_refuse_a_file_and_stop_a_report_with_one_error_each() {
     assert!(stderr(&o).contains("max_input_gb"), "{}", stderr(&o));
 }
 
+/// `max_memory_mb`: the binary meters each report's heap. A check that holds
+/// more stops its rules with one error; a reader that holds more refuses the
+/// file; every other file of the run is still checked. Exit 2.
+#[test]
+fn the_memory_budget_stops_a_report_with_one_error_and_the_run_goes_on() {
+    let dir = temp_dir("memory");
+    let config = dir.join("memory.toml");
+    std::fs::write(&config, "[limits]\nmax_memory_mb = 1\n").unwrap();
+    // Twenty copies of the sample: parsing alone holds well over 1 MiB.
+    let big = dir.join("big.txt");
+    let sample = std::fs::read_to_string(SAMPLE).unwrap();
+    std::fs::write(&big, sample.repeat(20)).unwrap();
+    let pdf = "fixtures/pdf/two_sided.pdf";
+    let o = gouji(&[
+        "check",
+        "--config",
+        config.to_str().unwrap(),
+        big.to_str().unwrap(),
+        SAMPLE,
+        pdf,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let diags = v["diagnostics"].as_array().unwrap();
+    let over: Vec<_> = diags
+        .iter()
+        .filter(|d| d["message"].as_str().unwrap().contains("内存超限"))
+        .collect();
+    // At most one per file (the sample may or may not fit in 1 MiB).
+    assert!((2..=3).contains(&over.len()), "{diags:?}");
+    assert!(over.iter().all(|d| d["outcome"] == "tool-error"));
+    let of = |path: &str| {
+        let mine: Vec<_> = over
+            .iter()
+            .filter(|d| d["path"].as_str().unwrap().ends_with(path))
+            .collect();
+        assert!(mine.len() <= 1, "{mine:?}");
+        mine.first().copied()
+    };
+    let big_error = of("big.txt").expect("big.txt stopped");
+    assert_eq!(big_error["code"], "gouji::limit");
+    assert!(big_error["message"]
+        .as_str()
+        .unwrap()
+        .contains("条规则未运行"));
+    assert!(big_error["help"]
+        .as_str()
+        .unwrap()
+        .contains("max_memory_mb"));
+    let pdf_error = of("two_sided.pdf").expect("the PDF refused");
+    assert_eq!(pdf_error["code"], "gouji::input");
+    assert!(pdf_error["message"]
+        .as_str()
+        .unwrap()
+        .contains("读取时内存超限"));
+    // No rule ran to its end on any of them: no finding of any rule.
+    assert!(
+        diags
+            .iter()
+            .all(|d| d["code"].as_str().unwrap().starts_with("gouji::")),
+        "{diags:?}"
+    );
+
+    // The default budget (2048 MiB) leaves an ordinary report alone.
+    let o = gouji(&["check", SAMPLE, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["code"] != "gouji::limit"),
+        "{v}"
+    );
+}
+
 /// A rule off by default (`enabled = false`, a check only some local
 /// templates require) does not run on a plain `gouji check`, nor when a
 /// prefix of its family is selected; naming its id in `select` runs it.

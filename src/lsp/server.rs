@@ -465,7 +465,7 @@ impl<W: Write> Server<W> {
             Err(e) => {
                 if self.rules.rules.is_empty() {
                     // Nothing good yet: fall back to the shipped pack.
-                    if let Ok(set) = rule::compile(&rule::shipped_files()) {
+                    if let Ok(set) = rule::shipped() {
                         self.config = Config::default();
                         self.rules = set;
                     }

@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 pub use compile::RuleFile;
 pub use context::{interpolate, RuleContext, RuleOutput};
-pub use load::{compile, load_for, pack_files, shipped_files};
+pub use load::{compile, load_for, pack_files, shipped, shipped_files};
 pub use registry::{Kind, KINDS};
 pub use shipped::{SHIPPED, SHIPPED_STAMP};
 
