@@ -26,24 +26,33 @@ pub struct Meter;
 /// every figure here is 0 and a budget cannot be enforced.
 static INSTALLED: AtomicBool = AtomicBool::new(false);
 
+/// One thread's counts: what it holds (allocated less freed) and the most
+/// it has held since the last [`Mark`].
+struct Counts {
+    live: Cell<isize>,
+    peak: Cell<isize>,
+}
+
 thread_local! {
-    // Const-initialised and without Drop: reading them never allocates,
-    // so the allocator may use them.
-    static LIVE: Cell<isize> = const { Cell::new(0) };
-    static PEAK: Cell<isize> = const { Cell::new(0) };
+    // Const-initialised and without Drop: reaching it never allocates, so
+    // the allocator may use it, and it is one lookup per call.
+    static COUNTS: Counts = const {
+        Counts {
+            live: Cell::new(0),
+            peak: Cell::new(0),
+        }
+    };
 }
 
 /// Count `delta` bytes for this thread. A thread being torn down has no
 /// counters left: its last frees are not counted.
 fn count(delta: isize) {
-    let _ = LIVE.try_with(|live| {
-        let now = live.get().wrapping_add(delta);
-        live.set(now);
-        let _ = PEAK.try_with(|peak| {
-            if now > peak.get() {
-                peak.set(now);
-            }
-        });
+    let _ = COUNTS.try_with(|c| {
+        let now = c.live.get().wrapping_add(delta);
+        c.live.set(now);
+        if now > c.peak.get() {
+            c.peak.set(now);
+        }
     });
 }
 
@@ -107,15 +116,24 @@ pub struct Mark {
 
 impl Mark {
     pub fn new() -> Mark {
-        let base = LIVE.try_with(Cell::get).unwrap_or(0);
-        let outer_peak = PEAK.try_with(|p| p.replace(base)).unwrap_or(0);
-        Mark { base, outer_peak }
+        COUNTS
+            .try_with(|c| {
+                let base = c.live.get();
+                Mark {
+                    base,
+                    outer_peak: c.peak.replace(base),
+                }
+            })
+            .unwrap_or(Mark {
+                base: 0,
+                outer_peak: 0,
+            })
     }
 
     /// The most this thread has held since the mark, over what it held at
     /// the mark, in bytes (0 when [`Meter`] is not installed).
     pub fn peak(&self) -> usize {
-        let peak = PEAK.try_with(Cell::get).unwrap_or(self.base);
+        let peak = COUNTS.try_with(|c| c.peak.get()).unwrap_or(self.base);
         usize::try_from(peak.saturating_sub(self.base)).unwrap_or(0)
     }
 }
@@ -129,7 +147,7 @@ impl Default for Mark {
 impl Drop for Mark {
     fn drop(&mut self) {
         let outer = self.outer_peak;
-        let _ = PEAK.try_with(|p| p.set(p.get().max(outer)));
+        let _ = COUNTS.try_with(|c| c.peak.set(c.peak.get().max(outer)));
     }
 }
 
