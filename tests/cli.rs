@@ -236,6 +236,15 @@ fn a_user_pack_with_a_failing_case_exits_1() {
     );
 }
 
+/// A rule's own `threshold` (budget-actual `reason`) replaces the default:
+/// the pack's cases pass only at 50%, not at the shipped 10%.
+#[test]
+fn a_pack_sets_its_own_difference_threshold() {
+    let o = gouji(&["test", "tests/data/threshold-pack"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("2 cases"), "{}", stdout(&o));
+}
+
 #[test]
 fn config_file_selects_and_overrides() {
     let dir = temp_dir("config");

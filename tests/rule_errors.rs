@@ -74,3 +74,8 @@ broken_case!(
     "alias-not-a-column",
     "`aliases` names `全年预算`, which is not a column of `assert`"
 );
+broken_case!(
+    threshold_without_its_check,
+    "threshold-without-reason",
+    "`threshold` is the `reason` check's"
+);

@@ -198,6 +198,11 @@ pub struct RuleSpec {
 
     // numbering
     pub check: Option<Vec<String>>,
+    /// `budget-actual` check `reason`: a difference between the actual
+    /// amount and the budget above this percent of the budget needs a
+    /// reason (default 10).
+    #[schemars(with = "Option<u32>")]
+    pub threshold: Option<Spanned<u32>>,
 
     // table kinds (src/rule/kinds/table_*.rs, cross_table.rs, prose_*.rs …)
     /// Tables the rule applies to (standard names or titles), besides `table`.

@@ -11,6 +11,12 @@
 //!   (全年预算为A), and not from the named budget, stated in the same
 //!   passage (年初预算为0): the word is wrong. With the named budget
 //!   unstated it may equal A (nothing adjusted): not checked.
+//! - `reason`: an actual amount that differs from its budget by more than
+//!   `threshold` percent of the budget (certainly, after rounding; any
+//!   spending against a budget of 0) is explained in the item: its text,
+//!   up to the next item's budget, gives a reason (原因, 主要是, 用于, 追加,
+//!   未完成 …). RSN-05; the threshold is a reviewer's choice (no national
+//!   figure), 10 by default.
 //!
 //! The pair is bound only where the text binds it: the budget and the
 //! actual amount are adjacent figures of one passage (no other amount in
@@ -22,7 +28,7 @@
 use super::percent::percent_mismatch;
 use super::{range, says_budget, written, RuleKind};
 use crate::diagnostic::Label;
-use crate::document::{Fact, FactKind, Role};
+use crate::document::{Document, Fact, FactKind, Role};
 use crate::quantity::{Agreement, Quantity};
 use crate::rule::compile::CompileCx;
 use crate::rule::context::RuleContext;
@@ -37,10 +43,13 @@ pub struct BudgetActual {
     rate: bool,
     word: bool,
     basis: bool,
+    /// `reason`: the percent of the budget above which a difference needs
+    /// a reason; `None` when not checked.
+    reason: Option<Decimal>,
 }
 
 impl RuleKind for BudgetActual {
-    const KEYS: &'static [&'static str] = &["check"];
+    const KEYS: &'static [&'static str] = &["check", "threshold"];
 
     fn compile(rs: &RuleSpec, cx: &mut CompileCx) -> Option<Self> {
         let check = rs
@@ -48,19 +57,30 @@ impl RuleKind for BudgetActual {
             .clone()
             .unwrap_or_else(|| vec!["rate".into(), "word".into()]);
         for c in &check {
-            if !["rate", "word", "basis"].contains(&c.as_str()) {
+            if !["rate", "word", "basis", "reason"].contains(&c.as_str()) {
                 cx.err(
                     &rs.kind,
                     format!("unknown budget-actual check `{c}`"),
                     "this rule",
-                    "check takes \"rate\", \"word\" and/or \"basis\"",
+                    "check takes \"rate\", \"word\", \"basis\" and/or \"reason\"",
                 );
             }
         }
+        let reason = check.iter().any(|c| c == "reason");
+        if let Some(t) = rs.threshold.as_ref().filter(|_| !reason) {
+            cx.err(
+                t,
+                "`threshold` is the `reason` check's",
+                "no `reason` in `check`",
+                "add \"reason\" to check, or remove threshold",
+            );
+        }
+        let threshold = rs.threshold.as_ref().map_or(10, |t| *t.get_ref());
         Some(BudgetActual {
             rate: check.iter().any(|c| c == "rate"),
             word: check.iter().any(|c| c == "word"),
             basis: check.iter().any(|c| c == "basis"),
+            reason: reason.then(|| Decimal::from(threshold)),
         })
     }
 
@@ -92,6 +112,12 @@ impl RuleKind for BudgetActual {
                 }
                 if self.basis {
                     check_basis(cx, pair, &facts);
+                }
+            }
+            if let Some(threshold) = self.reason {
+                for pair in &pairs {
+                    let to = item_end(&doc, &text, pair.tail.start as usize);
+                    check_reason(cx, pair, threshold, &text, to);
                 }
             }
             if self.rate {
@@ -422,6 +448,83 @@ fn check_basis(cx: &mut RuleContext, p: &Pair, facts: &[&Fact]) {
     d.labels
         .push(Label::new(other.span, format!("写明的{}", other.label)));
     d.labels.push(Label::new(p.actual.span, "决算数"));
+    cx.report(d);
+}
+
+/// Words that give a reason for spending other than the budget: the
+/// reason itself (原因, 由于, 所致) or what the money went to or why it was
+/// not spent (用于, 追加, 调整, 结转, 未完成, 节约).
+static REASON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"原因|主要是|主要系|主要为|由于|因为|是因|所致|导致|致使|用于|追加|调增|调减|调整|调剂|结转|未完成|未执行|未实施|未到位|节约|节支|压减|压缩",
+    )
+    .expect("the reason pattern compiles")
+});
+
+/// A numbered line: the start of the next item (`8、`, `（八）`, `八、`).
+static NUMBERED_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t\u{3000}]*(?:\d{1,3}(?:、|[.．][^\d])|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
+        .expect("the numbered-line pattern compiles")
+});
+
+/// Where the item that begins before `from` ends: at the next budget
+/// amount, the next numbered line or the end of the section, whichever
+/// comes first. The item's last sentence may stand outside the passage its
+/// amounts were read from (PDF text sets `决算数小于预算数的主要原因：…` on
+/// an indented line of its own).
+fn item_end(doc: &Document, text: &str, from: usize) -> usize {
+    let section = doc.sections[crate::document::section_at(doc, from as u32)]
+        .span
+        .end as usize;
+    let budget = doc
+        .facts
+        .iter()
+        .filter(|f| f.span.start as usize >= from && is_amount(f) && is_budget(f))
+        .map(|f| f.span.start as usize)
+        .min()
+        .unwrap_or(text.len());
+    let to = section.min(budget).max(from).min(text.len());
+    text.get(from..to)
+        .and_then(|t| NUMBERED_LINE.find(t))
+        .map_or(to, |m| from + m.start())
+}
+
+/// RSN-05: an actual amount that certainly differs from its budget by more
+/// than `threshold` percent of it (any spending against a budget of 0)
+/// needs a reason in its item, the text from the pair to `to`
+/// ([`item_end`]).
+fn check_reason(cx: &mut RuleContext, p: &Pair, threshold: Decimal, text: &str, to: usize) {
+    let (Some(b), Some(a)) = (cx.q(p.actual), cx.q(p.budget)) else {
+        return;
+    };
+    let share = |percent: Decimal| Quantity::exact(percent / Decimal::ONE_HUNDRED);
+    let high = a.mul(&share(Decimal::ONE_HUNDRED + threshold));
+    let low = a.mul(&share(Decimal::ONE_HUNDRED - threshold));
+    cx.cover([p.actual.id, p.budget.id]);
+    if !(b.certainly_gt(&high) || b.certainly_lt(&low)) {
+        return;
+    }
+    let from = (p.tail.start as usize).min(to);
+    let item = text.get(from..to).unwrap_or("");
+    let squeezed: String = item.chars().filter(|c| !c.is_whitespace()).collect();
+    if REASON.is_match(&squeezed) {
+        return;
+    }
+    let computed = b.div(&a).mul(&Quantity::exact(Decimal::ONE_HUNDRED));
+    let computed = if computed.is_undefined() {
+        "预算数为 0".to_owned()
+    } else {
+        format!("完成预算的约 {}%", computed.mid().round_dp(1))
+    };
+    let mut d = cx.diag(&[
+        ("label", p.actual.label.clone()),
+        ("stated", written(p.actual).to_owned()),
+        ("other", written(p.budget).to_owned()),
+        ("computed", computed),
+        ("threshold", threshold.to_string()),
+    ]);
+    d.labels.push(Label::new(p.actual.span, "决算数"));
+    d.labels.push(Label::new(p.budget.span, "预算数"));
     cx.report(d);
 }
 
