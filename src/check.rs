@@ -228,7 +228,7 @@ fn over_budget(
         (
             format!(
                 "内存超限：本报告的检查已占用 {} MB，超过每个文件 {} MB 的上限",
-                held.peak() >> 20,
+                mib(held.peak()),
                 limits.max_memory_mb
             ),
             "max_memory_mb",
@@ -245,6 +245,11 @@ fn over_budget(
         .with_help(format!("在 gouji.toml 的 [limits] 中调整 {key}"))
         .with_outcome(Outcome::ToolError),
     )
+}
+
+/// Bytes as MiB with one decimal (`0.4`, not a rounded-down `0`).
+fn mib(bytes: usize) -> String {
+    format!("{:.1}", bytes as f64 / f64::from(1 << 20))
 }
 
 /// Has the check since `held` held more heap than `max_memory_mb`? Only the
@@ -473,12 +478,12 @@ pub fn read_source(
         FileReport::input_error(&name, format!("{name}: 无法读取（{why}）"))
     })?;
     let held = gouji_meter::Mark::new();
-    match input::read(name.clone(), &bytes, encoding) {
+    match input::read_with(name.clone(), &bytes, encoding, &limits.reader()) {
         Ok(_) if over_memory(limits, &held) => Err(FileReport::input_error(
             &name,
             format!(
                 "{name}: 读取时内存超限（占用 {} MB，上限 {} MB；可在 gouji.toml 的 [limits] 中调整 max_memory_mb）",
-                held.peak() >> 20,
+                mib(held.peak()),
                 limits.max_memory_mb
             ),
         )),

@@ -59,9 +59,9 @@ pub struct Config {
 }
 
 /// Hard limits per report (`[limits]` in gouji.toml). A report over one gets
-/// one located error and the run goes on with the next file. The limits that
-/// protect the reader itself (PDF pages and glyphs, script operations and
-/// sizes, language-server message size) are fixed: see the README.
+/// one located error and the run goes on with the next file. Fixed, see the
+/// README: the PDF reader's glyph and ruling caps, script operations and
+/// sizes, the language server's message size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
@@ -70,11 +70,19 @@ pub struct Limits {
     /// Longest time the rules may take on one report, in seconds (checked
     /// between rules; a script rule has its own, shorter deadline).
     pub max_seconds_per_file: u64,
-    /// Most heap memory the check of one report may hold, in MiB: reading
-    /// it, parsing and the rules together (measured per thread by the
-    /// binary's allocator; checked after reading, after parsing and
-    /// between rules).
+    /// Most heap memory one report may hold, in MiB: its reading (PDF,
+    /// .docx, .xlsx) and its check (parsing and the rules) are each held to
+    /// it (measured per thread by the binary's allocator; looked at after
+    /// reading, after parsing and between rules).
     pub max_memory_mb: u64,
+    /// Most pages of a PDF.
+    pub max_pages: usize,
+    /// Most entries of a zip (.docx, .xlsx, .ods).
+    pub max_zip_entries: usize,
+    /// Most MiB all entries of a zip may inflate to (a zip bomb's defence).
+    pub max_unpacked_mb: u64,
+    /// Most values of a workbook (.xlsx, .xls, .ods), all sheets together.
+    pub max_sheet_cells: usize,
 }
 
 impl Default for Limits {
@@ -83,6 +91,22 @@ impl Default for Limits {
             max_input_mb: 64,
             max_seconds_per_file: 120,
             max_memory_mb: 2048,
+            max_pages: 400,
+            max_zip_entries: 10_000,
+            max_unpacked_mb: 256,
+            max_sheet_cells: 1_000_000,
+        }
+    }
+}
+
+impl Limits {
+    /// The readers' part of the limits.
+    pub fn reader(&self) -> crate::input::ReadLimits {
+        crate::input::ReadLimits {
+            max_pages: self.max_pages,
+            max_zip_entries: self.max_zip_entries,
+            max_unpacked: self.max_unpacked_mb.saturating_mul(1 << 20),
+            max_sheet_cells: self.max_sheet_cells,
         }
     }
 }

@@ -222,14 +222,69 @@ fn a_zip_bomb_is_refused_before_parsing() {
         z.finish().unwrap();
     }
     let e = read_err("bomb.docx", &buf.into_inner());
-    assert_eq!(e, InputError::Office(OfficeError::TooLarge));
+    assert_eq!(e, InputError::Office(OfficeError::TooLarge(256 << 20)));
     assert!(e.to_string().contains("zip 炸弹"), "{e}");
     // Too many entries.
     let parts: Vec<(String, String)> = (0..10_001)
         .map(|i| (format!("f{i}"), String::new()))
         .collect();
     let e = read_err("many.xlsx", &zip_parts(&parts));
-    assert_eq!(e, InputError::Office(OfficeError::TooManyEntries(10_001)));
+    assert_eq!(
+        e,
+        InputError::Office(OfficeError::TooManyEntries {
+            entries: 10_001,
+            max: 10_000
+        })
+    );
+}
+
+/// The readers' limits are the caller's (`[limits]` in gouji.toml): a file
+/// within the defaults is refused under tighter ones, with the limit named.
+#[test]
+fn the_reader_limits_can_be_set() {
+    use gouji::input::{read_with, ReadLimits};
+    let tight = |f: &dyn Fn(&mut ReadLimits)| {
+        let mut l = ReadLimits::default();
+        f(&mut l);
+        l
+    };
+    let workbook = xlsx(&final_sheets(false));
+    assert!(read_with("t.xlsx", &workbook, None, &ReadLimits::default()).is_ok());
+    // Entries: the workbook is a zip of a dozen or so parts.
+    let e = read_with(
+        "t.xlsx",
+        &workbook,
+        None,
+        &tight(&|l| l.max_zip_entries = 3),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            InputError::Office(OfficeError::TooManyEntries { max: 3, .. })
+        ),
+        "{e}"
+    );
+    assert!(e.to_string().contains("max_zip_entries"), "{e}");
+    // Inflated bytes.
+    let e = read_with(
+        "t.xlsx",
+        &workbook,
+        None,
+        &tight(&|l| l.max_unpacked = 1000),
+    )
+    .unwrap_err();
+    assert_eq!(e, InputError::Office(OfficeError::TooLarge(1000)));
+    // Values of the workbook.
+    let e = read_with(
+        "t.xlsx",
+        &workbook,
+        None,
+        &tight(&|l| l.max_sheet_cells = 10),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("单元格超过 10 个"), "{e}");
+    assert!(e.to_string().contains("max_sheet_cells"), "{e}");
 }
 
 /// An OLE compound file holding a stream of this name (enough for the

@@ -200,7 +200,7 @@ fn bad_pdfs_are_refused_with_a_reason() {
         "不是 PDF",
     );
     // Too many pages.
-    let n = gouji::input::pdf::MAX_PAGES + 1;
+    let n = gouji::input::ReadLimits::default().max_pages + 1;
     let mut objs = vec![
         "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
         format!(
@@ -215,6 +215,22 @@ fn bad_pdfs_are_refused_with_a_reason() {
         objs.push("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>".to_owned());
     }
     refused(&write(&d, "huge.pdf", &pdf(&objs, "")), "超过上限");
+}
+
+/// `max_pages` in gouji.toml's `[limits]` replaces the default (400).
+#[test]
+fn the_page_limit_is_configurable() {
+    let d = temp_dir("max-pages");
+    let config = write(&d, "gouji.toml", b"[limits]\nmax_pages = 1\n");
+    let pdf = "fixtures/pdf/two_pages.pdf";
+    let o = gouji(&["check", "--config", &config, pdf]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(out.contains("PDF 有 2 页，超过上限 1 页"), "{out}");
+    assert!(out.contains("max_pages"), "{out}");
+    // Within the default it is read.
+    let o = gouji(&["check", pdf]);
+    assert_ne!(o.status.code(), Some(2), "{}", stdout(&o));
 }
 
 #[test]

@@ -86,18 +86,54 @@ pub enum InputError {
     Office(#[from] office::OfficeError),
 }
 
+/// The limits that protect the readers from a hostile file, configurable
+/// in `[limits]` of gouji.toml (see [`crate::config::Limits`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadLimits {
+    /// Pages of a PDF beyond this are refused.
+    pub max_pages: usize,
+    /// Entries of a zip (.docx, .xlsx, .ods) beyond this are refused.
+    pub max_zip_entries: usize,
+    /// Bytes all entries of a zip may inflate to.
+    pub max_unpacked: u64,
+    /// Values a workbook (all its sheets) may hold.
+    pub max_sheet_cells: usize,
+}
+
+impl Default for ReadLimits {
+    fn default() -> ReadLimits {
+        ReadLimits {
+            max_pages: 400,
+            max_zip_entries: 10_000,
+            max_unpacked: 256 << 20,
+            max_sheet_cells: 1_000_000,
+        }
+    }
+}
+
 /// Read the bytes of the file at `path` (named in spans and messages).
-/// `forced` overrides the detected text encoding.
+/// `forced` overrides the detected text encoding. The readers' limits are
+/// the defaults; [`read_with`] takes others.
 pub fn read(
     path: impl Into<String>,
     bytes: &[u8],
     forced: Option<Encoding>,
 ) -> Result<Extracted, InputError> {
+    read_with(path, bytes, forced, &ReadLimits::default())
+}
+
+/// [`read`] within `limits`.
+pub fn read_with(
+    path: impl Into<String>,
+    bytes: &[u8],
+    forced: Option<Encoding>,
+    limits: &ReadLimits,
+) -> Result<Extracted, InputError> {
     let path = path.into();
     match sniff(bytes) {
         #[cfg(feature = "pdf")]
         Format::Pdf => {
-            let got = pdf::extract(bytes)?;
+            let got = pdf::extract(bytes, limits.max_pages)?;
             let mut source = SourceFile::new(path, got.text, Encoding::Utf8);
             source.pages = Some(got.pages);
             Ok(Extracted { source })
@@ -112,7 +148,7 @@ pub fn read(
             head(bytes),
         )),
         Format::Zip | Format::Ole => {
-            let got = office::extract(bytes)?;
+            let got = office::extract(bytes, limits)?;
             let mut source = SourceFile::new(path, got.text, Encoding::Utf8);
             source.native = Some(got.native);
             Ok(Extracted { source })

@@ -13,9 +13,9 @@
 //! module knows the formats.
 //!
 //! # Untrusted input
-//! A zip is opened only after [`open_zip`] has counted its entries
-//! ([`MAX_ENTRIES`]) and inflated every entry into a sink, counting the bytes
-//! ([`MAX_UNPACKED`] in all): a zip bomb is refused before any XML is parsed,
+//! A zip is opened only after [`open_zip`] has counted its entries and
+//! inflated every entry into a sink, counting the bytes (both bounded by
+//! [`ReadLimits`]): a zip bomb is refused before any XML is parsed,
 //! and a size declared in the zip is never trusted. An OLE compound file (the
 //! old binary formats, and password-protected OOXML, which Office stores as
 //! an OLE file with an `EncryptionInfo` stream) is told apart by its
@@ -24,13 +24,9 @@
 pub mod docx;
 pub mod sheet;
 
+use super::ReadLimits;
 use crate::source::NativeMap;
 use std::io::{Cursor, Read};
-
-/// The most entries a zip may hold (a long report has a few hundred).
-pub const MAX_ENTRIES: usize = 10_000;
-/// The most bytes all entries of a zip may inflate to.
-pub const MAX_UNPACKED: u64 = 256 << 20;
 
 /// Why a Word or spreadsheet file could not be read. Each names what the
 /// user can do.
@@ -45,11 +41,11 @@ pub enum OfficeError {
     #[error("zip 文件已损坏或不完整（{0}）")]
     Corrupt(String),
     #[error(
-        "zip 中有 {0} 个条目，超过上限 {MAX_ENTRIES} 个，不像 Word/Excel 文档（可能是 zip 炸弹）"
+        "zip 中有 {entries} 个条目，超过上限 {max} 个，不像 Word/Excel 文档（可能是 zip 炸弹；上限可在 gouji.toml 的 [limits] 中用 max_zip_entries 调整）"
     )]
-    TooManyEntries(usize),
-    #[error("解压后超过 {} MB 的上限，不像 Word/Excel 文档（可能是 zip 炸弹）", MAX_UNPACKED >> 20)]
-    TooLarge,
+    TooManyEntries { entries: usize, max: usize },
+    #[error("解压后超过 {} MB 的上限，不像 Word/Excel 文档（可能是 zip 炸弹；上限可在 gouji.toml 的 [limits] 中用 max_unpacked_mb 调整）", .0 >> 20)]
+    TooLarge(u64),
     #[error("zip 文件不是 Word（.docx）或 Excel（.xlsx）文档{0}")]
     NotOffice(String),
     #[error("Word 文档没有正文（{0} 中没有 w:body）")]
@@ -94,8 +90,8 @@ fn has_stream(bytes: &[u8], name: &str) -> bool {
 /// OOXML) file. Never panics: the readers run behind `catch_unwind` as a
 /// last guard (calamine overflows on some malformed cell references), a
 /// panic becoming [`OfficeError::Failed`].
-pub fn extract(bytes: &[u8]) -> Result<OfficeText, OfficeError> {
-    std::panic::catch_unwind(|| extract_unguarded(bytes)).unwrap_or_else(|p| {
+pub fn extract(bytes: &[u8], limits: &ReadLimits) -> Result<OfficeText, OfficeError> {
+    std::panic::catch_unwind(|| extract_unguarded(bytes, limits)).unwrap_or_else(|p| {
         let why = p
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
@@ -105,7 +101,7 @@ pub fn extract(bytes: &[u8]) -> Result<OfficeText, OfficeError> {
     })
 }
 
-fn extract_unguarded(bytes: &[u8]) -> Result<OfficeText, OfficeError> {
+fn extract_unguarded(bytes: &[u8], limits: &ReadLimits) -> Result<OfficeText, OfficeError> {
     if bytes.starts_with(&OLE_MAGIC) {
         if has_stream(bytes, "EncryptionInfo") || has_stream(bytes, "EncryptedPackage") {
             return Err(OfficeError::Encrypted);
@@ -114,15 +110,15 @@ fn extract_unguarded(bytes: &[u8]) -> Result<OfficeText, OfficeError> {
             return Err(OfficeError::BinaryWord);
         }
         if has_stream(bytes, "Workbook") || has_stream(bytes, "Book") {
-            return sheet::read_other(bytes, sheet::Other::Xls);
+            return sheet::read_other(bytes, sheet::Other::Xls, limits.max_sheet_cells);
         }
         return Err(OfficeError::UnknownOle);
     }
-    let mut zip = open_zip(bytes)?;
+    let mut zip = open_zip(bytes, limits)?;
     match kind_of(&mut zip)? {
         Kind::Docx { main } => docx::read(&mut zip, &main),
-        Kind::Xlsx => sheet::read_xlsx(bytes),
-        Kind::Ods => sheet::read_other(bytes, sheet::Other::Ods),
+        Kind::Xlsx => sheet::read_xlsx(bytes, limits.max_sheet_cells),
+        Kind::Ods => sheet::read_other(bytes, sheet::Other::Ods, limits.max_sheet_cells),
     }
 }
 
@@ -139,25 +135,32 @@ fn corrupt(e: zip::result::ZipError) -> OfficeError {
 }
 
 /// Open a zip after checking what it would inflate to: at most
-/// [`MAX_ENTRIES`] entries and [`MAX_UNPACKED`] bytes, counted by inflating
+/// `max_zip_entries` entries and `max_unpacked` bytes, counted by inflating
 /// each entry (the sizes a zip declares are not trusted).
-pub(crate) fn open_zip(bytes: &[u8]) -> Result<Zip<'_>, OfficeError> {
+pub(crate) fn open_zip<'a>(bytes: &'a [u8], limits: &ReadLimits) -> Result<Zip<'a>, OfficeError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
-    if zip.len() > MAX_ENTRIES {
-        return Err(OfficeError::TooManyEntries(zip.len()));
+    if zip.len() > limits.max_zip_entries {
+        return Err(OfficeError::TooManyEntries {
+            entries: zip.len(),
+            max: limits.max_zip_entries,
+        });
     }
+    let max = limits.max_unpacked;
     let mut total = 0u64;
     for i in 0..zip.len() {
         let entry = zip.by_index(i).map_err(corrupt)?;
         if entry.encrypted() {
             return Err(OfficeError::Encrypted);
         }
-        let left = MAX_UNPACKED - total;
-        let n = std::io::copy(&mut entry.take(left + 1), &mut std::io::sink())
-            .map_err(|e| OfficeError::Corrupt(e.to_string()))?;
+        let left = max - total;
+        let n = std::io::copy(
+            &mut entry.take(left.saturating_add(1)),
+            &mut std::io::sink(),
+        )
+        .map_err(|e| OfficeError::Corrupt(e.to_string()))?;
         total += n;
-        if total > MAX_UNPACKED {
-            return Err(OfficeError::TooLarge);
+        if total > max {
+            return Err(OfficeError::TooLarge(max));
         }
     }
     Ok(zip)
@@ -170,9 +173,9 @@ pub(crate) fn part(zip: &mut Zip<'_>, name: &str) -> Result<Option<Vec<u8>>, Off
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
         Err(e) => return Err(corrupt(e)),
     };
+    // Bounded: `open_zip` inflated every entry and counted the bytes.
     let mut out = Vec::new();
     f.by_ref()
-        .take(MAX_UNPACKED)
         .read_to_end(&mut out)
         .map_err(|e| OfficeError::Corrupt(e.to_string()))?;
     Ok(Some(out))
@@ -289,19 +292,22 @@ mod tests {
             b
         };
         assert_eq!(
-            extract(&ole("WordDocument")).unwrap_err(),
+            extract(&ole("WordDocument"), &ReadLimits::default()).unwrap_err(),
             OfficeError::BinaryWord
         );
         assert_eq!(
-            extract(&ole("EncryptionInfo")).unwrap_err(),
+            extract(&ole("EncryptionInfo"), &ReadLimits::default()).unwrap_err(),
             OfficeError::Encrypted
         );
-        assert_eq!(extract(&ole("Other")).unwrap_err(), OfficeError::UnknownOle);
+        assert_eq!(
+            extract(&ole("Other"), &ReadLimits::default()).unwrap_err(),
+            OfficeError::UnknownOle
+        );
     }
 
     #[test]
     fn a_corrupt_zip_is_an_error_not_a_panic() {
-        let e = extract(b"PK\x03\x04\x14\x00garbage").unwrap_err();
+        let e = extract(b"PK\x03\x04\x14\x00garbage", &ReadLimits::default()).unwrap_err();
         assert!(matches!(e, OfficeError::Corrupt(_)), "{e}");
     }
 

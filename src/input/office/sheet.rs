@@ -23,8 +23,8 @@
 //!   compute formulas) cannot be read: the cells are named in a note.
 //!
 //! Memory: an .xlsx sheet is streamed cell by cell (calamine's cell reader),
-//! so a sheet of a million empty rows costs nothing; at most [`MAX_CELLS`]
-//! values are kept. An .xls or .ods sheet is read through calamine's
+//! so a sheet of a million empty rows costs nothing; at most
+//! `max_sheet_cells` values ([`crate::input::ReadLimits`]) are kept. An .xls or .ods sheet is read through calamine's
 //! `worksheet_range`, which allocates the sheet's whole used rectangle: an
 //! .xls is at most 65,536 × 256 cells by its format, an .ods is not bounded
 //! by calamine beyond the input size limit.
@@ -35,8 +35,6 @@ use calamine::{Data, DataRef, Dimensions, Reader, SheetType, SheetVisible, Xlsx}
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Cursor;
 
-/// The most values a workbook may hold.
-pub const MAX_CELLS: usize = 1_000_000;
 /// Spaces between two columns.
 const GAP: usize = 4;
 
@@ -313,7 +311,7 @@ fn visible_worksheets(metas: &[calamine::Sheet], notes: &mut Vec<String>) -> Vec
 }
 
 /// Read an .xlsx workbook.
-pub fn read_xlsx(bytes: &[u8]) -> Result<OfficeText, OfficeError> {
+pub fn read_xlsx(bytes: &[u8], max_cells: usize) -> Result<OfficeText, OfficeError> {
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(sheet_error)?;
     let mut notes = Vec::new();
     let metas = visible_worksheets(wb.sheets_metadata(), &mut notes);
@@ -341,9 +339,9 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<OfficeText, OfficeError> {
                 let f = formats.get(style).copied().unwrap_or_default();
                 if let Some(v) = data_ref_val(cell.get_value(), f) {
                     total += 1;
-                    if total > MAX_CELLS {
+                    if total > max_cells {
                         return Err(OfficeError::Sheet(format!(
-                            "单元格超过 {MAX_CELLS} 个，不像公开说明的表格"
+                            "单元格超过 {max_cells} 个，不像公开说明的表格（上限可在 gouji.toml 的 [limits] 中用 max_sheet_cells 调整）"
                         )));
                     }
                     let (row, col) = cell.get_position();
@@ -377,7 +375,7 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<OfficeText, OfficeError> {
 }
 
 /// Read an .xls or .ods workbook.
-pub fn read_other(bytes: &[u8], kind: Other) -> Result<OfficeText, OfficeError> {
+pub fn read_other(bytes: &[u8], kind: Other, max_cells: usize) -> Result<OfficeText, OfficeError> {
     let cursor = Cursor::new(bytes);
     let mut wb = match kind {
         Other::Xls => calamine::Sheets::Xls(calamine::open_workbook_from_rs(cursor).map_err(
@@ -405,9 +403,9 @@ pub fn read_other(bytes: &[u8], kind: Other) -> Result<OfficeText, OfficeError> 
         for (r, c, v) in range.used_cells() {
             if let Some(v) = data_val(v) {
                 total += 1;
-                if total > MAX_CELLS {
+                if total > max_cells {
                     return Err(OfficeError::Sheet(format!(
-                        "单元格超过 {MAX_CELLS} 个，不像公开说明的表格"
+                        "单元格超过 {max_cells} 个，不像公开说明的表格（上限可在 gouji.toml 的 [limits] 中用 max_sheet_cells 调整）"
                     )));
                 }
                 sheet.cells.insert((r0 + r as u32, c0 + c as u32), v);

@@ -7,8 +7,6 @@ pub mod layout;
 pub mod model;
 mod reader;
 
-pub use reader::MAX_PAGES;
-
 use crate::source::{PageMap, PageNote, PageRegion};
 
 /// Why a PDF could not be read. Each names what the user can do.
@@ -20,8 +18,8 @@ pub enum PdfError {
     Damaged,
     #[error("PDF 中没有页面")]
     NoPages,
-    #[error("PDF 有 {0} 页，超过上限 {max} 页；公开说明一般只有数十页，请确认文件", max = MAX_PAGES)]
-    TooManyPages(usize),
+    #[error("PDF 有 {pages} 页，超过上限 {max} 页；公开说明一般只有数十页，请确认文件（上限可在 gouji.toml 的 [limits] 中用 max_pages 调整）")]
+    TooManyPages { pages: usize, max: usize },
     #[error("PDF 没有文字层（共 {pages} 页，{images} 幅图像），可能是扫描件；gouji 不做文字识别（OCR），请提供带文字的 PDF 或导出的文本")]
     Scanned { pages: usize, images: usize },
     #[error("PDF 中没有文字")]
@@ -45,17 +43,19 @@ pub struct PdfText {
     pub pages: PageMap,
 }
 
-/// Read a PDF. Never panics: the interpreter runs behind `catch_unwind`
-/// as a last guard, a panic becoming [`PdfError::Failed`].
-pub fn extract(bytes: &[u8]) -> Result<PdfText, PdfError> {
-    let pages = std::panic::catch_unwind(|| reader::read_pages(bytes)).map_err(|p| {
-        let why = p
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| p.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "解释器内部错误".to_owned());
-        PdfError::Failed(why)
-    })??;
+/// Read a PDF of at most `max_pages` pages. Never panics: the interpreter
+/// runs behind `catch_unwind` as a last guard, a panic becoming
+/// [`PdfError::Failed`].
+pub fn extract(bytes: &[u8], max_pages: usize) -> Result<PdfText, PdfError> {
+    let pages =
+        std::panic::catch_unwind(|| reader::read_pages(bytes, max_pages)).map_err(|p| {
+            let why = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "解释器内部错误".to_owned());
+            PdfError::Failed(why)
+        })??;
     from_pages(&pages)
 }
 

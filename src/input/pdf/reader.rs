@@ -13,9 +13,6 @@ use hayro_interpret::{
 };
 use std::collections::HashSet;
 
-/// Pages beyond this are refused: a published report has tens of pages; a
-/// file with more is not one, and reading it would take unbounded time.
-pub const MAX_PAGES: usize = 400;
 /// Glyphs (in the whole document) and ruling segments (per page) beyond
 /// these are not collected: bounded memory on a hostile file. A published
 /// report has some 2,000 glyphs a page.
@@ -27,8 +24,10 @@ const RULING_THICKNESS: f64 = 2.5;
 /// A ruling shorter than this is a glyph stroke or a tick, not a line.
 const RULING_MIN_LENGTH: f64 = 3.0;
 
-/// Read every page of the PDF in `bytes`.
-pub fn read_pages(bytes: &[u8]) -> Result<Vec<Page>, PdfError> {
+/// Read every page of the PDF in `bytes`. A file of more than `max_pages`
+/// pages is refused: a published report has tens of pages; a file with more
+/// is not one, and reading it would take unbounded time.
+pub fn read_pages(bytes: &[u8], max_pages: usize) -> Result<Vec<Page>, PdfError> {
     let pdf = match Pdf::new(bytes.to_vec()) {
         Ok(p) => p,
         Err(LoadPdfError::Decryption(_)) => return Err(PdfError::Encrypted),
@@ -38,8 +37,11 @@ pub fn read_pages(bytes: &[u8]) -> Result<Vec<Page>, PdfError> {
     if pages.is_empty() {
         return Err(PdfError::NoPages);
     }
-    if pages.len() > MAX_PAGES {
-        return Err(PdfError::TooManyPages(pages.len()));
+    if pages.len() > max_pages {
+        return Err(PdfError::TooManyPages {
+            pages: pages.len(),
+            max: max_pages,
+        });
     }
     let cache = InterpreterCache::new();
     let mut out = Vec::with_capacity(pages.len());

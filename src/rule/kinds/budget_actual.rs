@@ -13,10 +13,11 @@
 //!   unstated it may equal A (nothing adjusted): not checked.
 //! - `reason`: an actual amount that differs from its budget by more than
 //!   `threshold` percent of the budget (certainly, after rounding; any
-//!   spending against a budget of 0) is explained in the item: its text,
-//!   up to the next item's budget, gives a reason (原因, 主要是, 用于, 追加,
-//!   未完成 …). RSN-05; the threshold is a reviewer's choice (no national
-//!   figure), 10 by default.
+//!   spending against a budget of 0), and from any other budget the passage
+//!   states, is explained in its item: the passage and its trailing lines
+//!   give a reason (原因, 由于, 系, 追加, 年中, 未完成 …; not 用于, which
+//!   says what the money was for). RSN-05; the threshold is a reviewer's
+//!   choice (no national figure), 10 by default.
 //!
 //! The pair is bound only where the text binds it: the budget and the
 //! actual amount are adjacent figures of one passage (no other amount in
@@ -115,9 +116,16 @@ impl RuleKind for BudgetActual {
                 }
             }
             if let Some(threshold) = self.reason {
+                let start = first.span.start as usize;
                 for pair in &pairs {
-                    let to = item_end(&doc, &text, pair.tail.start as usize);
-                    check_reason(cx, pair, threshold, &text, to);
+                    let to = item_end(&doc, &text, end, pair.budget);
+                    check_reason(
+                        cx,
+                        pair,
+                        threshold,
+                        &facts,
+                        text.get(start..to).unwrap_or(""),
+                    );
                 }
             }
             if self.rate {
@@ -452,60 +460,81 @@ fn check_basis(cx: &mut RuleContext, p: &Pair, facts: &[&Fact]) {
 }
 
 /// Words that give a reason for spending other than the budget: the
-/// reason itself (原因, 由于, 所致) or what the money went to or why it was
-/// not spent (用于, 追加, 调整, 结转, 未完成, 节约).
+/// reason itself (原因, 由于, 系, 因…, 所致), or what changed during the year
+/// (追加, 调整, 年中, 新增, 结转, 未完成, 延期, 节约, 按实际). Not 用于: what
+/// the money was for is not why it differs from the budget. `因公出国` is not
+/// a reason.
 static REASON: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"原因|主要是|主要系|主要为|由于|因为|是因|所致|导致|致使|用于|追加|调增|调减|调整|调剂|结转|未完成|未执行|未实施|未到位|节约|节支|压减|压缩",
+        r"原因|主要是|主要系|[，,：:]系|由于|因为|是因|因(?:[^公]|公[^出])|所致|导致|致使|追加|调增|调减|调整|调剂|年中|新增|结转|未完成|未执行|未实施|未到位|延期|推迟|节约|节支|压减|压缩|按实际|据实|如下[：:]",
     )
     .expect("the reason pattern compiles")
 });
 
-/// A numbered line: the start of the next item (`8、`, `（八）`, `八、`).
+/// A numbered line: the start of the next item (`8、`, `8.`, `（八）`, `八、`,
+/// `(2)`, `2）`, `②`).
 static NUMBERED_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^[ \t\u{3000}]*(?:\d{1,3}(?:、|[.．][^\d])|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
-        .expect("the numbered-line pattern compiles")
+    Regex::new(
+        r"(?m)^[ \t\u{3000}]*(?:\d{1,3}(?:、|[.．][^\d]|[)）])|[（(](?:\d{1,2}|[一二三四五六七八九十]+)[)）]|[一二三四五六七八九十]+、|[①-⑳])",
+    )
+    .expect("the numbered-line pattern compiles")
 });
 
-/// Where the item that begins before `from` ends: at the next budget
-/// amount, the next numbered line or the end of the section, whichever
-/// comes first. The item's last sentence may stand outside the passage its
-/// amounts were read from (PDF text sets `决算数小于预算数的主要原因：…` on
-/// an indented line of its own).
-fn item_end(doc: &Document, text: &str, from: usize) -> usize {
+/// Where the item whose passage ends at `from` ends: the passage, and the
+/// lines after it up to the next numbered line, the next budget amount of
+/// another item (not a restatement of `budget`) or the end of the section,
+/// whichever comes first. PDF text sets the item's last sentence
+/// (`决算数小于预算数的主要原因：…`) on an indented line of its own, outside
+/// the passage.
+fn item_end(doc: &Document, text: &str, from: usize, budget: &Fact) -> usize {
     let section = doc.sections[crate::document::section_at(doc, from as u32)]
         .span
         .end as usize;
-    let budget = doc
+    let same =
+        |f: &Fact| f.number.as_ref().map(|n| &n.value) == budget.number.as_ref().map(|n| &n.value);
+    let next_budget = doc
         .facts
         .iter()
-        .filter(|f| f.span.start as usize >= from && is_amount(f) && is_budget(f))
+        .filter(|f| f.span.start as usize >= from && is_amount(f) && is_budget(f) && !same(f))
         .map(|f| f.span.start as usize)
         .min()
         .unwrap_or(text.len());
-    let to = section.min(budget).max(from).min(text.len());
+    let to = section.min(next_budget).max(from).min(text.len());
     text.get(from..to)
         .and_then(|t| NUMBERED_LINE.find(t))
         .map_or(to, |m| from + m.start())
 }
 
 /// RSN-05: an actual amount that certainly differs from its budget by more
-/// than `threshold` percent of it (any spending against a budget of 0)
-/// needs a reason in its item, the text from the pair to `to`
-/// ([`item_end`]).
-fn check_reason(cx: &mut RuleContext, p: &Pair, threshold: Decimal, text: &str, to: usize) {
-    let (Some(b), Some(a)) = (cx.q(p.actual), cx.q(p.budget)) else {
+/// than `threshold` percent of it (any spending against a budget of 0), and
+/// from every other budget its passage states (a 全年预算 that the amount
+/// meets: the adjustment is the reason), needs a reason in its `item` (the
+/// passage and its trailing lines, [`item_end`]). Pairs that share a
+/// passage share its reasons (`其中：` items and one reason after them).
+fn check_reason(cx: &mut RuleContext, p: &Pair, threshold: Decimal, facts: &[&Fact], item: &str) {
+    let Some(b) = cx.q(p.actual) else {
         return;
     };
     let share = |percent: Decimal| Quantity::exact(percent / Decimal::ONE_HUNDRED);
-    let high = a.mul(&share(Decimal::ONE_HUNDRED + threshold));
-    let low = a.mul(&share(Decimal::ONE_HUNDRED - threshold));
+    let differs = |a: &Quantity| {
+        b.certainly_gt(&a.mul(&share(Decimal::ONE_HUNDRED + threshold)))
+            || b.certainly_lt(&a.mul(&share(Decimal::ONE_HUNDRED - threshold)))
+    };
+    let Some(a) = cx.q(p.budget) else {
+        return;
+    };
     cx.cover([p.actual.id, p.budget.id]);
-    if !(b.certainly_gt(&high) || b.certainly_lt(&low)) {
+    if !differs(&a) {
         return;
     }
-    let from = (p.tail.start as usize).min(to);
-    let item = text.get(from..to).unwrap_or("");
+    let budgets = facts
+        .iter()
+        .filter(|f| is_amount(f) && is_budget(f) && f.id != p.budget.id);
+    for other in budgets {
+        if cx.q(other).is_some_and(|o| !differs(&o)) {
+            return;
+        }
+    }
     let squeezed: String = item.chars().filter(|c| !c.is_whitespace()).collect();
     if REASON.is_match(&squeezed) {
         return;

@@ -10,7 +10,9 @@ use crate::rule::compile::CompileCx;
 use crate::rule::context::RuleContext;
 use crate::rule::spec::RuleSpec;
 use crate::source::Span;
+use regex::Regex;
 use rust_decimal::Decimal;
+use std::sync::LazyLock;
 
 #[derive(Debug, Clone)]
 pub struct ProseTable {
@@ -42,6 +44,7 @@ fn prose(cx: &mut RuleContext<'_>, pairs: &[Pair]) {
             .iter()
             .copied()
             .filter(|f| label_matches(&f.label, &p.label, year))
+            .filter(|f| !names_another_year(cx.text, f.span, year))
             .filter(|f| p.scope.is_empty() || cx.in_scopes(f.section, &p.scope))
             .collect();
         if mine.is_empty() {
@@ -147,6 +150,23 @@ fn unit_slip(prose: Option<&Number>, cell: Option<&Number>) -> Option<String> {
         && p.unit.is_money()
         && c.unit.is_money())
     .then(|| c.unit.as_str().to_owned())
+}
+
+/// Does the clause that leads to a prose figure name another year than the
+/// report's (`2023年机关运行经费支出50.00万元`, `上年…`)? The label keeps no
+/// year, so the figure would pass for this year's. With the report's year
+/// unknown (an excerpt without its title), only 上年 is told apart.
+fn names_another_year(text: &str, figure: Span, year: Option<u32>) -> bool {
+    static YEAR: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(\d{4})\s*年|上一?年").expect("the year pattern compiles"));
+    let before = text.get(..figure.start as usize).unwrap_or("");
+    let clause = before
+        .rfind(['。', '；', '，', ';', ','])
+        .map_or(before, |i| &before[i..]);
+    YEAR.captures_iter(clause).any(|c| match c.get(1) {
+        Some(y) => year.is_some_and(|r| y.as_str().parse::<u32>().ok() != Some(r)),
+        None => true,
+    })
 }
 
 /// Does a prose label name this item? Equal, or the item preceded by the
