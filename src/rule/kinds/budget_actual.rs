@@ -15,9 +15,9 @@
 //!   `threshold` percent of the budget (certainly, after rounding; any
 //!   spending against a budget of 0), and from any other budget the passage
 //!   states, is explained in its item: the passage and its trailing lines
-//!   give a reason (原因, 由于, 系, 追加, 年中, 未完成 …; not 用于, which
-//!   says what the money was for). RSN-05; the threshold is a reviewer's
-//!   choice (no national figure), 10 by default.
+//!   say something besides the subject, the purpose (主要用于…), the
+//!   figures and the bare comparison (决算数小于预算数). RSN-05; the
+//!   threshold is a reviewer's choice (no national figure), 10 by default.
 //!
 //! The pair is bound only where the text binds it: the budget and the
 //! actual amount are adjacent figures of one passage (no other amount in
@@ -459,29 +459,86 @@ fn check_basis(cx: &mut RuleContext, p: &Pair, facts: &[&Fact]) {
     cx.report(d);
 }
 
-/// Words that give a reason for spending other than the budget: the
-/// reason itself (原因, 由于, 系, 因…, 所致), or what changed during the year
-/// (追加, 调整, 年中, 新增, 结转, 未完成, 延期, 节约, 按实际). Not 用于: what
-/// the money was for is not why it differs from the budget. `因公出国` is not
-/// a reason.
-static REASON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"原因|主要是|主要系|[，,：:]系|由于|因为|是因|因(?:[^公]|公[^出])|所致|导致|致使|追加|调增|调减|调整|调剂|年中|新增|结转|未完成|未执行|未实施|未到位|延期|推迟|节约|节支|压减|压缩|按实际|据实|如下[：:]",
-    )
-    .expect("the reason pattern compiles")
+/// A sentence that says what the money is for (`主要用于：…`, `该科目反映…`):
+/// not why it differs from the budget.
+static PURPOSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\d{1,3}[、.．]|[（(][^）)]{1,4}[）)])?(?:该(?:科目|项目|项|款|类))?(?:主要)?(?:用于|反映|包括)")
+        .expect("the purpose pattern compiles")
 });
 
-/// A numbered line: the start of the next item (`8、`, `8.`, `（八）`, `八、`,
-/// `(2)`, `2）`, `②`).
+/// A clause that names the item's subject (`…（类）…（款）…（项）`).
+static SUBJECT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[（(][类款项][）)]").expect("the subject pattern compiles"));
+
+/// A clause that is only the comparison (`决算数小于年初预算数`,
+/// `2024年度“三公”经费支出决算数同预算数持平`).
+static COMPARISON_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"^(?:\d{4}年度?)?[^，。]{0,20}?决算数?(?:大于|多于|高于|超过|超出|小于|少于|低于|等于|同|与|和)(?:年初|全年|调整后?|年度)?的?预算数?(?:持平|相等|一致)?$"#,
+    )
+    .expect("the comparison-only pattern compiles")
+});
+
+/// Words that make a clause with figures a reason (`主要原因是追加5万元`).
+static CAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"原因|由于|因为|所致|导致|是因|^因[^公私]").expect("the cause pattern compiles")
+});
+
+/// Does an item's text explain itself beyond its figures? What every item
+/// has is set aside: the subject (`…（项）`), the purpose (`主要用于：…`),
+/// the clauses with figures (`年初预算为A万元`, `完成年初预算的C%`), the bare
+/// comparison (`决算数小于预算数`) and joining words (`其中`). Any clause
+/// left (`受疫情影响`, `系人员退休`, `具体如下`) is taken for the
+/// explanation, whatever its words; a clause with figures explains only
+/// when it says so (`主要原因是追加经费5万元`).
+fn explains(item: &str) -> bool {
+    let squeezed: String = item.chars().filter(|c| !c.is_whitespace()).collect();
+    let numbering = |c: &str| -> String {
+        let c = c.trim_start_matches(|ch: char| {
+            ch.is_ascii_digit() || "、.．（）()一二三四五六七八九十".contains(ch)
+        });
+        c.to_owned()
+    };
+    for sentence in squeezed.split(['。', '；', ';', '！', '!']) {
+        if PURPOSE.is_match(sentence) {
+            continue;
+        }
+        for clause in sentence.split(['，', ',', '：', ':']) {
+            let clause = numbering(clause);
+            if clause.chars().count() < 2
+                || SUBJECT.is_match(&clause)
+                || COMPARISON_ONLY.is_match(&clause)
+                || ["其中", "另外", "此外", "合计", "共计", "总计", "分别"]
+                    .contains(&clause.as_str())
+            {
+                continue;
+            }
+            if clause
+                .chars()
+                .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+            {
+                if CAUSE.is_match(&clause) {
+                    return true;
+                }
+                continue;
+            }
+            return true;
+        }
+    }
+    false
+}
+
+/// The start of the next item: a numbered line (`8、`, `8.`, `（八）`,
+/// `八、`, `(2)`, `2）`, `②`) or a line that names a subject (`…（项）`).
 static NUMBERED_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?m)^[ \t\u{3000}]*(?:\d{1,3}(?:、|[.．][^\d]|[)）])|[（(](?:\d{1,2}|[一二三四五六七八九十]+)[)）]|[一二三四五六七八九十]+、|[①-⑳])",
+        r"(?m)^[ \t\u{3000}]*(?:\d{1,3}(?:、|[.．][^\d]|[)）])|[（(](?:\d{1,2}|[一二三四五六七八九十]+)[)）]|[一二三四五六七八九十]+、|[①-⑳]|[^\n]*?[（(][类款项][）)])",
     )
     .expect("the numbered-line pattern compiles")
 });
 
 /// Where the item whose passage ends at `from` ends: the passage, and the
-/// lines after it up to the next numbered line, the next budget amount of
+/// lines after it up to the next item's first line, the next budget amount of
 /// another item (not a restatement of `budget`) or the end of the section,
 /// whichever comes first. PDF text sets the item's last sentence
 /// (`决算数小于预算数的主要原因：…`) on an indented line of its own, outside
@@ -507,10 +564,11 @@ fn item_end(doc: &Document, text: &str, from: usize, budget: &Fact) -> usize {
 
 /// RSN-05: an actual amount that certainly differs from its budget by more
 /// than `threshold` percent of it (any spending against a budget of 0), and
-/// from every other budget its passage states (a 全年预算 that the amount
-/// meets: the adjustment is the reason), needs a reason in its `item` (the
-/// passage and its trailing lines, [`item_end`]). Pairs that share a
-/// passage share its reasons (`其中：` items and one reason after them).
+/// from the item's other budget if it states one (a 全年预算 that the
+/// amount meets: the adjustment is the reason), needs an explanation in
+/// its `item` (the passage and its trailing lines, [`item_end`];
+/// [`explains`]). Pairs that share a passage share its explanation
+/// (`其中：` items and one reason after them).
 fn check_reason(cx: &mut RuleContext, p: &Pair, threshold: Decimal, facts: &[&Fact], item: &str) {
     let Some(b) = cx.q(p.actual) else {
         return;
@@ -527,16 +585,27 @@ fn check_reason(cx: &mut RuleContext, p: &Pair, threshold: Decimal, facts: &[&Fa
     if !differs(&a) {
         return;
     }
-    let budgets = facts
-        .iter()
-        .filter(|f| is_amount(f) && is_budget(f) && f.id != p.budget.id);
-    for other in budgets {
+    // The other budget of the same item (`年初预算为0万元，全年预算为321.02万元，
+    // 支出决算为307.82万元`): the amount just before the budget or just after
+    // the actual amount, when it is a budget of the other kind.
+    let amounts: Vec<&Fact> = facts.iter().copied().filter(|f| is_amount(f)).collect();
+    let at = |f: &Fact| amounts.iter().position(|g| g.id == f.id);
+    let before = at(p.budget)
+        .and_then(|i| i.checked_sub(1))
+        .map(|i| amounts[i]);
+    let after = at(p.actual).and_then(|i| amounts.get(i + 1).copied());
+    let other_kind =
+        |f: &Fact| is_budget(f) && budget_kind(&f.label) != budget_kind(&p.budget.label);
+    for other in [before, after]
+        .into_iter()
+        .flatten()
+        .filter(|f| other_kind(f))
+    {
         if cx.q(other).is_some_and(|o| !differs(&o)) {
             return;
         }
     }
-    let squeezed: String = item.chars().filter(|c| !c.is_whitespace()).collect();
-    if REASON.is_match(&squeezed) {
+    if explains(item) {
         return;
     }
     let computed = b.div(&a).mul(&Quantity::exact(Decimal::ONE_HUNDRED));

@@ -152,21 +152,30 @@ fn unit_slip(prose: Option<&Number>, cell: Option<&Number>) -> Option<String> {
     .then(|| c.unit.as_str().to_owned())
 }
 
-/// Does the clause that leads to a prose figure name another year than the
-/// report's (`2023年机关运行经费支出50.00万元`, `上年…`)? The label keeps no
-/// year, so the figure would pass for this year's. With the report's year
-/// unknown (an excerpt without its title), only 上年 is told apart.
+/// Is a prose figure another year's than the report's? The last year its
+/// sentence names before it decides (`2024年…，2023年机关运行经费支出50.00
+/// 万元`, `2023年度，机关运行经费支出…`, `上年…`; `截至2024年12月31日…` and
+/// `本年…` are this year's): the label keeps no year, so the figure would
+/// otherwise pass for this year's. With the report's year unknown (an
+/// excerpt without its title), only 上年/去年 are told apart.
 fn names_another_year(text: &str, figure: Span, year: Option<u32>) -> bool {
-    static YEAR: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(\d{4})\s*年|上一?年").expect("the year pattern compiles"));
+    static YEAR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"([0-9]{4})\s*年|(?:^|[^以])(上一?年|去年)|本年|今年")
+            .expect("the year pattern compiles")
+    });
     let before = text.get(..figure.start as usize).unwrap_or("");
-    let clause = before
-        .rfind(['。', '；', '，', ';', ','])
+    let sentence = before
+        .rfind(['。', '；', ';'])
         .map_or(before, |i| &before[i..]);
-    YEAR.captures_iter(clause).any(|c| match c.get(1) {
-        Some(y) => year.is_some_and(|r| y.as_str().parse::<u32>().ok() != Some(r)),
-        None => true,
-    })
+    // Folded: full-width digits (２０２３年) are years too.
+    let folded = fold(sentence);
+    let Some(last) = YEAR.captures_iter(&folded).last() else {
+        return false;
+    };
+    match (last.get(1), last.get(2)) {
+        (Some(y), _) => year.is_some_and(|r| y.as_str().parse::<u32>().ok() != Some(r)),
+        (None, prior) => prior.is_some(),
+    }
 }
 
 /// Does a prose label name this item? Equal, or the item preceded by the
