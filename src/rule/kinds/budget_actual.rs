@@ -459,67 +459,117 @@ fn check_basis(cx: &mut RuleContext, p: &Pair, facts: &[&Fact]) {
     cx.report(d);
 }
 
-/// A sentence that says what the money is for (`主要用于：…`, `该科目反映…`):
-/// not why it differs from the budget.
+/// A sentence or clause that says what the money is for (`主要用于：…`,
+/// `该科目反映…`): not why it differs from the budget.
 static PURPOSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\d{1,3}[、.．]|[（(][^）)]{1,4}[）)])?(?:该(?:科目|项目|项|款|类))?(?:主要)?(?:用于|反映|包括)")
+    Regex::new(r"^(?:该(?:科目|项目|项|款|类))?(?:主要)?(?:用于|反映|包括)")
         .expect("the purpose pattern compiles")
 });
+
+/// Item numbering at the start of a sentence (`1、`, `2.`, `（三）`, `四、`).
+static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\d{1,3}[、.．]|[（(][0-9一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|[①-⑳])")
+        .expect("the numbering pattern compiles")
+});
+
+/// `s` without its item numbering (`2.5万元` is a figure, not item 2).
+fn strip_numbering(s: &str) -> &str {
+    match NUMBERING.find(s) {
+        Some(m) if !s[m.end()..].starts_with(|c: char| c.is_ascii_digit()) => &s[m.end()..],
+        _ => s,
+    }
+}
 
 /// A clause that names the item's subject (`…（类）…（款）…（项）`).
 static SUBJECT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[（(][类款项][）)]").expect("the subject pattern compiles"));
 
-/// A clause that is only the comparison (`决算数小于年初预算数`,
-/// `2024年度“三公”经费支出决算数同预算数持平`).
+/// A clause that is only a subject restated (`行政运行支出`, `公务接待费`).
+static SUBJECT_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\p{Han}“”（）()、]{1,24}?(?:支出|经费|费)$")
+        .expect("the subject-name pattern compiles")
+});
+
+/// A clause that only compares, in any of the ways reports say it
+/// (`决算数小于年初预算数`, `支出决算比年初预算增加`, `较年初预算有所增加`,
+/// `超过年初预算`, `决算数与预算数存在差异`).
 static COMPARISON_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"^(?:\d{4}年度?)?[^，。]{0,20}?决算数?(?:大于|多于|高于|超过|超出|小于|少于|低于|等于|同|与|和)(?:年初|全年|调整后?|年度)?的?预算数?(?:持平|相等|一致)?$"#,
+        r#"^(?:\d{4}年度?)?[^，。]{0,24}?(?:(?:决算|执行|实际支出|支出)数?)?(?:(?:大于|多于|高于|超过|超出|小于|少于|低于|等于)|(?:比|较|与|同|和))?(?:年初|全年|调整后?|年度)?的?预算数?(?:有所|略有|大幅)?(?:增加|减少|增长|下降|持平|相等|一致|存在差异|有差异|有差距)?(?:较多|较少|较大)?$"#,
     )
     .expect("the comparison-only pattern compiles")
 });
 
-/// Words that make a clause with figures a reason (`主要原因是追加5万元`).
+/// Words that name a cause, even in a clause that ends with a figure
+/// (`系年中追加人员经费50.00万元`, `主要是新增2名在编人员`).
 static CAUSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"原因|由于|因为|所致|导致|是因|^因[^公私]").expect("the cause pattern compiles")
+    Regex::new(
+        r"原因|由于|因为|所致|导致|是因|^因[^公私]|^受|影响|^系|主要是|主要系|主要为|追加|新增|调剂|调增|调减|结转|未完成|未执行|未实施|延期|推迟|节约|压减|退休|增员|减员|按实际|据实",
+    )
+    .expect("the cause pattern compiles")
+});
+
+/// Words that start an explanation without a figure (`减少公用经费`,
+/// `调整支出结构`, `严格控制…`).
+static ACTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:减少|增加|控制|压缩|严格|调整|加强|落实)")
+        .expect("the action pattern compiles")
+});
+
+/// A clause that states a figure and nothing more (`年初预算为100.00万元`,
+/// `完成年初预算的150.00%`, `比上年增加5.00万元`): it ends with the figure.
+static FIGURE_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[0-9０-９][0-9０-９.,．]*(?:万元|元|%|％|个百分点)?[）)]?$")
+        .expect("the figure-only pattern compiles")
 });
 
 /// Does an item's text explain itself beyond its figures? What every item
-/// has is set aside: the subject (`…（项）`), the purpose (`主要用于：…`),
-/// the clauses with figures (`年初预算为A万元`, `完成年初预算的C%`), the bare
-/// comparison (`决算数小于预算数`) and joining words (`其中`). Any clause
-/// left (`受疫情影响`, `系人员退休`, `具体如下`) is taken for the
-/// explanation, whatever its words; a clause with figures explains only
-/// when it says so (`主要原因是追加经费5万元`).
+/// has is set aside: its numbering, its subject (`…（项）`, `行政运行支出`),
+/// its purpose (`主要用于：…`), the clauses that state a figure and end
+/// with it (`年初预算为A万元`, `完成年初预算的C%`), the comparison however
+/// worded (`决算数小于预算数`, `较年初预算有所增加`), a unit note and
+/// joining words (`其中`). Any clause left (`受疫情影响`, `系人员退休`,
+/// `具体如下`) is taken for the explanation, whatever its words; a clause
+/// that names a cause (`主要原因是…`, `追加…`, `新增…`) always is.
 fn explains(item: &str) -> bool {
-    let squeezed: String = item.chars().filter(|c| !c.is_whitespace()).collect();
-    let numbering = |c: &str| -> String {
-        let c = c.trim_start_matches(|ch: char| {
-            ch.is_ascii_digit() || "、.．（）()一二三四五六七八九十".contains(ch)
-        });
-        c.to_owned()
-    };
+    // Budget labels are not causes: 调整预算 is a budget, not an adjustment.
+    let squeezed: String = item
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .replace("调整后预算", "预算")
+        .replace("调整预算", "预算");
     for sentence in squeezed.split(['。', '；', ';', '！', '!']) {
+        let sentence = strip_numbering(sentence);
         if PURPOSE.is_match(sentence) {
             continue;
         }
         for clause in sentence.split(['，', ',', '：', ':']) {
-            let clause = numbering(clause);
-            if clause.chars().count() < 2
-                || SUBJECT.is_match(&clause)
-                || COMPARISON_ONLY.is_match(&clause)
-                || ["其中", "另外", "此外", "合计", "共计", "总计", "分别"]
-                    .contains(&clause.as_str())
-            {
-                continue;
-            }
-            if clause
-                .chars()
-                .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
-            {
-                if CAUSE.is_match(&clause) {
+            let clause = strip_numbering(clause.trim_matches(|c: char| "（）()“”".contains(c)));
+            if SUBJECT.is_match(clause) {
+                // `原在…（项）列支的经费调整至本科目` is a reason naming a subject.
+                if clause.contains("原因") || clause.contains("由于") || clause.contains("调整至")
+                {
                     return true;
                 }
+                continue;
+            }
+            if CAUSE.is_match(clause) {
+                return true;
+            }
+            let figure = clause
+                .chars()
+                .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+            if clause.chars().count() < 2
+                || (figure && FIGURE_ONLY.is_match(clause))
+                || COMPARISON_ONLY.is_match(clause)
+                || PURPOSE.is_match(clause)
+                || (SUBJECT_NAME.is_match(clause) && !ACTION.is_match(clause))
+                || [
+                    "其中", "另外", "此外", "合计", "共计", "总计", "分别", "单位", "万元", "元",
+                ]
+                .contains(&clause)
+            {
                 continue;
             }
             return true;
