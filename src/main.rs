@@ -10,14 +10,14 @@ use gouji::fsutil;
 use gouji::render::{github, html, human, json, junit, sarif};
 use gouji::rule::{self, RuleSet};
 use gouji::source::Encoding;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
 
 // Counts each thread's heap use, for the per-file memory budget
 // (`max_memory_mb`); otherwise the system allocator.
 #[global_allocator]
 static ALLOCATOR: gouji_meter::Meter = gouji_meter::Meter;
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(Parser)]
 #[command(

@@ -300,10 +300,6 @@ fn applies_to(cx: &mut CompileCx, words: &[Spanned<String>]) -> Vec<KindWord> {
     out
 }
 
-/// The rule set a run uses: the shipped pack (unless `no_default` or the
-/// config leaves it out), the `extra` pack directories, then the config's
-/// packs (relative to the config file); the config's rule options applied.
-/// Every error of every pack is returned together.
 /// The shipped pack, compiled once per process: the language server
 /// reloads its rules whenever gouji.toml changes, and a compile of the whole
 /// pack costs tens of milliseconds where a copy costs well under one.
@@ -325,6 +321,10 @@ fn with_options(mut set: RuleSet, config: &crate::config::Config) -> RuleSet {
     set
 }
 
+/// The rule set a run uses: the shipped pack (unless `no_default` or the
+/// config leaves it out), the `extra` pack directories, then the config's
+/// packs (relative to the config file); the config's rule options applied.
+/// Every error of every pack is returned together.
 pub fn load_for(
     config: &crate::config::Config,
     extra: &[PathBuf],
