@@ -87,14 +87,16 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
+        // The readers' defaults are theirs (input::ReadLimits), stated once.
+        let reader = crate::input::ReadLimits::default();
         Limits {
             max_input_mb: 64,
             max_seconds_per_file: 120,
             max_memory_mb: 2048,
-            max_pages: 400,
-            max_zip_entries: 10_000,
-            max_unpacked_mb: 256,
-            max_sheet_cells: 1_000_000,
+            max_pages: reader.max_pages,
+            max_zip_entries: reader.max_zip_entries,
+            max_unpacked_mb: reader.max_unpacked >> 20,
+            max_sheet_cells: reader.max_sheet_cells,
         }
     }
 }
