@@ -192,6 +192,12 @@ impl Normalized {
         }
     }
 
+    /// The first normalised byte position whose character starts at or
+    /// after an original offset (the inverse of `original_offset`).
+    pub fn position_of(&self, offset: u32) -> usize {
+        self.starts.partition_point(|&s| s < offset)
+    }
+
     /// The original offset of a normalised byte position (for a boundary).
     pub fn original_offset(&self, pos: usize) -> u32 {
         if pos < self.starts.len() {

@@ -85,6 +85,7 @@ declare_kinds! {
     "code-depth" => code_depth::CodeDepth,
     "negative-cells" => negative_cells::NegativeCells,
     "change-reason" => change_reason::ChangeReason,
+    "item-compared" => item_compared::ItemCompared,
 }
 
 /// The keys every rule may have, whatever its kind.

@@ -267,6 +267,12 @@ pub struct RuleSpec {
     /// year from which the new name holds.
     pub renamed: Option<Vec<RenamedSpec>>,
 
+    // item-compared
+    /// `item-compared`: what each item must be compared with: `"budget"`
+    /// (年初预算, 预算数) or `"prior-year"` (上年, 同比, an earlier year).
+    #[schemars(with = "Option<String>")]
+    pub base: Option<Spanned<String>>,
+
     // script
     #[schemars(with = "Option<String>")]
     pub script: Option<Spanned<String>>,

@@ -27,6 +27,7 @@ pub mod empty_table;
 pub mod equal;
 pub mod forbid;
 pub mod growth;
+pub mod item_compared;
 pub mod lookup;
 pub mod negative_cells;
 pub mod numbering;
