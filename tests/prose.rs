@@ -286,6 +286,65 @@ fn a_nested_list_in_parentheses_or_before_a_semicolon_closes() {
     }
 }
 
+// ---- 2. unit slips inside the prose (NUM-01) ---------------------------------------
+
+/// The first finding of `code` on `text`: its labels' messages and its help.
+fn slip_note(text: &str, code: &str) -> (Vec<String>, String) {
+    let (_, diags) = check_text(text);
+    let d = findings(&diags)
+        .into_iter()
+        .find(|d| d.code == code)
+        .unwrap_or_else(|| panic!("no {code} finding on:\n{text}"));
+    let labels = d.labels.iter().filter_map(|l| l.message.clone()).collect();
+    (labels, d.help.clone().unwrap_or_default())
+}
+
+#[test]
+fn an_item_in_yuan_among_items_in_wan_is_named_as_a_unit_slip() {
+    // 50.00 元 leaves a 其中 list short, which alone is no error (其中 may
+    // list some items only); read as 万元 it makes the total whole.
+    consistent_then_wrong(
+        INCOME_THEN_SPENDING,
+        "事业收入 50.00 万元",
+        "事业收入 50.00 元",
+        &[("sum-linked-list", "1,250.00 万元")],
+    );
+    let (wrong, _) = common::mutate(
+        INCOME_THEN_SPENDING,
+        "事业收入 50.00 万元",
+        "事业收入 50.00 元",
+        0,
+    );
+    let (labels, help) = slip_note(&wrong, "sum-linked-list");
+    assert!(
+        labels
+            .iter()
+            .any(|l| l.starts_with("事业收入") && l.contains("单位疑误")),
+        "{labels:?}"
+    );
+    assert!(help.contains("若为 50.00万元"), "{help}");
+}
+
+#[test]
+fn a_small_item_rightly_in_yuan_is_no_slip() {
+    // 700.00 元 is 0.07 万元, and the list adds up with it.
+    let text = "2025年，本单位收入预算 1,250.00 万元，其中：财政拨款收入 1,249.93 万元；其他收入 700.00 元。";
+    assert_eq!(judged(text), vec![]);
+}
+
+#[test]
+fn a_restatement_with_the_same_digits_in_yuan_is_named_as_a_unit_slip() {
+    let text = "（一）基本支出\n基本支出 242.27 万元，主要用于人员经费和公用经费。\n另，基本支出 242.27 元用于保障运转。\n";
+    let (labels, help) = slip_note(text, "equal-restated");
+    assert!(labels.iter().any(|l| l.contains("单位疑误")), "{labels:?}");
+    assert!(help.contains("数字相同而单位不同"), "{help}");
+    // Other digits are a wrong figure, not a slip of unit.
+    let other = text.replace("242.27 元", "242.72 万元");
+    let (labels, help) = slip_note(&other, "equal-restated");
+    assert!(!labels.iter().any(|l| l.contains("单位疑误")), "{labels:?}");
+    assert!(!help.contains("单位"), "{help}");
+}
+
 // ---- longer texts ----------------------------------------------------------------
 
 #[test]

@@ -1,7 +1,7 @@
 //! `equal`: figures that must be equal (收入总计 = 支出总计), and figures
 //! stated several times that must agree with each other.
 
-use super::{digits_differ, matches_label, range, show, RuleKind};
+use super::{digits_differ, matches_label, range, show, unit_slip, written, RuleKind};
 use crate::diagnostic::Label;
 use crate::document::{Fact, FactKind};
 use crate::quantity::{Agreement, Quantity};
@@ -149,11 +149,26 @@ fn equal(cx: &mut RuleContext<'_>, groups: &[Vec<String>]) {
                 ("range", range(&qs[best], 2)),
             ];
             let mut d = cx.diag(&values);
-            d.labels.push(Label::new(fs[i].span, fs[i].label.clone()));
+            // The same digits in another unit (NUM-01): say so, the reader
+            // would otherwise look for a wrong number.
+            let slip = unit_slip(fs[i].number.as_ref(), fs[best].number.as_ref());
+            let own = match &slip {
+                Some(u) => format!("{}：单位疑误，另一处为同一数字的{u}", fs[i].label),
+                None => fs[i].label.clone(),
+            };
+            d.labels.push(Label::new(fs[i].span, own));
             d.labels.push(Label::new(
                 fs[best].span,
                 format!("{}（应与之相等）", fs[best].label),
             ));
+            if let Some(u) = slip {
+                d.help = Some(format!(
+                    "“{}”一处写作 {}，另一处为 {}：数字相同而单位不同（另一处为{u}），核对单位是否写错",
+                    fs[i].label,
+                    written(fs[i]),
+                    written(fs[best]),
+                ));
+            }
             cx.report(d);
         }
     }

@@ -127,6 +127,22 @@ fn has_word(key: &str, words: &[String]) -> bool {
     words.iter().any(|w| key.contains(w.as_str()))
 }
 
+/// The second figure's unit when the two print the same digits in two
+/// money units (`7.82元` against `7.82` in a table in 万元): a slip of unit,
+/// not of figure (NUM-01).
+fn unit_slip(
+    a: Option<&crate::document::Number>,
+    b: Option<&crate::document::Number>,
+) -> Option<String> {
+    let (a, b) = (a?, b?);
+    (a.value == b.value
+        && !a.value.is_zero()
+        && a.unit != b.unit
+        && a.unit.is_money()
+        && b.unit.is_money())
+    .then(|| b.unit.as_str().to_owned())
+}
+
 /// Two written figures at the same precision and unit with other digits
 /// (a restatement rounded alike prints the same digits); false when either
 /// is missing.
@@ -150,4 +166,37 @@ fn plan_in_final(is_final: bool, f: &Fact) -> bool {
 /// Is the fact's label one of these (folded)?
 fn matches_label(f: &Fact, alts: &[String]) -> bool {
     alts.iter().any(|a| folds_to(a, &f.key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Number, Unit};
+
+    #[test]
+    fn unit_slip_is_the_same_digits_in_another_money_unit() {
+        let n = |d: &str, u: Unit| Number::parse(d, u, d);
+        let wan = n("7.82", Unit::WanYuan);
+        assert_eq!(
+            unit_slip(n("7.82", Unit::Yuan).as_ref(), wan.as_ref()),
+            Some("万元".into())
+        );
+        // Other digits, the same unit, a zero, a percentage: no slip.
+        assert_eq!(
+            unit_slip(n("7.83", Unit::Yuan).as_ref(), wan.as_ref()),
+            None
+        );
+        assert_eq!(
+            unit_slip(n("7.82", Unit::WanYuan).as_ref(), wan.as_ref()),
+            None
+        );
+        assert_eq!(
+            unit_slip(n("0", Unit::Yuan).as_ref(), n("0", Unit::WanYuan).as_ref()),
+            None
+        );
+        assert_eq!(
+            unit_slip(n("7.82", Unit::Percent).as_ref(), wan.as_ref()),
+            None
+        );
+    }
 }

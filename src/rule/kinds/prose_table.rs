@@ -2,10 +2,10 @@
 //! with it.
 
 use super::lookup::*;
-use super::{show_q, RuleKind};
+use super::{show_q, unit_slip, RuleKind};
 use crate::diagnostic::Label;
 use crate::document::text::fold;
-use crate::document::{Fact, Number};
+use crate::document::Fact;
 use crate::rule::compile::CompileCx;
 use crate::rule::context::RuleContext;
 use crate::rule::spec::RuleSpec;
@@ -140,18 +140,6 @@ fn prose(cx: &mut RuleContext<'_>, pairs: &[Pair]) {
     }
 }
 
-/// The table's unit when the prose figure has the table cell's digits but
-/// another money unit (`7.82元` against `7.82` in a table in 万元).
-fn unit_slip(prose: Option<&Number>, cell: Option<&Number>) -> Option<String> {
-    let (p, c) = (prose?, cell?);
-    (p.value == c.value
-        && !p.value.is_zero()
-        && p.unit != c.unit
-        && p.unit.is_money()
-        && c.unit.is_money())
-    .then(|| c.unit.as_str().to_owned())
-}
-
 /// Is a prose figure another year's than the report's? The last year its
 /// sentence names before it decides (`2024年…，2023年机关运行经费支出50.00
 /// 万元`, `2023年度，机关运行经费支出…`, `上年…`; `截至2024年12月31日…` and
@@ -211,34 +199,6 @@ fn label_matches(label: &str, alts: &[String], year: Option<u32>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Unit;
-
-    #[test]
-    fn unit_slip_is_the_same_digits_in_another_money_unit() {
-        let n = |d: &str, u: Unit| Number::parse(d, u, d);
-        let wan = n("7.82", Unit::WanYuan);
-        assert_eq!(
-            unit_slip(n("7.82", Unit::Yuan).as_ref(), wan.as_ref()),
-            Some("万元".into())
-        );
-        // Other digits, the same unit, a zero, a percentage: no slip.
-        assert_eq!(
-            unit_slip(n("7.83", Unit::Yuan).as_ref(), wan.as_ref()),
-            None
-        );
-        assert_eq!(
-            unit_slip(n("7.82", Unit::WanYuan).as_ref(), wan.as_ref()),
-            None
-        );
-        assert_eq!(
-            unit_slip(n("0", Unit::Yuan).as_ref(), n("0", Unit::WanYuan).as_ref()),
-            None
-        );
-        assert_eq!(
-            unit_slip(n("7.82", Unit::Percent).as_ref(), wan.as_ref()),
-            None
-        );
-    }
 
     #[test]
     fn labels_with_unit_or_year_prefix() {

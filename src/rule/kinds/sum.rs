@@ -2,7 +2,7 @@
 //! prose (`其中：…；…`, enumerated items) or named parts, with `minus` for
 //! balances (年末 = 年初 + 收入 − 支出).
 
-use super::{digits_differ, matches_label, range, show, RuleKind};
+use super::{digits_differ, matches_label, range, show, written, RuleKind};
 use crate::diagnostic::Label;
 use crate::document::{Fact, FactKind, Role};
 use crate::quantity::{Agreement, Quantity};
@@ -77,8 +77,10 @@ fn sum_linked(cx: &mut RuleContext<'_>, total_filter: &[String]) {
             }
             Agreement::Inconsistent => {
                 let over = sum.certainly_gt(&tq);
-                if !over && !all_shares {
-                    // `其中` may list only some items: a smaller sum is no error.
+                // `其中` may list only some items: a smaller sum is no error,
+                // unless one item's digits in the total's unit make it whole.
+                if !over && !all_shares && unit_slip_part(cx, t, &items, items.len(), &tq).is_none()
+                {
                     continue;
                 }
                 cx.cover(std::iter::once(t.id).chain(items.iter().map(|f| f.id)));
@@ -139,11 +141,30 @@ fn report_sum(
         ("parts", formula.clone()),
     ];
     let mut d = cx.diag(&values);
+    let slip = unit_slip_part(cx, t, items, n_plus, tq);
     d.labels.push(Label::new(t.span, "合计"));
     for (i, f) in items.iter().enumerate() {
         let role = if i < n_plus { "各项之一" } else { "减项" };
+        let note = if slip == Some(i) {
+            format!("：单位疑误，按{}计则合计相符", written_unit(t))
+        } else {
+            String::new()
+        };
         d.labels
-            .push(Label::new(f.span, format!("{}（{role}）", f.label)));
+            .push(Label::new(f.span, format!("{}（{role}）{note}", f.label)));
+    }
+    if let Some(i) = slip {
+        let said = written(items[i]);
+        let digits = items[i]
+            .number
+            .as_ref()
+            .and_then(|n| said.strip_suffix(n.unit.as_str()))
+            .unwrap_or(said);
+        d.help = Some(format!(
+            "“{}”写作 {said}：若为 {digits}{}，各项之和与合计相符；核对单位是否写错",
+            items[i].label,
+            written_unit(t),
+        ));
     }
     if d.help.is_none() {
         d.help = Some(format!(
@@ -155,6 +176,52 @@ fn report_sum(
         ));
     }
     cx.report(d);
+}
+
+/// The unit a fact is written in (万元, 元 …).
+fn written_unit(f: &Fact) -> &str {
+    f.number.as_ref().map_or("", |n| n.unit.as_str())
+}
+
+/// The one item whose digits, read in the total's money unit, make the
+/// total agree (项目支出66.70元 in a list in 万元): a slip of unit, not of
+/// figure (NUM-01). None when no item, or more than one, would.
+fn unit_slip_part(
+    cx: &RuleContext<'_>,
+    t: &Fact,
+    items: &[&Fact],
+    n_plus: usize,
+    tq: &Quantity,
+) -> Option<usize> {
+    let unit = &t.number.as_ref()?.unit;
+    if !unit.is_money() {
+        return None;
+    }
+    let qs: Vec<Quantity> = items.iter().map(|f| cx.q(f)).collect::<Option<_>>()?;
+    let mut fits = (0..items.len()).filter(|&i| {
+        let Some(n) = items[i].number.as_ref() else {
+            return false;
+        };
+        if !n.unit.is_money() || &n.unit == unit || n.value.is_zero() {
+            return false;
+        }
+        let mut as_total = n.clone();
+        as_total.unit = unit.clone();
+        let Some(qi) = as_total.quantity_wan() else {
+            return false;
+        };
+        let sum = qs.iter().enumerate().fold(Quantity::zero(), |s, (j, q)| {
+            let q = if j == i { &qi } else { q };
+            if j < n_plus {
+                s.add(q)
+            } else {
+                s.sub(q)
+            }
+        });
+        sum.agrees(tq) == Agreement::Consistent
+    });
+    let one = fits.next()?;
+    fits.next().is_none().then_some(one)
 }
 
 /// Find a fact with one of `alts` as label near `t`: among its linked
