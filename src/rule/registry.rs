@@ -86,6 +86,7 @@ declare_kinds! {
     "negative-cells" => negative_cells::NegativeCells,
     "change-reason" => change_reason::ChangeReason,
     "item-compared" => item_compared::ItemCompared,
+    "code-side" => code_side::CodeSide,
 }
 
 /// The keys every rule may have, whatever its kind.

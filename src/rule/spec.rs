@@ -267,6 +267,11 @@ pub struct RuleSpec {
     /// year from which the new name holds.
     pub renamed: Option<Vec<RenamedSpec>>,
 
+    // code-side
+    /// `code-side`: each side or column (人员经费, 公用经费) and the code
+    /// prefixes of the 经济分类 classes that belong to it.
+    pub classes: Option<std::collections::BTreeMap<String, Vec<String>>>,
+
     // item-compared
     /// `item-compared`: what each item must be compared with: `"budget"`
     /// (年初预算, 预算数) or `"prior-year"` (上年, 同比, an earlier year).

@@ -22,6 +22,7 @@ pub mod brackets;
 pub mod budget_actual;
 pub mod change_reason;
 pub mod code_depth;
+pub mod code_side;
 pub mod cross_table;
 pub mod empty_table;
 pub mod equal;
