@@ -109,7 +109,7 @@ pub(super) struct Val {
     pub(super) wan: Quantity,
     pub(super) span: Option<Span>,
     pub(super) written: String,
-    /// The figure in the table's unit (None for a blank cell).
+    /// The figure in its unit (None for a blank cell).
     pub(super) number: Option<Number>,
 }
 
@@ -177,10 +177,16 @@ pub(super) fn cell_val(t: &Table, row: &Row, col: &str) -> Option<Val> {
         .find(|c| c.column.as_deref() == Some(col))?;
     let n = cell.number.as_ref()?;
     let native = n.quantity();
-    let number = Number {
-        unit: table_unit(t),
-        ..n.clone()
+    // The unit the table gave the cell when it was built (document/table/
+    // units.rs): a % or 率 column is a percentage and a 权重 a plain number
+    // in a table whose unit line says 元; only a cell left without one
+    // takes the table's unit.
+    let unit = if n.unit == Unit::None {
+        table_unit(t)
+    } else {
+        n.unit.clone()
     };
+    let number = Number { unit, ..n.clone() };
     let wan = if number.unit.is_money() {
         number.quantity_wan().unwrap_or(native)
     } else {
@@ -205,7 +211,7 @@ pub(super) struct Found {
     pub(super) what: String,
     /// The figure as printed, when it is one printed cell.
     pub(super) written: Option<String>,
-    /// That one cell's figure, in the table's unit.
+    /// That one cell's figure, in its unit.
     pub(super) number: Option<Number>,
 }
 
@@ -459,4 +465,26 @@ pub(super) fn compile_pairs(rs: &RuleSpec, cx: &mut CompileCx, prose: bool) -> O
         }
     }
     Some(pairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::parse;
+
+    /// A percentage column of a table in 元 stays a percentage: read with
+    /// the table's unit it would be taken for 90 元, 0.009 万元.
+    #[test]
+    fn a_cell_keeps_the_unit_its_table_gave_it() {
+        let text = "2024年度项目支出绩效自评表\n单位：元\n项目 | 全年预算数 | 全年执行数 | 执行率 |\n年度资金总额 | 1000 | 900 | 90% |\n";
+        let doc = parse(text);
+        let t = &doc.tables[0];
+        let row = t.row("年度资金总额").expect("the row");
+        let rate = cell_val(t, row, "执行率").expect("the rate");
+        assert_eq!(rate.number.as_ref().map(|n| &n.unit), Some(&Unit::Percent));
+        assert_eq!(rate.wan, rate.native);
+        let spent = cell_val(t, row, "全年执行数").expect("the amount");
+        assert_eq!(spent.number.as_ref().map(|n| &n.unit), Some(&Unit::Yuan));
+        assert_eq!(spent.wan.mid(), rust_decimal::Decimal::new(9, 2));
+    }
 }
