@@ -79,3 +79,8 @@ broken_case!(
     "threshold-without-reason",
     "`threshold` is the `reason` check's"
 );
+broken_case!(
+    misspelt_standard_table,
+    "misspelt-table",
+    "`收人支出决算总表` is not a standard table's name"
+);

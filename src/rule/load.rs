@@ -248,6 +248,7 @@ fn compile_rule(
         }
     };
     let applies_to = applies_to(&mut cx, rs.applies_to.as_deref().unwrap_or_default());
+    check_table_names(&mut cx, &rs);
     let kind = match kind {
         Some(kind) if cx.errors.is_empty() => kind,
         // Every kind records why it gave up; should one not, the rule must
@@ -280,6 +281,64 @@ fn compile_rule(
         tests: rs.tests,
         options: rs.options.unwrap_or_default(),
     })
+}
+
+/// A table the rule names that is one or two characters away from a
+/// standard table's name is a misspelling (收入支出决算总 表, 收人支出决算总表):
+/// named so, the rule would find no table and say only 未找到 at run time.
+/// Any other name is a title, which may be any table's.
+fn check_table_names(cx: &mut CompileCx, rs: &RuleSpec) {
+    let mut named: Vec<(String, &toml::Spanned<String>)> = Vec::new();
+    for key in [&rs.table, &rs.other].into_iter().flatten() {
+        named.push((key.get_ref().clone(), key));
+    }
+    // `tables` and `pairs` carry no spans of their own: the rule's id.
+    let more = rs.tables.iter().flatten().cloned().chain(
+        rs.pairs
+            .iter()
+            .flatten()
+            .flat_map(|p| [p.table.clone(), p.other.clone()])
+            .flatten(),
+    );
+    named.extend(more.map(|n| (n, &rs.id)));
+    for (name, at) in named {
+        if let Some(meant) = misspelt_standard_name(&name) {
+            cx.err(
+                at,
+                format!("`{name}` is not a standard table's name"),
+                "this table",
+                format!("did you mean `{meant}`? (a title is matched only as printed)"),
+            );
+        }
+    }
+}
+
+/// The standard table name that `name` misspells, if any.
+fn misspelt_standard_name(name: &str) -> Option<&'static str> {
+    use crate::document::table::StandardTable;
+    use crate::document::text::fold;
+    if StandardTable::from_name(name).is_some() {
+        return None;
+    }
+    let want: Vec<char> = fold(name).chars().collect();
+    StandardTable::ALL
+        .into_iter()
+        .map(|k| k.name())
+        .find(|n| (1..=2).contains(&edit_distance(&want, &fold(n).chars().collect::<Vec<_>>())))
+}
+
+/// Levenshtein distance between two strings of characters.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let swap = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = swap.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 /// The words of `applies_to`, each a stage, scope or form; any other word
@@ -359,5 +418,22 @@ pub fn load_for(
             errors.append(&mut e);
             Err(errors)
         }
+    }
+}
+
+#[cfg(test)]
+mod table_name_tests {
+    use super::misspelt_standard_name;
+
+    #[test]
+    fn a_standard_name_misspelt_is_told_from_a_title() {
+        assert_eq!(
+            misspelt_standard_name("收人支出决算总表"),
+            Some("收入支出决算总表")
+        );
+        assert_eq!(misspelt_standard_name("收入支出决算总表"), None);
+        assert_eq!(misspelt_standard_name("收入支出决算 总表"), None);
+        // A title of a table of its own is no misspelling.
+        assert_eq!(misspelt_standard_name("项目支出绩效自评表"), None);
     }
 }
