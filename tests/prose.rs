@@ -333,6 +333,14 @@ fn a_small_item_rightly_in_yuan_is_no_slip() {
 }
 
 #[test]
+fn a_short_list_with_an_item_in_yuan_that_does_not_fill_it_is_no_slip() {
+    // 700.00 read as 万元 gives 1,700.00, not 1,250.00: no slip, and a
+    // 其中 list may be short.
+    let text = "2025年，本单位收入预算 1,250.00 万元，其中：财政拨款收入 1,000.00 万元；其他收入 700.00 元。";
+    assert_eq!(judged(text), vec![]);
+}
+
+#[test]
 fn a_restatement_with_the_same_digits_in_yuan_is_named_as_a_unit_slip() {
     let text = "（一）基本支出\n基本支出 242.27 万元，主要用于人员经费和公用经费。\n另，基本支出 242.27 元用于保障运转。\n";
     let (labels, help) = slip_note(text, "equal-restated");

@@ -151,8 +151,8 @@ fn code_side(cx: &mut RuleContext<'_>, rule: &CodeSide) {
                     && c.number.as_ref().is_some_and(|n| !n.value.is_zero())
             })
         };
-        // (row, where it stands, the amount's text, its span)
-        let mut found: Vec<(usize, String, String, Span)> = Vec::new();
+        // (row, where it stands, the side it belongs to, the amount's text, its span)
+        let mut found: Vec<(usize, String, usize, String, Span)> = Vec::new();
         for &(ri, side, c) in &placed {
             let r = &t.rows[ri];
             let Some(code) = digits(r) else {
@@ -182,7 +182,7 @@ fn code_side(cx: &mut RuleContext<'_>, rule: &CodeSide) {
                     .side
                     .clone()
                     .unwrap_or_else(|| col.rsplit('/').next().unwrap_or(col).to_owned());
-                found.push((ri, at, c.text.clone(), c.span));
+                found.push((ri, at, owner, c.text.clone(), c.span));
             }
         }
         let Some(first) = found.first() else {
@@ -191,7 +191,7 @@ fn code_side(cx: &mut RuleContext<'_>, rule: &CodeSide) {
         let rows = first_few(
             found
                 .iter()
-                .map(|(ri, at, text, _)| format!("{}（{at} {text}）", cx.row_name(ti, *ri))),
+                .map(|(ri, at, _, text, _)| format!("{}（{at} {text}）", cx.row_name(ti, *ri))),
             found.len(),
             "行",
         );
@@ -201,13 +201,8 @@ fn code_side(cx: &mut RuleContext<'_>, rule: &CodeSide) {
             ("rows", rows),
             ("count", found.len().to_string()),
         ]);
-        for (ri, at, _, span) in &found {
-            let owner = cx.doc.tables[ti].rows[*ri]
-                .code
-                .as_deref()
-                .map(|c| c.chars().filter(char::is_ascii_digit).collect::<String>())
-                .and_then(|c| rule.owner(&c))
-                .map_or("", |k| rule.classes[k].0.as_str());
+        for (_, at, owner, _, span) in &found {
+            let owner = rule.classes[*owner].0.as_str();
             d.labels
                 .push(Label::new(*span, format!("列在{at}，应属{owner}")));
         }

@@ -218,7 +218,7 @@ fn cross_classes(cx: &mut RuleContext<'_>, p: &Pair) {
         if cell_doubtful(t1, r1, &k1.path) || cell_doubtful(t2, r2, &k2.path) {
             continue;
         }
-        let (v1, v2) = (cell_val(t1, r1, &k1.path), cell_val(t2, r2, &k2.path));
+        let (v1, v2) = (cell_val(r1, &k1.path), cell_val(r2, &k2.path));
         if v1.is_none() && v2.is_none() {
             continue;
         }
@@ -264,7 +264,7 @@ fn cross_classes(cx: &mut RuleContext<'_>, p: &Pair) {
         let r = &t1.rows[i];
         let has = t1
             .column(col_a, r.side.as_deref())
-            .and_then(|k| cell_val(t1, r, &k.path))
+            .and_then(|k| cell_val(r, &k.path))
             .is_some_and(|v| !v.native.contains(Decimal::ZERO));
         if has {
             let at = cx.row_span(ia, i);

@@ -5,7 +5,9 @@
 //! 上年, 同比, 比2023年度…).
 //!
 //! An item's passage runs from its name to the next item named (items joined
-//! by 、 share the passage of the last; parts in parentheses are inside it),
+//! by 、, 和, 及 or 与 share the passage of the last, and so do items listed
+//! with their amounts, joined by 、, or by ，when the last says 均/都/分别;
+//! parts in parentheses are inside it),
 //! or the end of its passage, which runs on into passages that open with a
 //! comparison (因公出国（境）费0万元。\n与上年持平。); an item named in a
 //! heading has the section's body. An item whose own clause says only how
@@ -101,17 +103,28 @@ static VERB: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the comparison-verb pattern compiles")
 });
 
+/// An amount and a separator between two items listed together.
+static AMOUNT_THEN_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:为|支出|决算|预算|数)*\d+(?:,\d{3})*(?:\.\d+)?(?:亿元|万元|千元|元|万)[、,;]$")
+        .expect("the listed-amount pattern compiles")
+});
+
+/// Words that give one comparison to all the items before them.
+static SHARED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"均|都|分别|全部|一致").expect("the shared pattern compiles"));
+
 /// An item the unit does not have, or did not spend on.
 static NONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:无|没有|未发生|未安排|未开支)(?:该项|此项|相关)?(?:因公出国|公务用?车|公务接待|出国|接待|购置|支出|费用|开支)")
         .expect("the no-item pattern compiles")
 });
 
-/// The budget as a base: 年初预算, 全年预算, 调整预算, 预算数, or 预算 after
-/// a word that compares (比预算, 完成预算的, 与预算持平). 一般公共预算,
+/// The budget as a base: 年初预算, 全年预算, 调整预算, 预算数, 预算执行率,
+/// 预算完成率, 预算安排…, or 预算 after a word that compares (比预算, 完成预算
+/// 的, 与预算持平, 为预算的). 一般公共预算,
 /// 预算单位 and 预算管理 name funds and offices, not a figure.
 static BUDGET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:年初|全年|调整后?的?)预算|预算数|预算执行|(?:比|较|与|同|对比|相比|完成|超|超过|低于|高于|少于|多于|占)(?:年初|全年)?预算")
+    Regex::new(r"(?:年初|全年|调整后?的?)预算|预算数|预算执行(?:率|数)|预算完成|预算安排|(?:比|较|与|同|对比|相比|完成|超|超过|低于|高于|少于|多于|占|为)(?:年初|全年)?预算")
         .expect("the budget pattern compiles")
 });
 
@@ -133,8 +146,9 @@ fn names_base(s: &str, base: Base, report_year: Option<u32>) -> bool {
                 return false;
             }
             match (c.name("year").or(c.name("bare")), report_year) {
-                // The report's own year is the budget, not the year before.
-                (Some(y), Some(report)) => y.as_str().parse::<u32>().ok() != Some(report),
+                // A year before the report's; the report's own is its
+                // budget, a later one no comparison with the year before.
+                (Some(y), Some(report)) => y.as_str().parse::<u32>().is_ok_and(|y| y < report),
                 // A bare year (2023年决算…) is a comparison only when it is
                 // not the report's own, which needs the report's year.
                 (Some(_), None) => c.name("bare").is_none(),
@@ -323,7 +337,18 @@ fn item_compared(cx: &mut RuleContext<'_>, rule: &ItemCompared) {
             };
             // An item the unit does not have (本单位无公务用车，该项支出0万元)
             // has nothing to compare.
-            let none = || NONE.is_match(&t[sentence_start(t, m.start)..m.end + own.len()]);
+            // Its own clause only: from the item before it (or its sentence's
+            // start) to its passage's end, so one item's 无… excuses no other.
+            let none = || {
+                let from = mentions
+                    .iter()
+                    .map(|o| o.end)
+                    .filter(|&e| e <= m.start)
+                    .max()
+                    .unwrap_or(0)
+                    .max(sentence_start(t, m.start));
+                NONE.is_match(&t[from..m.end + own.len()])
+            };
             // The comparison may come where the item is named again without
             // its amount (其中：因公出国（境）费支出与上一年度持平).
             if !compared[m.item] && (names_base(own, rule.base, year) || inherited() || none()) {
@@ -389,6 +414,9 @@ fn passage_end(
 ) -> usize {
     let mut last_end = m.end;
     let mut next = t.len();
+    // Where the passage ends unless the items listed with their amounts
+    // share one comparison (…0万元、…0万元，均与上年持平).
+    let mut own_end: Option<usize> = None;
     for o in mentions.iter().filter(|o| o.start >= m.end) {
         if o.start < last_end {
             continue;
@@ -399,12 +427,28 @@ fn passage_end(
         if between.matches('(').count() > between.matches(')').count() {
             continue;
         }
-        if only_separators(&t[last_end..o.start]) {
+        let gap = &t[last_end..o.start];
+        if only_separators(gap) {
+            last_end = last_end.max(o.end);
+            continue;
+        }
+        if AMOUNT_THEN_SEPARATOR.is_match(gap) {
+            // A list joined by 、 shares what follows it; one joined by ，
+            // only when its last clause says so.
+            if !gap.ends_with('、') {
+                own_end.get_or_insert(o.start);
+            }
             last_end = last_end.max(o.end);
             continue;
         }
         next = o.start;
         break;
+    }
+    if let Some(own) = own_end {
+        // The last item's clause must say the comparison is shared.
+        if !SHARED.is_match(&t[last_end..next]) {
+            next = own;
+        }
     }
     if m.start < sec.heading_end {
         return next;

@@ -14,7 +14,7 @@
 use super::show_q;
 pub(super) use crate::document::table::is_numbered;
 use crate::document::text::fold;
-use crate::document::{Fact, FactKind, Number, Role, Row, Table, Unit};
+use crate::document::{Fact, FactKind, Number, Role, Row, Table};
 use crate::quantity::{Agreement, Quantity};
 use crate::rule::compile::{many, CompileCx};
 use crate::rule::context::RuleContext;
@@ -125,13 +125,6 @@ impl Val {
     }
 }
 
-pub(super) fn table_unit(t: &Table) -> Unit {
-    t.unit
-        .as_deref()
-        .map(Unit::from_written)
-        .unwrap_or(Unit::None)
-}
-
 pub(super) fn unit_word(t: &Table) -> &str {
     t.unit.as_deref().unwrap_or("")
 }
@@ -170,7 +163,7 @@ impl Abstain {
 }
 
 /// The cell of `row` under `col` (a resolved header path), `None` when blank.
-pub(super) fn cell_val(t: &Table, row: &Row, col: &str) -> Option<Val> {
+pub(super) fn cell_val(row: &Row, col: &str) -> Option<Val> {
     let cell = row
         .cells
         .iter()
@@ -178,15 +171,10 @@ pub(super) fn cell_val(t: &Table, row: &Row, col: &str) -> Option<Val> {
     let n = cell.number.as_ref()?;
     let native = n.quantity();
     // The unit the table gave the cell when it was built (document/table/
-    // units.rs): a % or 率 column is a percentage and a 权重 a plain number
-    // in a table whose unit line says 元; only a cell left without one
-    // takes the table's unit.
-    let unit = if n.unit == Unit::None {
-        table_unit(t)
-    } else {
-        n.unit.clone()
-    };
-    let number = Number { unit, ..n.clone() };
+    // units.rs, run on every table): a % or 率 column is a percentage, and a
+    // 权重 or 分 column a plain number (no unit), in a table whose unit
+    // line says 元.
+    let number = n.clone();
     let wan = if number.unit.is_money() {
         number.quantity_wan().unwrap_or(native)
     } else {
@@ -302,7 +290,7 @@ pub(super) fn lookup(
                 .copied()
                 .find(|&i| {
                     t.column(column, t.rows[i].side.as_deref())
-                        .is_some_and(|c| cell_val(t, &t.rows[i], &c.path).is_some())
+                        .is_some_and(|c| cell_val(&t.rows[i], &c.path).is_some())
                 })
                 .or_else(|| {
                     cands
@@ -340,7 +328,7 @@ pub(super) fn lookup(
             let name = cx.row_name(ti, ri);
             return Err(format!("“{table}”中“{name}”行的“{column}”不是可识别的数字").into());
         }
-        match cell_val(t, r, &col) {
+        match cell_val(r, &col) {
             Some(v) => {
                 val = val.add(&v.wan);
                 native = native.add(&v.native);
@@ -470,21 +458,25 @@ pub(super) fn compile_pairs(rs: &RuleSpec, cx: &mut CompileCx, prose: bool) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::parse;
+    use crate::document::{parse, Unit};
 
-    /// A percentage column of a table in 元 stays a percentage: read with
-    /// the table's unit it would be taken for 90 元, 0.009 万元.
+    /// A percentage column of a table in 元 stays a percentage (read with
+    /// the table's unit it would be taken for 90 元, 0.009 万元), a weight a
+    /// plain number.
     #[test]
     fn a_cell_keeps_the_unit_its_table_gave_it() {
-        let text = "2024年度项目支出绩效自评表\n单位：元\n项目 | 全年预算数 | 全年执行数 | 执行率 |\n年度资金总额 | 1000 | 900 | 90% |\n";
+        let text = "2024年度项目支出绩效自评表\n单位：元\n项目 | 全年预算数 | 全年执行数 | 执行率 | 权重 |\n年度资金总额 | 1000 | 900 | 90% | 10 |\n";
         let doc = parse(text);
         let t = &doc.tables[0];
         let row = t.row("年度资金总额").expect("the row");
-        let rate = cell_val(t, row, "执行率").expect("the rate");
+        let rate = cell_val(row, "执行率").expect("the rate");
         assert_eq!(rate.number.as_ref().map(|n| &n.unit), Some(&Unit::Percent));
         assert_eq!(rate.wan, rate.native);
-        let spent = cell_val(t, row, "全年执行数").expect("the amount");
+        let spent = cell_val(row, "全年执行数").expect("the amount");
         assert_eq!(spent.number.as_ref().map(|n| &n.unit), Some(&Unit::Yuan));
         assert_eq!(spent.wan.mid(), rust_decimal::Decimal::new(9, 2));
+        let weight = cell_val(row, "权重").expect("the weight");
+        assert_eq!(weight.number.as_ref().map(|n| &n.unit), Some(&Unit::None));
+        assert_eq!(weight.wan, weight.native);
     }
 }

@@ -222,7 +222,7 @@ fn items(
             continue;
         };
         let row = &t.rows[ri];
-        let v = cell_val(t, row, &col).unwrap_or_else(Val::blank);
+        let v = cell_val(row, &col).unwrap_or_else(Val::blank);
         for f in amount_facts {
             let Some(q) = f.quantity_wan() else {
                 continue;

@@ -155,11 +155,8 @@ fn report_sum(
     }
     if let Some(i) = slip {
         let said = written(items[i]);
-        let digits = items[i]
-            .number
-            .as_ref()
-            .and_then(|n| said.strip_suffix(n.unit.as_str()))
-            .unwrap_or(said);
+        // The figure without its unit, however written (元, 萬元, 万).
+        let digits = said.trim_end_matches(|c: char| !c.is_ascii_digit());
         d.help = Some(format!(
             "“{}”写作 {said}：若为 {digits}{}，各项之和与合计相符；核对单位是否写错",
             items[i].label,

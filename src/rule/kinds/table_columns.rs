@@ -76,7 +76,7 @@ fn table_columns(cx: &mut RuleContext<'_>, tables: &[String], identities: &[Iden
                 let (Some(plus), Some(minus)) = (resolve(&id.plus), resolve(&id.minus)) else {
                     continue;
                 };
-                let Some(tv) = cell_val(t, row, &tc) else {
+                let Some(tv) = cell_val(row, &tc) else {
                     continue;
                 };
                 // No finding from a cell the table gate could not read.
@@ -87,7 +87,7 @@ fn table_columns(cx: &mut RuleContext<'_>, tables: &[String], identities: &[Iden
                 {
                     continue;
                 }
-                let val = |c: &String| (c.clone(), cell_val(t, row, c).unwrap_or_else(Val::blank));
+                let val = |c: &String| (c.clone(), cell_val(row, c).unwrap_or_else(Val::blank));
                 let pv: Vec<(String, Val)> = plus.iter().map(val).collect();
                 let mv: Vec<(String, Val)> = minus.iter().map(val).collect();
                 let sum = Quantity::sum(pv.iter().map(|(_, v)| &v.native))

@@ -249,7 +249,7 @@ fn check_rows_sum(
             continue;
         }
         let col = col.path.as_str();
-        let Some(tv) = cell_val(t, row, col) else {
+        let Some(tv) = cell_val(row, col) else {
             continue;
         };
         // No finding from a cell the table gate could not read as a figure.
@@ -261,7 +261,7 @@ fn check_rows_sum(
         }
         let vals: Vec<(usize, Val)> = parts
             .iter()
-            .map(|&p| (p, cell_val(t, &t.rows[p], col).unwrap_or_else(Val::blank)))
+            .map(|&p| (p, cell_val(&t.rows[p], col).unwrap_or_else(Val::blank)))
             .collect();
         let sum = Quantity::sum(vals.iter().map(|(_, v)| &v.native));
         n += 1;
