@@ -341,6 +341,25 @@ fn a_short_list_with_an_item_in_yuan_that_does_not_fill_it_is_no_slip() {
 }
 
 #[test]
+fn a_change_rate_off_by_an_amount_in_yuan_is_named_as_a_unit_slip() {
+    let text =
+        "公用经费 30.54 万元，较上年减少 3.19 万元，下降 9.46 %，主要原因是公用经费标准降低。";
+    assert_eq!(judged(text), vec![]);
+    let wrong = text.replace("30.54 万元", "30.54 元");
+    let (labels, help) = slip_note(&wrong, "growth-rate");
+    assert!(
+        labels
+            .iter()
+            .any(|l| l.starts_with("本期金额") && l.contains("单位疑误")),
+        "{labels:?}"
+    );
+    assert!(help.contains("若为 30.54万元"), "{help}");
+    // A rate that is simply wrong is no slip of unit.
+    let (labels, _) = slip_note(&text.replace("9.46 %", "8.46 %"), "growth-rate");
+    assert!(!labels.iter().any(|l| l.contains("单位疑误")), "{labels:?}");
+}
+
+#[test]
 fn a_restatement_with_the_same_digits_in_yuan_is_named_as_a_unit_slip() {
     let text = "（一）基本支出\n基本支出 242.27 万元，主要用于人员经费和公用经费。\n另，基本支出 242.27 元用于保障运转。\n";
     let (labels, help) = slip_note(text, "equal-restated");

@@ -241,9 +241,27 @@ fn judge(
     }
     let rn = rate.number.as_ref().unwrap();
     let (mut d, values) = percent_mismatch(cx, &c.label, "变动率", rn, &computed, &[]);
+    // The amount or the change in another money unit than the other, whose
+    // digits read in that unit give the rate (公用经费30.54元，较上年减少
+    // 3.19万元，下降9.46%): a slip of unit (NUM-01).
+    let slip = slip_of_unit(amount, delta, ch.direction, &rq, hundred);
+    let note = |f: &Fact, what: &str| match slip {
+        Some((id, unit)) if id == f.id => format!("{what}：单位疑误，按{unit}计则变动率相符"),
+        _ => what.to_owned(),
+    };
     d.labels.push(Label::new(rate.span, "变动率"));
-    d.labels.push(Label::new(delta.span, "变动额"));
-    d.labels.push(Label::new(amount.span, "本期金额"));
+    d.labels.push(Label::new(delta.span, note(delta, "变动额")));
+    d.labels
+        .push(Label::new(amount.span, note(amount, "本期金额")));
+    if let Some((id, unit)) = slip {
+        let f = if id == amount.id { amount } else { delta };
+        let said = written(f);
+        let digits = said.trim_end_matches(|c: char| !c.is_ascii_digit());
+        d.help = Some(format!(
+            "“{}”写作 {said}：若为 {digits}{unit}，变动率与所写相符；核对单位是否写错",
+            f.label,
+        ));
+    }
     if d.help.is_none() {
         d.help = Some(format!(
             "变动率 = 变动额 ÷ 比较基数 = {} ÷ ({} {} {}) × 100% = {}，考虑四舍五入的范围 {}",
@@ -260,6 +278,49 @@ fn judge(
         ));
     }
     Verdict::Wrong(ids, Box::new(d))
+}
+
+/// The amount or the delta (fact id, and the other's unit) whose digits,
+/// read in the other's money unit, make the stated rate fit.
+fn slip_of_unit(
+    amount: &Fact,
+    delta: &Fact,
+    direction: Direction,
+    rate: &Quantity,
+    hundred: &Quantity,
+) -> Option<(usize, &'static str)> {
+    let (an, dn) = (amount.number.as_ref()?, delta.number.as_ref()?);
+    if an.unit == dn.unit || !an.unit.is_money() || !dn.unit.is_money() {
+        return None;
+    }
+    let fits = |a: &Quantity, dq: &Quantity| {
+        let base = if direction == Direction::Increase {
+            a.sub(dq)
+        } else {
+            a.add(dq)
+        };
+        base.lo() > Decimal::ZERO
+            && dq.div(&base).mul(hundred).agrees(rate) == Agreement::Consistent
+    };
+    let in_unit = |n: &crate::document::Number, u: &crate::document::Unit| {
+        let mut m = n.clone();
+        m.unit = u.clone();
+        m.quantity_wan()
+    };
+    let (aq, dq) = (an.quantity_wan()?, dn.quantity_wan()?);
+    let unit_word = |u: &crate::document::Unit| match u {
+        crate::document::Unit::Yuan => "元",
+        crate::document::Unit::WanYuan => "万元",
+        crate::document::Unit::YiYuan => "亿元",
+        _ => "",
+    };
+    if fits(&in_unit(an, &dn.unit)?, &dq) {
+        return Some((amount.id, unit_word(&dn.unit)));
+    }
+    if fits(&aq, &in_unit(dn, &an.unit)?) {
+        return Some((delta.id, unit_word(&an.unit)));
+    }
+    None
 }
 
 /// A change whose compared-with amount is written (`较上年的2190万元减少
