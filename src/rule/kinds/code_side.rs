@@ -20,7 +20,7 @@ use super::lookup::{cell_doubtful, need_tables};
 use super::{first_few, table_name, RuleKind};
 use crate::diagnostic::Label;
 use crate::document::text::fold;
-use crate::document::{Cell, Row, Table};
+use crate::document::{Cell, Table};
 use crate::quantity::{Agreement, Quantity};
 use crate::rule::compile::CompileCx;
 use crate::rule::context::RuleContext;
@@ -85,13 +85,6 @@ impl CodeSide {
     }
 }
 
-/// The digits of a row's code.
-fn digits(r: &Row) -> Option<String> {
-    r.code
-        .as_deref()
-        .map(|c| c.chars().filter(char::is_ascii_digit).collect())
-}
-
 /// Where each amount of a table stands: (row, side, cell) for every cell
 /// with a figure on a side the rule names.
 fn placed<'t>(t: &'t Table, rule: &CodeSide) -> Vec<(usize, usize, &'t Cell)> {
@@ -122,7 +115,7 @@ fn side_confirmed(t: &Table, placed: &[(usize, usize, &Cell)], side: usize) -> b
     for &(ri, _, c) in placed.iter().filter(|p| p.1 == side) {
         let r = &t.rows[ri];
         let q = c.number.as_ref().map(|n| n.quantity());
-        match digits(r) {
+        match r.code.as_deref() {
             Some(d) if d.len() == 3 => classes.extend(q),
             None if r.label.as_deref().is_some_and(|l| l.contains("合计")) => total = total.or(q),
             _ => {}
@@ -147,7 +140,7 @@ fn code_side(cx: &mut RuleContext<'_>, rule: &CodeSide) {
         let class_on = |code3: &str, side: usize| {
             placed.iter().any(|&(ri, k, c)| {
                 k == side
-                    && digits(&t.rows[ri]).as_deref() == Some(code3)
+                    && t.rows[ri].code.as_deref() == Some(code3)
                     && c.number.as_ref().is_some_and(|n| !n.value.is_zero())
             })
         };
@@ -155,10 +148,11 @@ fn code_side(cx: &mut RuleContext<'_>, rule: &CodeSide) {
         let mut found: Vec<(usize, String, usize, String, Span)> = Vec::new();
         for &(ri, side, c) in &placed {
             let r = &t.rows[ri];
-            let Some(code) = digits(r) else {
+            // Codes are digits only (document::Row::code).
+            let Some(code) = r.code.as_deref() else {
                 continue;
             };
-            let Some(owner) = rule.owner(&code) else {
+            let Some(owner) = rule.owner(code) else {
                 continue;
             };
             let col = c.column.as_deref().unwrap_or("");

@@ -3,7 +3,7 @@
 //! words against signs, and the deltas of a broken-down list add up.
 
 use super::percent::percent_mismatch;
-use super::{range, show, written, RuleKind};
+use super::{range, show, without_unit, written, RuleKind};
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::document::{Direction, Fact, FactKind, Role};
 use crate::quantity::{Agreement, Quantity};
@@ -245,8 +245,8 @@ fn judge(
     // digits read in that unit give the rate (公用经费30.54元，较上年减少
     // 3.19万元，下降9.46%): a slip of unit (NUM-01).
     let slip = slip_of_unit(amount, delta, ch.direction, &rq, hundred);
-    let note = |f: &Fact, what: &str| match slip {
-        Some((id, unit)) if id == f.id => format!("{what}：单位疑误，按{unit}计则变动率相符"),
+    let note = |f: &Fact, what: &str| match &slip {
+        Some((id, unit)) if *id == f.id => format!("{what}：单位疑误，按{unit}计则变动率相符"),
         _ => what.to_owned(),
     };
     d.labels.push(Label::new(rate.span, "变动率"));
@@ -256,7 +256,7 @@ fn judge(
     if let Some((id, unit)) = slip {
         let f = if id == amount.id { amount } else { delta };
         let said = written(f);
-        let digits = said.trim_end_matches(|c: char| !c.is_ascii_digit());
+        let digits = without_unit(said);
         d.help = Some(format!(
             "“{}”写作 {said}：若为 {digits}{unit}，变动率与所写相符；核对单位是否写错",
             f.label,
@@ -288,7 +288,7 @@ fn slip_of_unit(
     direction: Direction,
     rate: &Quantity,
     hundred: &Quantity,
-) -> Option<(usize, &'static str)> {
+) -> Option<(usize, String)> {
     let (an, dn) = (amount.number.as_ref()?, delta.number.as_ref()?);
     if an.unit == dn.unit || !an.unit.is_money() || !dn.unit.is_money() {
         return None;
@@ -308,17 +308,11 @@ fn slip_of_unit(
         m.quantity_wan()
     };
     let (aq, dq) = (an.quantity_wan()?, dn.quantity_wan()?);
-    let unit_word = |u: &crate::document::Unit| match u {
-        crate::document::Unit::Yuan => "元",
-        crate::document::Unit::WanYuan => "万元",
-        crate::document::Unit::YiYuan => "亿元",
-        _ => "",
-    };
     if fits(&in_unit(an, &dn.unit)?, &dq) {
-        return Some((amount.id, unit_word(&dn.unit)));
+        return Some((amount.id, dn.unit.as_str().to_owned()));
     }
     if fits(&aq, &in_unit(dn, &an.unit)?) {
-        return Some((delta.id, unit_word(&an.unit)));
+        return Some((delta.id, an.unit.as_str().to_owned()));
     }
     None
 }

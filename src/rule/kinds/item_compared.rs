@@ -364,13 +364,7 @@ fn item_compared(cx: &mut RuleContext<'_>, rule: &ItemCompared) {
                 .any(|o| o.start == m.start && o.item != m.item);
             if stated[m.item].as_ref().is_none_or(|st| st.2 && !shared) {
                 let span = sec.norm.original(m.start, m.end);
-                let said: String = text
-                    .get(span.range())
-                    .unwrap_or("")
-                    .chars()
-                    .filter(|c| !c.is_whitespace())
-                    .collect();
-                stated[m.item] = Some((span, said, shared));
+                stated[m.item] = Some((span, cx.slice(span), shared));
             }
         }
     }

@@ -87,6 +87,12 @@ fn table_name(t: &crate::document::Table) -> String {
         .unwrap_or_default()
 }
 
+/// A written figure without its unit, however the unit is written
+/// (`50.00万元`, `50萬元`, `50元` → `50.00`, `50`, `50`).
+fn without_unit(written: &str) -> &str {
+    written.trim_end_matches(|c: char| !c.is_ascii_digit())
+}
+
 /// A fact's figure as the report writes it (empty for a fact without one).
 fn written(f: &Fact) -> &str {
     f.number.as_ref().map_or("", |n| n.written.as_str())

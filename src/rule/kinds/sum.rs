@@ -2,7 +2,7 @@
 //! prose (`其中：…；…`, enumerated items) or named parts, with `minus` for
 //! balances (年末 = 年初 + 收入 − 支出).
 
-use super::{digits_differ, matches_label, range, show, written, RuleKind};
+use super::{digits_differ, matches_label, range, show, without_unit, written, RuleKind};
 use crate::diagnostic::Label;
 use crate::document::{Fact, FactKind, Role};
 use crate::quantity::{Agreement, Quantity};
@@ -155,8 +155,7 @@ fn report_sum(
     }
     if let Some(i) = slip {
         let said = written(items[i]);
-        // The figure without its unit, however written (元, 萬元, 万).
-        let digits = said.trim_end_matches(|c: char| !c.is_ascii_digit());
+        let digits = without_unit(said);
         d.help = Some(format!(
             "“{}”写作 {said}：若为 {digits}{}，各项之和与合计相符；核对单位是否写错",
             items[i].label,
