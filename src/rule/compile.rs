@@ -5,13 +5,53 @@
 //! A kind's `compile` returns `None` after recording at least one error;
 //! the loader then reports every error of every rule at once.
 
+use super::script::sandbox::PackResolver;
 use super::spec::{OneOrMany, RuleSpec};
 use crate::error::LoadError;
 use regex::Regex;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use toml::Spanned;
+
+/// A script engine and the module resolver of its pack folder.
+#[derive(Clone)]
+pub struct ScriptHost {
+    pub engine: Arc<rhai::Engine>,
+    pub resolver: Arc<PackResolver>,
+}
+
+/// The script engines of one load, one per pack folder, shared by the
+/// script rules compiled from it: building an engine (the API registered)
+/// and evaluating a module each script imports cost about 1 ms apiece, and
+/// a pack of twenty scripts paid it twenty times at every start. Rules
+/// compile on several threads, hence the lock.
+#[derive(Default)]
+pub struct ScriptHosts {
+    hosts: Mutex<HashMap<String, ScriptHost>>,
+}
+
+impl ScriptHosts {
+    /// The host of the pack folder `key`, made by `make` the first time.
+    pub fn get(&self, key: &str, make: impl FnOnce() -> ScriptHost) -> ScriptHost {
+        self.hosts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entry(key.to_owned())
+            .or_insert_with(make)
+            .clone()
+    }
+
+    /// Every script is compiled and its imports preloaded: from now on the
+    /// resolvers serve preloaded modules only.
+    pub fn freeze(&self) {
+        let hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+        for h in hosts.values() {
+            h.resolver.freeze();
+        }
+    }
+}
 
 /// A rule file to load: display name, text, pack directory (None for the
 /// embedded pack).
@@ -29,15 +69,24 @@ pub struct CompileCx<'a> {
     /// The rule's id, trimmed.
     pub id: String,
     pub errors: Vec<LoadError>,
+    /// The script engines of this load, one per pack folder, shared by
+    /// the script rules compiled from it.
+    pub scripts: &'a ScriptHosts,
 }
 
 impl<'a> CompileCx<'a> {
-    pub fn new(file: &'a RuleFile, offset: usize, id: String) -> CompileCx<'a> {
+    pub fn new(
+        file: &'a RuleFile,
+        offset: usize,
+        id: String,
+        scripts: &'a ScriptHosts,
+    ) -> CompileCx<'a> {
         CompileCx {
             file,
             offset,
             id,
             errors: Vec::new(),
+            scripts,
         }
     }
 

@@ -3,13 +3,14 @@
 //! the body by its kind through the registry), and every error of every
 //! pack returned together, located.
 
-use super::compile::{labels, shift, CompileCx, RuleFile};
+use super::compile::{labels, shift, CompileCx, RuleFile, ScriptHosts};
 use super::registry::{keys_of, Kind, COMMON_KEYS, KINDS};
 use super::shipped::SHIPPED;
 use super::spec::{chunks, ChunkSpec, PackHeader, RuleSpec};
 use super::{Origin, Rule, RuleSet};
 use crate::document::kind::{KindWord, KIND_WORDS};
 use crate::error::LoadError;
+use rayon::prelude::*;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -101,45 +102,55 @@ pub fn pack_files(dir: &Path) -> Result<Vec<RuleFile>, LoadError> {
 /// Compile rule files into a rule set. All errors of all files are returned
 /// together; a rule set with any error is not used.
 pub fn compile(files: &[RuleFile]) -> Result<RuleSet, Vec<LoadError>> {
+    // Each `[[rule]]` chunk compiles on its own, so the chunks of all files
+    // compile in parallel: building a pack's regexes and scripts is most of
+    // a short check's time. Results are taken in file and chunk order, so
+    // rule order and error order do not depend on the threads.
+    let jobs: Vec<Job> = files
+        .iter()
+        .flat_map(|f| {
+            let (header, parts) = chunks(&f.text);
+            std::iter::once(Job::Header(f, header)).chain(
+                parts
+                    .into_iter()
+                    .map(move |(offset, chunk)| Job::Chunk(f, offset, chunk)),
+            )
+        })
+        .collect();
+    let scripts = ScriptHosts::default();
+    let compiled: Vec<(&RuleFile, Vec<Compiled>)> = jobs
+        .into_par_iter()
+        .map(|job| match job {
+            Job::Header(f, header) => match toml::from_str::<PackHeader>(&header) {
+                Ok(_) => (f, Vec::new()),
+                Err(e) => (f, vec![Err(vec![toml_error(f, 0, &e)])]),
+            },
+            Job::Chunk(f, offset, chunk) => (f, compile_chunk(f, offset, &chunk, &scripts)),
+        })
+        .collect();
+    scripts.freeze();
     let mut errors = Vec::new();
     let mut rules = Vec::new();
     let mut seen: HashMap<String, (String, std::ops::Range<usize>)> = HashMap::new();
-    for f in files {
-        let (header, parts) = chunks(&f.text);
-        if let Err(e) = toml::from_str::<PackHeader>(&header) {
-            errors.push(toml_error(f, 0, &e));
-        }
-        for (offset, chunk) in parts {
-            let spec: ChunkSpec = match toml::from_str(&chunk) {
-                Ok(s) => s,
-                Err(e) => {
-                    errors.push(toml_error(f, offset, &e));
-                    continue;
-                }
-            };
-            let keys = toml::from_str::<ChunkKeys>(&chunk)
-                .map(|k| k.rule)
-                .unwrap_or_default();
-            for (i, rs) in spec.rule.into_iter().enumerate() {
-                let id_span = shift(rs.id.span(), offset);
-                match compile_rule(f, offset, rs, keys.get(i)) {
-                    Ok(rule) => {
-                        if let Some((first, _)) = seen.get(&rule.id) {
-                            errors.push(LoadError::new(
-                                &f.name,
-                                &f.text,
-                                Some(id_span),
-                                format!("duplicate rule id `{}`", rule.id),
-                                "this id is already used",
-                                Some(format!("first defined in {first}; rule ids must be unique across loaded packs")),
-                            ));
-                            continue;
-                        }
-                        seen.insert(rule.id.clone(), (f.name.clone(), id_span));
-                        rules.push(rule);
+    for (f, results) in compiled {
+        for result in results {
+            match result {
+                Ok((rule, id_span)) => {
+                    if let Some((first, _)) = seen.get(&rule.id) {
+                        errors.push(LoadError::new(
+                            &f.name,
+                            &f.text,
+                            Some(id_span),
+                            format!("duplicate rule id `{}`", rule.id),
+                            "this id is already used",
+                            Some(format!("first defined in {first}; rule ids must be unique across loaded packs")),
+                        ));
+                        continue;
                     }
-                    Err(mut es) => errors.append(&mut es),
+                    seen.insert(rule.id.clone(), (f.name.clone(), id_span));
+                    rules.push(rule);
                 }
+                Err(mut es) => errors.append(&mut es),
             }
         }
     }
@@ -148,6 +159,35 @@ pub fn compile(files: &[RuleFile]) -> Result<RuleSet, Vec<LoadError>> {
     } else {
         Err(errors)
     }
+}
+
+/// One piece of compiling: a file's header, or one `[[rule]]` chunk at its
+/// byte offset in the file.
+enum Job<'a> {
+    Header(&'a RuleFile, String),
+    Chunk(&'a RuleFile, usize, String),
+}
+
+/// A compiled rule with its id's place in the file, or the chunk's errors.
+type Compiled = Result<(Rule, std::ops::Range<usize>), Vec<LoadError>>;
+
+/// The rules of one `[[rule]]` chunk.
+fn compile_chunk(f: &RuleFile, offset: usize, chunk: &str, scripts: &ScriptHosts) -> Vec<Compiled> {
+    let spec: ChunkSpec = match toml::from_str(chunk) {
+        Ok(s) => s,
+        Err(e) => return vec![Err(vec![toml_error(f, offset, &e)])],
+    };
+    let keys = toml::from_str::<ChunkKeys>(chunk)
+        .map(|k| k.rule)
+        .unwrap_or_default();
+    spec.rule
+        .into_iter()
+        .enumerate()
+        .map(|(i, rs)| {
+            let id_span = shift(rs.id.span(), offset);
+            compile_rule(f, offset, rs, keys.get(i), scripts).map(|rule| (rule, id_span))
+        })
+        .collect()
 }
 
 fn toml_error(f: &RuleFile, offset: usize, e: &toml::de::Error) -> LoadError {
@@ -220,9 +260,10 @@ fn compile_rule(
     offset: usize,
     rs: RuleSpec,
     keys: Option<&BTreeMap<Spanned<String>, serde::de::IgnoredAny>>,
+    scripts: &ScriptHosts,
 ) -> Result<Rule, Vec<LoadError>> {
     let id = rs.id.get_ref().trim().to_owned();
-    let mut cx = CompileCx::new(f, offset, id.clone());
+    let mut cx = CompileCx::new(f, offset, id.clone(), scripts);
     if id.is_empty() || id.contains(char::is_whitespace) {
         cx.err(
             &rs.id,

@@ -20,7 +20,7 @@ impl RuleKind for Script {
     fn compile(rs: &RuleSpec, cx: &mut CompileCx) -> Option<Self> {
         let s = cx.require(&rs.script, "script", &rs.kind).cloned()?;
         let at = cx.file_span(s.span());
-        match host::compile(cx.file, &cx.id, &s, at) {
+        match host::compile(cx.file, cx.scripts, &cx.id, &s, at) {
             Ok(script) => Some(Script {
                 script: Arc::new(script),
             }),

@@ -1,10 +1,11 @@
 //! Script rules (`kind = "script"`): a Rhai script with the report in scope
 //! as `doc`, run once per report in the [`sandbox`].
 //!
-//! * **Compiled once.** Each script rule gets its own engine (sandboxed, with
-//!   a module resolver confined to its pack) and its AST when the pack loads;
-//!   both are shared by every worker thread (`rhai` is built with `sync`). A
-//!   syntax error is a [`LoadError`] located in the `.rhai` file.
+//! * **Compiled once.** The script rules of one pack folder share an engine
+//!   (sandboxed, with a module resolver confined to that folder, so a module
+//!   they import is evaluated once); each rule gets its AST when the pack
+//!   loads. Both are shared by every worker thread (`rhai` is built with
+//!   `sync`). A syntax error is a [`LoadError`] located in the `.rhai` file.
 //! * **Read-only views, no copies.** The values a script sees (`Document`,
 //!   `Fact`, `Section`, `Table`, `Row`, `Cell`, `Sentence`, `Match`) are small
 //!   `Copy` handles: an index into the document plus the serial number of the
@@ -36,7 +37,7 @@ pub mod sandbox;
 use crate::diagnostic::{Diagnostic, Outcome, Severity};
 use crate::document::Document;
 use crate::error::LoadError;
-use crate::rule::compile::RuleFile;
+use crate::rule::compile::{RuleFile, ScriptHost, ScriptHosts};
 use crate::rule::context::RuleOutput;
 use crate::rule::shipped::SHIPPED;
 use crate::rule::Rule;
@@ -60,7 +61,7 @@ const MAX_PRINTS: u32 = 100;
 pub struct Script {
     /// Display path of the `.rhai` file (`rules/x.rhai`, `<shipped>/x.rhai`).
     pub path: String,
-    engine: Engine,
+    engine: Arc<Engine>,
     ast: AST,
     /// A forbidden call (`eval`) found when compiling: reported, located,
     /// each time the rule runs, so that one such rule does not stop the
@@ -99,6 +100,17 @@ pub fn new_engine() -> Engine {
     engine
 }
 
+/// An engine for the scripts of one pack folder, importing through `resolver`.
+fn new_host(resolver: sandbox::PackResolver) -> ScriptHost {
+    let resolver = Arc::new(resolver);
+    let mut engine = new_engine();
+    engine.set_module_resolver(sandbox::SharedResolver(resolver.clone()));
+    ScriptHost {
+        engine: Arc::new(engine),
+        resolver,
+    }
+}
+
 /// The scope a script is compiled against (strict variables: every name a
 /// script may use must be known at compile time).
 fn template_scope() -> Scope<'static> {
@@ -117,6 +129,7 @@ fn template_scope() -> Scope<'static> {
 )]
 pub fn compile(
     file: &RuleFile,
+    hosts: &ScriptHosts,
     rule_id: &str,
     script: &Spanned<String>,
     at: std::ops::Range<usize>,
@@ -152,7 +165,7 @@ pub fn compile(
                 .unwrap_or_default(),
         },
     };
-    let (path, text, resolver) = match &source {
+    let (path, text, host) = match &source {
         ScriptSource::Disk { dir } => {
             let full = dir.join(&rel);
             let text = std::fs::read(&full)
@@ -170,10 +183,11 @@ pub fn compile(
                         )
                     })
                 })?;
+            let key = format!("disk:{}", dir.display());
             (
                 full.display().to_string(),
                 text,
-                Arc::new(sandbox::pack_resolver(dir)),
+                hosts.get(&key, || new_host(sandbox::pack_resolver(dir))),
             )
         }
         ScriptSource::Embedded { base } => {
@@ -188,15 +202,17 @@ pub fn compile(
                     )
                 })?
                 .to_owned();
+            let key = format!("shipped:{}", base.display());
             (
                 format!("<shipped>/{}", full.display()),
                 text,
-                Arc::new(sandbox::embedded_resolver(&SHIPPED, base)),
+                hosts.get(&key, || {
+                    new_host(sandbox::embedded_resolver(&SHIPPED, base))
+                }),
             )
         }
     };
-    let mut engine = new_engine();
-    engine.set_module_resolver(sandbox::SharedResolver(resolver.clone()));
+    let ScriptHost { engine, resolver } = host;
     let compiled = sandbox::compile_with_scope(&engine, &template_scope(), &path, &text);
     if let Err(e) = &compiled {
         if e.kind == ScriptErrorKind::Forbidden {
@@ -228,9 +244,9 @@ pub fn compile(
     })?;
     // Modules are read and evaluated now, once; checking a report never
     // touches a file or evaluates module code (and so never needs more
-    // native stack than one script's own limits allow; see `run`).
+    // native stack than one script's own limits allow; see `run`). The
+    // loader freezes the resolver once every script is compiled.
     resolver.preload(&engine, &text);
-    resolver.freeze();
     Ok(Script {
         path,
         engine,
