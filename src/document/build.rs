@@ -10,16 +10,16 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static AMOUNT_IN_TITLE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\d+(?:\.\d+)?(?:万元|亿元|元|%|万)").unwrap());
+    LazyLock::new(|| Regex::new(r"[0-9０-９]+(?:\.[0-9０-９]+)?(?:万元|亿元|元|%|万)").unwrap());
 static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\s\x0c]*(?:-\s*\d{1,3}\s*-|第?\s*\d{1,3}\s*页?|\d{1,3}\s*/\s*\d{1,3})[\s\x0c]*$")
+    Regex::new(r"^[\s\x0c]*(?:-\s*[0-9０-９]{1,3}\s*-|第?\s*[0-9０-９]{1,3}\s*页?|[0-9０-９]{1,3}\s*/\s*[0-9０-９]{1,3})[\s\x0c]*$")
         .unwrap()
 });
 static DEBRIS_PREFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:\[bookmark:[^\]]*\]\s*)+").unwrap());
 static REPORT_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?P<year>\d{4})\s*年?\s*度?[^。，,\d]{0,8}?(?P<scope>部门|单位)?\s*(?P<stage>决算|预算)",
+        r"(?P<year>[0-9０-９]{4})\s*年?\s*度?[^。，,0-9０-９]{0,8}?(?P<scope>部门|单位)?\s*(?P<stage>决算|预算)",
     )
     .unwrap()
 });
@@ -80,7 +80,8 @@ pub fn parse(text: &str) -> Document {
 /// unit, named in front of a prose label, is its subject (as 本单位 is), not
 /// part of the item. The unit's name is the title's text before its year.
 fn strip_unit_name(doc: &mut Document) {
-    static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d{4}").expect("static regex"));
+    static YEAR: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"[0-9０-９]{4}").expect("static regex"));
     let Some((title, _)) = &doc.title else {
         return;
     };

@@ -13,7 +13,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<year>\d{4})年?度?[^。,\d]{0,12}?(?P<scope>部门|单位)?(?P<stage>决算|预算)")
+    Regex::new(r"(?P<year>[0-9０-９]{4})年?度?[^。,0-9０-９]{0,12}?(?P<scope>部门|单位)?(?P<stage>决算|预算)")
         .unwrap()
 });
 static CONTENTS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"目\s*录").unwrap());

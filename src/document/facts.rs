@@ -14,10 +14,14 @@ use crate::source::Span;
 use regex::Regex;
 use std::sync::LazyLock;
 
+// Digits are written `[0-9０-９]` here and in the other built-in patterns,
+// not `\d`: Unicode's digit class (the digits of every script) made a
+// pattern up to ten times slower to build, and a short check waits for
+// every pattern it uses to be built.
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
-        (?P<num>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)
+        (?P<num>-?(?:[0-9０-９]{1,3}(?:,[0-9０-９]{3})+|[0-9０-９]+)(?:\.[0-9０-９]+)?)
         (?P<unit>万元|亿元|萬元|元|万|%|个|辆|人次|人|批次|台\(套\)|台套|台|套|项|家|批|场|期|户|所|团组|次)?",
     )
     .unwrap()
@@ -28,7 +32,7 @@ static BASE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?x)
         (?:(?:较|比|与|同|对比)
            (?P<base>上年度?(?:决算数?|预算数?|支出数?|同期数?)?|上一年度?|去年(?:同期)?
-             |\d{4}年度?(?:决算数?|预算数?|支出数?)?|年初预算数?|全年预算数?|调整后?预算数?|年度预算数?|预算数?)
+             |[0-9０-９]{4}年度?(?:决算数?|预算数?|支出数?)?|年初预算数?|全年预算数?|调整后?预算数?|年度预算数?|预算数?)
            (?:相比|相较|比较)?
         )
         |(?P<tongbi>同比)",
@@ -42,13 +46,13 @@ static DIRECTION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static SHARE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"占(?:比为?|(?P<den>[^,;:。!?%\d]{1,30}?))?的?(?P<num>\d+(?:\.\d+)?)(?P<pct>%)?"#)
+    Regex::new(r#"占(?:比为?|(?P<den>[^,;:。!?%0-9０-９]{1,30}?))?的?(?P<num>[0-9０-９]+(?:\.[0-9０-９]+)?)(?P<pct>%)?"#)
         .unwrap()
 });
 
 static COMPLETION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"完成(?P<base>年初预算|全年预算|调整后?预算|年度预算|预算)数?的?(?P<num>\d+(?:\.\d+)?)%",
+        r"完成(?P<base>年初预算|全年预算|调整后?预算|年度预算|预算)数?的?(?P<num>[0-9０-９]+(?:\.[0-9０-９]+)?)%",
     )
     .unwrap()
 });
@@ -57,16 +61,16 @@ static LIST: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"其中[:,]?").unwra
 
 /// `财政拨款支出预算中，…`: a sentence that breaks down one item.
 static SUBLIST: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([^,;:。\d]{2,24}?)中[,:]").unwrap());
+    LazyLock::new(|| Regex::new(r"^([^,;:。0-9０-９]{2,24}?)中[,:]").unwrap());
 
 /// Leading words that are not part of an item's label.
 static LABEL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r#"(?x)^(?:
-            \(\d+\)|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d+[.、]|[①-⑳]
+            \([0-9０-９]+\)|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|[0-9０-９]+[.、]|[①-⑳]
             |-+|[●•·]|\(含
-            |截至\d{4}年\d{1,2}月\d{1,2}日|截至\d{4}年底|截至年底
-            |\d{4}年度?|本年度|本年|当年|全年
+            |截至[0-9０-９]{4}年[0-9０-９]{1,2}月[0-9０-９]{1,2}日|截至[0-9０-９]{4}年底|截至年底
+            |[0-9０-９]{4}年度?|本年度|本年|当年|全年
             |其中|此外|另外|另|同时|上述|以上|总的来看
             |本单位|我单位|本部门|我部门|本中心|我中心|本局|我局|本委|我委|本办|我办|单位
             |共有|共计|合计为

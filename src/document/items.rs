@@ -153,7 +153,7 @@ pub fn unit_name(norm: &str, title: Option<&str>) -> Option<String> {
         .collect()
     });
     static TITLE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^([\p{Han}()]{4,40}?(?:局|办公室|委员会|办事处|部|中心|院|所|站|队|委|厅|会|处|馆|校|室))\d{4}年").unwrap()
+        Regex::new(r"^([\p{Han}()]{4,40}?(?:局|办公室|委员会|办事处|部|中心|院|所|站|队|委|厅|会|处|馆|校|室))[0-9０-９]{4}年").unwrap()
     });
     let mut counts: HashMap<String, usize> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
@@ -222,7 +222,7 @@ fn names_before(re: &Regex, norm: &str, literals: &[&str]) -> Vec<String> {
 /// punctuation are removed: `第二部分 上海市…局 2024 年度部门决算表` → `部门决算表`.
 pub fn toc_core(s: &str) -> String {
     static NOISE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+\)|\d+[.、])*").unwrap()
+        Regex::new(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十0-9０-９]+\)|[0-9０-９]+[.、])*").unwrap()
     });
     static ORG: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
@@ -230,7 +230,7 @@ pub fn toc_core(s: &str) -> String {
         )
         .unwrap()
     });
-    static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d{2,4}年度?").unwrap());
+    static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[0-9０-９]{2,4}年度?").unwrap());
     let f = fold(s);
     let f = NOISE.replace(&f, "");
     let f = YEAR.replace_all(&f, "");

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 static TOC_TITLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[\s\x0c]*目\s*录[\s\x0c]*$").unwrap());
-static TOC_TAIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.…·\s\d]+$").unwrap());
+static TOC_TAIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.…·\s0-9０-９]+$").unwrap());
 
 /// Read the contents into `doc.toc`; per line, whether it belongs to them.
 pub(super) fn read_toc(doc: &mut Document, text: &str, all_lines: &[Line]) -> Vec<bool> {

@@ -65,11 +65,13 @@ impl PositionedLine {
 }
 
 static NUM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$").expect("static regex")
+    Regex::new(r"^[-−]?(?:[0-9０-９]{1,3}(?:,[0-9０-９]{3})+|[0-9０-９]+)(?:\.[0-9０-９]+)?$")
+        .expect("static regex")
 });
 
-static GLUED_CODE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{3}|\d{5}|\d{7})\p{Han}").expect("static regex"));
+static GLUED_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([0-9０-９]{3}|[0-9０-９]{5}|[0-9０-９]{7})\p{Han}").expect("static regex")
+});
 
 pub(crate) fn parse_num(s: &str) -> Option<(Decimal, u32)> {
     if !NUM.is_match(s) {

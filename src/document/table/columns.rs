@@ -234,7 +234,7 @@ fn split_joined(pieces: &[Fragment], cols: &[ColDef]) -> Vec<Fragment> {
 }
 
 static YEAR_PREFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\d{4}年(度)?").expect("static regex"));
+    LazyLock::new(|| Regex::new(r"^[0-9０-９]{4}年(度)?").expect("static regex"));
 
 /// Fill unknown anchors by linear interpolation / extrapolation (8 columns apart).
 fn interpolate(v: &mut [Option<f64>]) {

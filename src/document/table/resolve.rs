@@ -10,8 +10,9 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 /// A year or table number before a title: `2024年度`, `表一：`.
-static YEAR_PREFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:\d{4}年度?|表[一二三四五六七八九十\d]+[:、]?)").unwrap());
+static YEAR_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[0-9０-９]{4}年度?|表[一二三四五六七八九十0-9０-９]+[:、]?)").unwrap()
+});
 
 /// A table as a rule pack names it, parsed once: the standard table the
 /// name is, if any, and the folded name for title matching.
@@ -103,7 +104,7 @@ pub fn strip_unit_suffix(s: &str) -> &str {
 
 /// A list number at the start of a row label: `一、`, `1.`, `(一)`.
 pub static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[一二三四五六七八九十]+[、.]|\d{1,2}[、.]|\([一二三四五六七八九十\d]+\)、?)")
+    Regex::new(r"^(?:[一二三四五六七八九十]+[、.]|[0-9０-９]{1,2}[、.]|\([一二三四五六七八九十0-9０-９]+\)、?)")
         .unwrap()
 });
 

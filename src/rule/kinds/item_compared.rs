@@ -91,7 +91,7 @@ impl RuleKind for ItemCompared {
 
 /// An amount of money (on folded text: no spaces, ASCII digits).
 static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\d+(?:,\d{3})*(?:\.\d+)?(?:亿元|万元|千元|元|万)")
+    Regex::new(r"[0-9０-９]+(?:,[0-9０-９]{3})*(?:\.[0-9０-９]+)?(?:亿元|万元|千元|元|万)")
         .expect("the amount pattern compiles")
 });
 
@@ -105,7 +105,7 @@ static VERB: LazyLock<Regex> = LazyLock::new(|| {
 
 /// An amount and a separator between two items listed together.
 static AMOUNT_THEN_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:为|支出|决算|预算|数)*\d+(?:,\d{3})*(?:\.\d+)?(?:亿元|万元|千元|元|万)[、,;]$")
+    Regex::new(r"^(?:为|支出|决算|预算|数)*[0-9０-９]+(?:,[0-9０-９]{3})*(?:\.[0-9０-９]+)?(?:亿元|万元|千元|元|万)[、,;]$")
         .expect("the listed-amount pattern compiles")
 });
 
@@ -132,7 +132,7 @@ static BUDGET: LazyLock<Regex> = LazyLock::new(|| {
 /// are carry-overs, not comparisons.
 static PRIOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:上一?年度?|去年|前一年|同比)(结转|结余)?|(?:比|较|与|同|对比|相比|较之)(?:(?P<year>\d{4})|[〇零一二三四五六七八九]{4})年|前年|(?P<bare>\d{4})年度?(?:决算|预算|支出|为|同期)",
+        r"(?:上一?年度?|去年|前一年|同比)(结转|结余)?|(?:比|较|与|同|对比|相比|较之)(?:(?P<year>[0-9０-９]{4})|[〇零一二三四五六七八九]{4})年|前年|(?P<bare>[0-9０-９]{4})年度?(?:决算|预算|支出|为|同期)",
     )
     .expect("the prior-year pattern compiles")
 });

@@ -34,7 +34,7 @@ impl RuleKind for ReportScope {
 /// `2024 年度部门决算`, `2025年区级单位预算`: a year, then the scope word.
 static MENTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\d{4}\s*年\s*度?\s*(?:区级|市级|县级|省级|本级)?\s*(?P<scope>部门|单位)\s*(?:决算|预算)",
+        r"[0-9０-９]{4}\s*年\s*度?\s*(?:区级|市级|县级|省级|本级)?\s*(?P<scope>部门|单位)\s*(?:决算|预算)",
     )
     .expect("the mention pattern compiles")
 });

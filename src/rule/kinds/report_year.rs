@@ -26,9 +26,11 @@ impl RuleKind for ReportYear {
 }
 
 fn year(cx: &mut RuleContext<'_>) {
-    static MENTION: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(\d+)\s*年?\s*度?\s*(?:部门|单位)\s*(?:决算|预算)").unwrap());
-    static TITLE_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(\d+)\s*年").unwrap());
+    static MENTION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"([0-9０-９]+)\s*年?\s*度?\s*(?:部门|单位)\s*(?:决算|预算)").unwrap()
+    });
+    static TITLE_YEAR: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\s*([0-9０-９]+)\s*年").unwrap());
     let Some(year) = cx.doc.kind.year else {
         cx.not_checked("报告标题中没有年度".into(), None);
         return;

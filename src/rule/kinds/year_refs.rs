@@ -78,7 +78,7 @@ impl RuleKind for YearRefs {
 /// `与2023年度相比`, `比 2023 年度增加`, `较2023年预算执行数`, `同2023年决算数持平`.
 static COMPARED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:比|较|与|同)\s*(?P<year>\d{4})\s*年\s*(?:度|预算|决算|同期|相比|比较|增加|减少|增长|下降|持平|的)",
+        r"(?:比|较|与|同)\s*(?P<year>[0-9０-９]{4})\s*年\s*(?:度|预算|决算|同期|相比|比较|增加|减少|增长|下降|持平|的)",
     )
     .expect("the comparison-year pattern compiles")
 });
@@ -86,7 +86,7 @@ static COMPARED: LazyLock<Regex> = LazyLock::new(|| {
 /// `截至2024年12月31日`, `截止 2024 年 8 月 31 日`.
 static AS_OF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"截[至止]\s*(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?:(?P<day>\d{1,2})\s*日)?",
+        r"截[至止]\s*(?P<year>[0-9０-９]{4})\s*年\s*(?P<month>[0-9０-９]{1,2})\s*月\s*(?:(?P<day>[0-9０-９]{1,2})\s*日)?",
     )
     .expect("the as-of pattern compiles")
 });
@@ -192,8 +192,9 @@ fn as_of_dates(cx: &mut RuleContext, year: u32) {
 }
 
 /// A year in a period: `2025` of `2025.1.1`, `2025年`, `2025全年度`.
-static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?P<year>(?:19|20)\d{2})").expect("the year pattern compiles"));
+static YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<year>(?:19|20)[0-9０-９]{2})").expect("the year pattern compiles")
+});
 
 /// The years a period text names, each with its span in the paragraph's
 /// folded text; a four-digit run inside a longer number is no year.
