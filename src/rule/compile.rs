@@ -5,7 +5,7 @@
 //! A kind's `compile` returns `None` after recording at least one error;
 //! the loader then reports every error of every rule at once.
 
-use super::script::sandbox::PackResolver;
+use super::sandbox::PackResolver;
 use super::spec::{OneOrMany, RuleSpec};
 use crate::error::LoadError;
 use regex::Regex;

@@ -12,6 +12,7 @@ pub mod expr;
 pub mod kinds;
 pub mod load;
 pub mod registry;
+pub mod sandbox;
 pub mod schema;
 pub mod script;
 pub mod shipped;

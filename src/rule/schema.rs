@@ -10,7 +10,7 @@
 
 use super::registry::{keys_of, COMMON_KEYS, KINDS};
 use super::spec::{PackMeta, RuleSpec};
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use schemars::JsonSchema;
 use serde_json::Value;
 
 /// A whole rule file, as the schema sees it (the loader reads the header and
@@ -30,8 +30,8 @@ struct RulePack {
 }
 
 /// The schema of `kind`: one of the kinds of the registry.
-pub(crate) fn kind_schema(_: &mut SchemaGenerator) -> Schema {
-    json_schema!({
+fn kind_schema() -> Value {
+    serde_json::json!({
         "description": "What the rule checks; the kind decides which other keys it reads.",
         "type": "string",
         "enum": KINDS,
@@ -39,7 +39,7 @@ pub(crate) fn kind_schema(_: &mut SchemaGenerator) -> Schema {
 }
 
 /// Per kind, the keys a rule of that kind may have.
-pub(crate) fn kind_branches(schema: &mut Schema) {
+fn kind_branches() -> Value {
     let branches: Vec<Value> = KINDS
         .iter()
         .map(|&kind| {
@@ -54,13 +54,25 @@ pub(crate) fn kind_branches(schema: &mut Schema) {
             })
         })
         .collect();
-    schema.insert("allOf".to_owned(), Value::Array(branches));
+    Value::Array(branches)
 }
 
 /// The schema as a JSON value.
 pub fn rules_schema() -> Value {
     let generator = schemars::generate::SchemaSettings::draft07().into_generator();
-    drop_null(generator.into_root_schema_for::<RulePack>().to_value())
+    let mut root = generator.into_root_schema_for::<RulePack>().to_value();
+    // The kinds and their keys come from the registry, which `spec` (below
+    // it) does not see: they are set on the rule's definition here.
+    if let Some(rule) = root
+        .pointer_mut("/definitions/RuleSpec")
+        .and_then(Value::as_object_mut)
+    {
+        rule.insert("allOf".to_owned(), kind_branches());
+        if let Some(props) = rule.get_mut("properties").and_then(Value::as_object_mut) {
+            props.insert("kind".to_owned(), kind_schema());
+        }
+    }
+    drop_null(root)
 }
 
 /// `value` without the `null` alternatives schemars gives an `Option`: TOML

@@ -110,7 +110,7 @@ impl RuleKind for Forbid {
                     ("count", found.len().to_string()),
                 ];
                 let mut d = cx.diag(&values);
-                d.message = crate::rule::interpolate(&c.message, &values);
+                d.message = crate::rule::context::interpolate(&c.message, &values);
                 d.labels.push(Label::bare(found[0].0));
                 for (span, _) in found.iter().skip(1).take(COLLAPSED_LABELS) {
                     d.labels.push(Label::new(*span, "同类"));

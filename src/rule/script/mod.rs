@@ -27,25 +27,25 @@
 //! and, for editors, in `docs/gouji.d.rhai`.
 //!
 //! Layout: `api/` registers what scripts may call (by topic), `run.rs` is
-//! the state of one run and how API calls find it, `sandbox/` is the engine,
-//! its limits, the pack-confined module resolver and the error mapping.
+//! the state of one run and how API calls find it; `rule/sandbox/` (below
+//! `compile`, which keeps one engine per pack folder) is the engine, its
+//! limits, the pack-confined module resolver and the error mapping.
 
 mod api;
 mod run;
-pub mod sandbox;
 
 use crate::diagnostic::{Diagnostic, Outcome, Severity};
 use crate::document::Document;
 use crate::error::LoadError;
 use crate::rule::compile::{RuleFile, ScriptHost, ScriptHosts};
 use crate::rule::context::RuleOutput;
+use crate::rule::sandbox::{self, ScriptError, ScriptErrorKind};
 use crate::rule::shipped::SHIPPED;
 use crate::rule::Rule;
 use api::DocNode;
 use rhai::{Dynamic, Engine, EvalAltResult, Map, Scope, AST};
 use run::{with_current, Installed, ScriptRun};
 use rust_decimal::Decimal;
-use sandbox::{ScriptError, ScriptErrorKind};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;

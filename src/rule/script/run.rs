@@ -8,12 +8,12 @@
 //! handle of another run, or used outside any run, is an API error.
 
 use super::api::{unit, CellNode, FactNode, RowNode, SectionNode, SentenceNode, TableNode};
-use super::sandbox::api_error;
 use super::RhaiResult;
 use crate::diagnostic::Severity;
 use crate::document::text::fold;
 use crate::document::{Document, Fact};
 use crate::rule::context::RuleOutput;
+use crate::rule::sandbox::api_error;
 use crate::rule::Rule;
 use crate::source::Span;
 use rhai::Dynamic;

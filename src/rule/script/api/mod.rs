@@ -19,7 +19,7 @@ use rhai::{Array, Dynamic, Engine, ImmutableString, INT};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use super::sandbox::api_error;
+use crate::rule::sandbox::api_error;
 
 /// `doc`: the report.
 #[derive(Debug, Clone, Copy)]

@@ -357,7 +357,7 @@ impl PackResolver {
 mod tests {
     use super::super::tests::{engine, run_src};
     use super::*;
-    use crate::rule::script::sandbox::ScriptErrorKind;
+    use crate::rule::sandbox::ScriptErrorKind;
 
     /// Unique scratch dir under the system temp dir.
     fn temp_pack(tag: &str) -> PathBuf {
