@@ -291,21 +291,8 @@ impl BatchBar {
 }
 
 fn print_load_errors(errors: &[LoadError]) {
-    let handler = miette::GraphicalReportHandler::new_themed(
-        if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-            miette::GraphicalTheme::unicode()
-        } else {
-            miette::GraphicalTheme::unicode_nocolor()
-        },
-    )
-    // Our location line gives the column in characters; miette's counts bytes.
-    .without_primary_span_start();
-    let mut out = String::new();
-    for e in errors {
-        out.push_str(&format!("{}: error: {}\n", e.location, e.message));
-        let _ = handler.render_report(&mut out, e);
-        out.push('\n');
-    }
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut out = gouji::render::human::render_load_errors(errors, color);
     out.push_str(&format!(
         "gouji: {} error(s) in rule packs or config; no report was checked\n",
         errors.len()

@@ -29,6 +29,24 @@ fn broken(name: &str) -> (i32, String, String) {
     )
 }
 
+/// Each error's message is on its location line and nowhere else (miette's
+/// own × line would repeat it).
+fn message_once(err: &str) {
+    let messages: Vec<&str> = err
+        .lines()
+        .filter_map(|l| l.split_once(": error: ").map(|(_, m)| m))
+        .collect();
+    assert!(!messages.is_empty(), "no located error: {err}");
+    for m in &messages {
+        let lines = messages.iter().filter(|x| *x == m).count();
+        assert_eq!(
+            err.matches(m).count(),
+            lines,
+            "message printed more than once: {m}\n{err}"
+        );
+    }
+}
+
 macro_rules! broken_case {
     ($test:ident, $dir:literal, $expect:literal) => {
         #[test]
@@ -37,6 +55,7 @@ macro_rules! broken_case {
             assert_eq!(code, 2, "{err}");
             assert!(out.is_empty(), "no report may be checked: {out}");
             assert!(err.contains($expect), "{err}");
+            message_once(&err);
             insta::assert_snapshot!($dir, err);
         }
     };

@@ -5,6 +5,7 @@
 
 use crate::check::FileReport;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::error::LoadError;
 use crate::source::LineIndex;
 use crate::source::SourceFile;
 use miette::{
@@ -222,6 +223,67 @@ pub fn render_diagnostic(
 const FAR_LINES: i64 = 40;
 
 /// All reports, then a summary line.
+/// A load error as miette draws it, without its message: gouji's location
+/// line above the drawing carries the message, as for a finding.
+struct LoadReport<'a>(&'a LoadError);
+
+impl std::fmt::Display for LoadReport<'_> {
+    fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Ok(())
+    }
+}
+impl std::fmt::Debug for LoadReport<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl std::error::Error for LoadReport<'_> {}
+
+impl miette::Diagnostic for LoadReport<'_> {
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.0
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.0.span.map(|_| &self.0.src as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.0.span?;
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(
+                Some(self.0.label.clone()).filter(|l| !l.is_empty()),
+                span,
+            ),
+        )))
+    }
+}
+
+/// Errors in rule packs, gouji.toml or a baseline: `file:line:column:
+/// error: message`, then the snippet and the help, each message once.
+pub fn render_load_errors(errors: &[LoadError], color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    // Our location line gives the column in characters; miette's counts bytes.
+    let handler = GraphicalReportHandler::new_themed(theme).without_primary_span_start();
+    let mut out = String::new();
+    for e in errors {
+        let _ = writeln!(out, "{}: error: {}", e.location, e.message);
+        let mut buf = String::new();
+        if handler.render_report(&mut buf, &LoadReport(e)).is_ok() {
+            // Without a code, miette starts with the severity line, empty
+            // as the message it shows is; the snippet and help follow.
+            out.push_str(buf.split_once('\n').map_or("", |(_, rest)| rest));
+        }
+        out.push('\n');
+    }
+    out
+}
+
 pub fn render(reports: &[FileReport], opts: HumanOptions, show_coverage: bool) -> String {
     let mut out = String::new();
     let (mut e, mut w, mut i, mut nc) = (0, 0, 0, 0);
