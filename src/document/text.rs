@@ -247,6 +247,22 @@ pub fn fold(s: &str) -> String {
         .collect()
 }
 
+/// Levenshtein distance in characters (a name one or two characters off
+/// another: a misspelt table name, a variant of the unit's name).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let swap = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = swap.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 /// `fold(raw) == folded`, without building the folded string (rules compare
 /// their labels with every fact's key).
 pub fn folds_to(raw: &str, folded: &str) -> bool {
@@ -290,6 +306,19 @@ pub use crate::source::{lines, Line};
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edit_distance_counts_characters() {
+        assert_eq!(edit_distance("", ""), 0);
+        assert_eq!(edit_distance("收入决算表", "收入决算表"), 0);
+        assert_eq!(edit_distance("收入决算表", "收人决算表"), 1);
+        assert_eq!(
+            edit_distance("上海市城建和交通局", "上海市普陀区城建和交通局"),
+            3
+        );
+        assert_eq!(edit_distance("局", ""), 1);
+        assert_eq!(edit_distance("", "部门"), 2);
+    }
 
     #[test]
     fn folds_to_agrees_with_fold() {

@@ -7,6 +7,7 @@
 
 use super::sandbox::PackResolver;
 use super::spec::{OneOrMany, RuleSpec};
+use crate::document::table::TableName;
 use crate::error::LoadError;
 use regex::Regex;
 use std::collections::HashMap;
@@ -166,16 +167,16 @@ pub fn groups(v: &Option<Vec<Spanned<OneOrMany>>>) -> Vec<Vec<String>> {
     v.iter().flatten().map(labels).collect()
 }
 
-/// The tables a table kind applies to: `table` and `tables` together.
-pub fn table_names(rs: &RuleSpec) -> Vec<String> {
-    let mut all: Vec<String> = rs
-        .table
+/// The tables a table kind applies to: `table` and `tables` together,
+/// resolved once.
+pub fn table_names(rs: &RuleSpec) -> Vec<TableName> {
+    rs.table
         .as_ref()
-        .map(|t| t.get_ref().trim().to_owned())
+        .map(|t| t.get_ref().as_str())
         .into_iter()
-        .collect();
-    all.extend(rs.tables.iter().flatten().cloned());
-    all
+        .chain(rs.tables.iter().flatten().map(String::as_str))
+        .map(TableName::new)
+        .collect()
 }
 
 pub fn shift(r: Range<usize>, by: usize) -> Range<usize> {

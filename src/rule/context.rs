@@ -23,6 +23,33 @@ pub struct RuleOutput {
     pub diagnostics: Vec<Diagnostic>,
     /// Facts that took part in a completed check.
     pub covered: BTreeSet<usize>,
+    /// Reasons already given in a 未能核对 note.
+    reasons: HashSet<String>,
+}
+
+impl RuleOutput {
+    /// Abstain: an `info` note 未能核对 of rule `rule_id` with the reason,
+    /// once per reason (the table kinds and the script API both abstain
+    /// through here).
+    pub fn not_checked(&mut self, rule_id: &str, reason: &str, at: Option<Span>) {
+        let message = format!("未能核对：{reason}");
+        if !self.reasons.insert(message.clone()) {
+            return;
+        }
+        let mut d = Diagnostic::new(rule_id.to_owned(), Severity::Info, message)
+            .with_outcome(Outcome::NotChecked);
+        if let Some(s) = at {
+            d.labels.push(Label::bare(s));
+        }
+        self.diagnostics.push(d);
+    }
+}
+
+/// Is `section` inside one of these headings (text or path)? The rule's
+/// `scope` is tested with this, by the kinds and by the script host.
+pub fn in_scopes(doc: &Document, section: usize, scope: &[String]) -> bool {
+    let joined = doc.path_keys.get(section).map(String::as_str).unwrap_or("");
+    scope.iter().any(|s| joined.contains(fold(s).as_str()))
 }
 
 /// One rule running on one document.
@@ -32,8 +59,6 @@ pub struct RuleContext<'a> {
     /// The text every span of `doc` indexes.
     pub text: &'a Arc<str>,
     pub out: RuleOutput,
-    /// Reasons already given in a 未能核对 note.
-    reasons: HashSet<String>,
 }
 
 impl<'a> RuleContext<'a> {
@@ -43,7 +68,6 @@ impl<'a> RuleContext<'a> {
             doc,
             text,
             out: RuleOutput::default(),
-            reasons: HashSet::new(),
         }
     }
 
@@ -71,16 +95,7 @@ impl<'a> RuleContext<'a> {
 
     /// Abstain: an `info` note 未能核对 with the reason, once per reason.
     pub fn not_checked(&mut self, reason: String, at: Option<Span>) {
-        let message = format!("未能核对：{reason}");
-        if !self.reasons.insert(message.clone()) {
-            return;
-        }
-        let mut d = Diagnostic::new(self.rule.id.clone(), Severity::Info, message)
-            .with_outcome(Outcome::NotChecked);
-        if let Some(s) = at {
-            d.labels.push(Label::bare(s));
-        }
-        self.out.diagnostics.push(d);
+        self.out.not_checked(&self.rule.id, &reason, at);
     }
 
     /// Record facts as taking part in a completed check.
@@ -98,13 +113,7 @@ impl<'a> RuleContext<'a> {
 
     /// Is this section inside one of these headings (text or path)?
     pub fn in_scopes(&self, section: usize, scope: &[String]) -> bool {
-        let joined = self
-            .doc
-            .path_keys
-            .get(section)
-            .map(String::as_str)
-            .unwrap_or("");
-        scope.iter().any(|s| joined.contains(fold(s).as_str()))
+        in_scopes(self.doc, section, scope)
     }
 
     /// Stated values (not changes or shares) in scope.
@@ -144,22 +153,19 @@ impl<'a> RuleContext<'a> {
     /// Tables whose standard name or title is `name`, in document order,
     /// that rules may judge: a table the gate found unreliable is left out
     /// (its one note, 表格未能可靠识别, stands for every rule).
-    pub fn tables(&self, name: &str) -> Vec<usize> {
-        let name = TableName::new(name);
-        self.tables_where(|t| t.verdict.usable() && t.matches(&name))
+    pub fn tables(&self, name: &TableName) -> Vec<usize> {
+        self.tables_where(|t| t.verdict.usable() && t.matches(name))
     }
 
     /// Tables matching any of the names, in document order, that rules may
     /// judge (see [`tables`](Self::tables)).
-    pub fn tables_any(&self, names: &[String]) -> Vec<usize> {
-        let names: Vec<TableName> = names.iter().map(|n| TableName::new(n)).collect();
+    pub fn tables_any(&self, names: &[TableName]) -> Vec<usize> {
         self.tables_where(|t| t.verdict.usable() && names.iter().any(|n| t.matches(n)))
     }
 
     /// Is a table of this name in the report at all, however well read?
-    pub fn table_present(&self, name: &str) -> bool {
-        let name = TableName::new(name);
-        self.doc.tables.iter().any(|t| t.matches(&name))
+    pub fn table_present(&self, name: &TableName) -> bool {
+        self.doc.tables.iter().any(|t| t.matches(name))
     }
 
     fn tables_where(&self, keep: impl Fn(&Table) -> bool) -> Vec<usize> {
@@ -171,7 +177,7 @@ impl<'a> RuleContext<'a> {
     /// The tables named by any of `names`; when there is none, a 未能核对
     /// note says so and the rule abstains (`None`). When they are there
     /// but unreliable, the rule abstains without a note of its own.
-    pub fn tables_or_abstain(&mut self, names: &[String]) -> Option<Vec<usize>> {
+    pub fn tables_or_abstain(&mut self, names: &[TableName]) -> Option<Vec<usize>> {
         let tis = self.tables_any(names);
         if tis.is_empty() {
             if names.iter().any(|n| self.table_present(n)) {
@@ -249,10 +255,10 @@ impl<'a> RuleContext<'a> {
 }
 
 /// Table names for messages: the one name, or the first with 等表.
-pub fn table_list_name(names: &[String]) -> String {
+pub fn table_list_name(names: &[TableName]) -> String {
     match names {
-        [one] => one.clone(),
-        _ => format!("{}等表", names.first().map(String::as_str).unwrap_or("")),
+        [one] => one.written.clone(),
+        _ => format!("{}等表", names.first().map_or("", |n| n.written.as_str())),
     }
 }
 

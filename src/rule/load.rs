@@ -357,29 +357,15 @@ fn check_table_names(cx: &mut CompileCx, rs: &RuleSpec) {
 /// The standard table name that `name` misspells, if any.
 fn misspelt_standard_name(name: &str) -> Option<&'static str> {
     use crate::document::table::StandardTable;
-    use crate::document::text::fold;
+    use crate::document::text::{edit_distance, fold};
     if StandardTable::from_name(name).is_some() {
         return None;
     }
-    let want: Vec<char> = fold(name).chars().collect();
+    let want = fold(name);
     StandardTable::ALL
         .into_iter()
         .map(|k| k.name())
-        .find(|n| (1..=2).contains(&edit_distance(&want, &fold(n).chars().collect::<Vec<_>>())))
-}
-
-/// Levenshtein distance between two strings of characters.
-fn edit_distance(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let swap = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = swap.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+        .find(|n| (1..=2).contains(&edit_distance(&want, &fold(n))))
 }
 
 /// The words of `applies_to`, each a stage, scope or form; any other word

@@ -14,10 +14,13 @@ static YEAR_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:[0-9０-９]{4}年度?|表[一二三四五六七八九十0-9０-９]+[:、]?)").unwrap()
 });
 
-/// A table as a rule pack names it, parsed once: the standard table the
-/// name is, if any, and the folded name for title matching.
+/// A table as a rule pack names it, parsed once when the pack loads: the
+/// standard table the name is, if any, and the folded name for title
+/// matching.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableName {
+    /// As the pack writes it (trimmed), for messages.
+    pub written: String,
     /// Folded.
     pub name: String,
     pub standard: Option<StandardTable>,
@@ -26,9 +29,16 @@ pub struct TableName {
 impl TableName {
     pub fn new(name: &str) -> TableName {
         TableName {
+            written: name.trim().to_owned(),
             name: fold(name),
             standard: StandardTable::from_name(name),
         }
+    }
+}
+
+impl std::fmt::Display for TableName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.written)
     }
 }
 

@@ -68,16 +68,6 @@ fn needs_reason(doc: &crate::document::Document, f: &Fact) -> bool {
         })
 }
 
-/// The text of a span without white space (a reason word may be broken
-/// over lines: 主要原\n因).
-fn squeezed(text: &str, s: Span) -> String {
-    text.get(s.range())
-        .unwrap_or("")
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
-}
-
 fn change_reason(cx: &mut RuleContext<'_>, reason: &Regex) {
     let doc = Arc::clone(cx.doc);
     let text = Arc::clone(cx.text);
@@ -111,7 +101,8 @@ fn change_reason(cx: &mut RuleContext<'_>, reason: &Regex) {
             continue;
         }
         checked += 1;
-        let body = squeezed(&text, run_span(run));
+        // Without white space: a reason word may be broken over lines (主要原\n因).
+        let body = cx.slice(run_span(run));
         if reason.is_match(&body) {
             continue;
         }
@@ -122,19 +113,19 @@ fn change_reason(cx: &mut RuleContext<'_>, reason: &Regex) {
             // A total whose breakdown follows (…增加25万元。其中：): the
             // items that follow give the reasons.
             later
-                .map(|next| squeezed(&text, run_span(next)))
+                .map(|next| cx.slice(run_span(next)))
                 .any(|t| reason.is_match(&t))
         } else {
             // The reason opens the next passage (主要原因是… set apart).
             later.take(1).any(|next| {
-                let head: String = squeezed(&text, run_span(next)).chars().take(12).collect();
+                let head: String = cx.slice(run_span(next)).chars().take(12).collect();
                 reason.is_match(&head)
             })
         };
         if explained {
             continue;
         }
-        let found = squeezed(&text, first.span);
+        let found = cx.slice(first.span);
         // The item: the change's own label, else the amount it qualifies.
         let label = Some(first.label.as_str())
             .filter(|l| !l.is_empty())

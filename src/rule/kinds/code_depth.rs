@@ -10,13 +10,14 @@
 use super::lookup::need_tables;
 use super::{first_few, table_name, RuleKind};
 use crate::diagnostic::Label;
+use crate::document::table::TableName;
 use crate::rule::compile::{many, CompileCx};
 use crate::rule::context::RuleContext;
 use crate::rule::spec::RuleSpec;
 
 #[derive(Debug, Clone)]
 pub struct CodeDepth {
-    pub tables: Vec<String>,
+    pub tables: Vec<TableName>,
     /// Digits of the codes every amount must reach (7 = 项, 5 = 款).
     pub depth: usize,
     /// Codes the classification does not break down (227 预备费).
@@ -101,7 +102,7 @@ fn short_leaves(rows: &[Coded], depth: usize) -> Vec<usize> {
         .collect()
 }
 
-fn code_depth(cx: &mut RuleContext<'_>, tables: &[String], depth: usize, except: &[String]) {
+fn code_depth(cx: &mut RuleContext<'_>, tables: &[TableName], depth: usize, except: &[String]) {
     let Some(tis) = cx.tables_or_abstain(tables) else {
         return;
     };

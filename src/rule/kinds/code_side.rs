@@ -19,6 +19,7 @@
 use super::lookup::{cell_doubtful, need_tables};
 use super::{first_few, table_name, RuleKind};
 use crate::diagnostic::Label;
+use crate::document::table::TableName;
 use crate::document::text::fold;
 use crate::document::{Cell, Table};
 use crate::quantity::{Agreement, Quantity};
@@ -29,7 +30,7 @@ use crate::source::Span;
 
 #[derive(Debug, Clone)]
 pub struct CodeSide {
-    pub tables: Vec<String>,
+    pub tables: Vec<TableName>,
     /// Each side's or column's name (folded) and the code prefixes of the
     /// classes that belong to it.
     pub classes: Vec<(String, Vec<String>)>,

@@ -64,8 +64,11 @@ impl RuleKind for CrossTable {
 fn cross(cx: &mut RuleContext<'_>, pairs: &[Pair]) {
     let mut evaluated = 0;
     for p in pairs {
+        // A cross-table pair without `other` does not load.
+        let Some(other) = p.other.as_ref() else {
+            continue;
+        };
         let a = lookup(cx, &p.table, &p.row, p.column.as_deref().unwrap_or(""));
-        let other = p.other.as_deref().unwrap_or("");
         let b = lookup(
             cx,
             other,
@@ -113,8 +116,11 @@ fn report_pair(cx: &mut RuleContext<'_>, p: &Pair, a: &Found, b: &Found) {
     };
     let values = [
         ("label", a.what.clone()),
-        ("table", p.table.clone()),
-        ("other", p.other.clone().unwrap_or_default()),
+        ("table", p.table.to_string()),
+        (
+            "other",
+            p.other.as_ref().map(|o| o.to_string()).unwrap_or_default(),
+        ),
         ("row", b.what.clone()),
         ("stated", format!("{sa}{unit}")),
         ("computed", format!("{sb}{unit}")),
@@ -135,7 +141,7 @@ fn report_pair(cx: &mut RuleContext<'_>, p: &Pair, a: &Found, b: &Found) {
             *s,
             format!(
                 "{}：{w}（{}）",
-                p.other.as_deref().unwrap_or(""),
+                p.other.as_ref().map_or("", |o| o.written.as_str()),
                 match p.relation {
                     Relation::Equal => "应与之相等",
                     Relation::AtMost => "不应小于前者",
@@ -149,7 +155,7 @@ fn report_pair(cx: &mut RuleContext<'_>, p: &Pair, a: &Found, b: &Found) {
             "{}中 {} = {sa}{unit}，{}中 {} = {sb}{unit}，应满足 前者 {} 后者（按四舍五入范围比较）",
             p.table,
             a.what,
-            p.other.as_deref().unwrap_or(""),
+            p.other.as_ref().map_or("", |o| o.written.as_str()),
             b.what,
             p.relation.symbol()
         ));
@@ -161,7 +167,7 @@ fn report_pair(cx: &mut RuleContext<'_>, p: &Pair, a: &Found, b: &Found) {
 fn cross_classes(cx: &mut RuleContext<'_>, p: &Pair) {
     let (Some(col_a), Some(other), Some(col_b)) = (
         p.column.as_deref(),
-        p.other.as_deref(),
+        p.other.as_ref(),
         p.other_column.as_deref(),
     ) else {
         return;

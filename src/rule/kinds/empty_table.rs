@@ -43,7 +43,7 @@ fn empty(cx: &mut RuleContext<'_>, names: &[TableName]) {
     }
     for ti in 0..cx.doc.tables.len() {
         let t = &cx.doc.tables[ti];
-        let Some(kind) = t.kind.as_deref() else {
+        let Some(kind) = t.standard.map(|s| s.name()) else {
             continue;
         };
         if !names.is_empty() && !names.iter().any(|n| t.matches(n)) {

@@ -13,6 +13,7 @@
 
 use super::show_q;
 pub(super) use crate::document::table::is_numbered;
+use crate::document::table::TableName;
 use crate::document::text::fold;
 use crate::document::{Fact, FactKind, Number, Role, Row, Table};
 use crate::quantity::{Agreement, Quantity};
@@ -67,11 +68,11 @@ impl Relation {
 pub struct Pair {
     /// Prose labels (`prose-table`).
     pub label: Vec<String>,
-    pub table: String,
+    pub table: TableName,
     /// Rows summed (empty: the table's only row).
     pub row: Vec<String>,
     pub column: Option<String>,
-    pub other: Option<String>,
+    pub other: Option<TableName>,
     pub other_row: Vec<String>,
     pub other_column: Option<String>,
     pub relation: Relation,
@@ -229,7 +230,7 @@ pub(super) fn prose_facts<'a>(cx: &RuleContext<'a>) -> Vec<&'a Fact> {
 /// The value of (rows summed, column) in a table. `Err` says why not.
 pub(super) fn lookup(
     cx: &RuleContext<'_>,
-    table: &str,
+    table: &TableName,
     rows: &[String],
     column: &str,
 ) -> Result<Found, Abstain> {
@@ -355,7 +356,7 @@ pub(super) fn lookup(
 
 /// The tables a table kind applies to (`table` and `tables`); an error on
 /// `kind` when there are none.
-pub(super) fn need_tables(rs: &RuleSpec, cx: &mut CompileCx) -> Option<Vec<String>> {
+pub(super) fn need_tables(rs: &RuleSpec, cx: &mut CompileCx) -> Option<Vec<TableName>> {
     let all = crate::rule::compile::table_names(rs);
     if all.is_empty() {
         cx.err(
@@ -378,14 +379,10 @@ pub(super) fn compile_pairs(rs: &RuleSpec, cx: &mut CompileCx, prose: bool) -> O
     let rel_at = rs.relation.as_ref().unwrap_or(kind);
     let base = Pair {
         label: many(&rs.label),
-        table: rs
-            .table
-            .as_ref()
-            .map(|t| t.get_ref().trim().to_owned())
-            .unwrap_or_default(),
+        table: TableName::new(rs.table.as_ref().map_or("", |t| t.get_ref().as_str())),
         row: many(&rs.row),
         column: rs.column.as_ref().map(|c| c.get_ref().clone()),
-        other: rs.other.as_ref().map(|c| c.get_ref().clone()),
+        other: rs.other.as_ref().map(|c| TableName::new(c.get_ref())),
         other_row: many(&rs.other_row),
         other_column: rs.other_column.as_ref().map(|c| c.get_ref().clone()),
         relation: relation(
@@ -403,14 +400,21 @@ pub(super) fn compile_pairs(rs: &RuleSpec, cx: &mut CompileCx, prose: bool) -> O
                 .as_ref()
                 .map(|l| l.to_vec())
                 .unwrap_or(base.label.clone()),
-            table: p.table.clone().unwrap_or(base.table.clone()),
+            table: p
+                .table
+                .as_deref()
+                .map_or(base.table.clone(), TableName::new),
             row: p
                 .row
                 .as_ref()
                 .map(|l| l.to_vec())
                 .unwrap_or(base.row.clone()),
             column: p.column.clone().or(base.column.clone()),
-            other: p.other.clone().or(base.other.clone()),
+            other: p
+                .other
+                .as_deref()
+                .map(TableName::new)
+                .or(base.other.clone()),
             other_row: p
                 .other_row
                 .as_ref()
@@ -429,7 +433,7 @@ pub(super) fn compile_pairs(rs: &RuleSpec, cx: &mut CompileCx, prose: bool) -> O
         pairs.push(base);
     }
     for p in &pairs {
-        let missing = if p.table.is_empty() {
+        let missing = if p.table.written.is_empty() {
             Some("table")
         } else if p.column.is_none() {
             Some("column")

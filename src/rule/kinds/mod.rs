@@ -81,8 +81,8 @@ fn first_few(names: impl Iterator<Item = String>, total: usize, measure: &str) -
 
 /// A table as messages name it: its standard name, else its title.
 fn table_name(t: &crate::document::Table) -> String {
-    t.kind
-        .clone()
+    t.standard
+        .map(|s| s.name().to_owned())
         .or_else(|| t.title.clone())
         .unwrap_or_default()
 }

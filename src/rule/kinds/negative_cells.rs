@@ -9,6 +9,7 @@
 use super::lookup::cell_doubtful;
 use super::{first_few, table_name, RuleKind};
 use crate::diagnostic::Label;
+use crate::document::table::TableName;
 use crate::document::text::fold;
 use crate::rule::compile::{many, table_names, CompileCx};
 use crate::rule::context::RuleContext;
@@ -17,7 +18,7 @@ use crate::rule::spec::RuleSpec;
 #[derive(Debug, Clone)]
 pub struct NegativeCells {
     /// The tables judged; every standard table when empty.
-    pub tables: Vec<String>,
+    pub tables: Vec<TableName>,
     /// Words of a row label or column header under which a negative is
     /// allowed, folded.
     pub except: Vec<String>,
@@ -46,7 +47,7 @@ fn allows(except: &[String], name: &str) -> bool {
     except.iter().any(|w| name.contains(w.as_str()))
 }
 
-fn negative_cells(cx: &mut RuleContext<'_>, tables: &[String], except: &[String]) {
+fn negative_cells(cx: &mut RuleContext<'_>, tables: &[TableName], except: &[String]) {
     let tis: Vec<usize> = if tables.is_empty() {
         (0..cx.doc.tables.len())
             .filter(|&i| cx.doc.tables[i].standard.is_some() && cx.doc.tables[i].verdict.usable())

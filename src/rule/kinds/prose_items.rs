@@ -4,6 +4,7 @@
 use super::lookup::*;
 use super::{show_q, RuleKind};
 use crate::diagnostic::Label;
+use crate::document::table::TableName;
 use crate::document::text::{fold, folds_to};
 use crate::document::Fact;
 use crate::quantity::Agreement;
@@ -14,7 +15,7 @@ use crate::source::Span;
 
 #[derive(Debug, Clone)]
 pub struct ProseItems {
-    pub tables: Vec<String>,
+    pub tables: Vec<TableName>,
     pub column: String,
     /// Labels of the item's amount in the prose.
     pub figure: Vec<String>,
@@ -77,7 +78,7 @@ impl RuleKind for ProseItems {
 
 fn items(
     cx: &mut RuleContext<'_>,
-    tables: &[String],
+    tables: &[TableName],
     column: &str,
     figure: &[String],
     names: bool,

@@ -89,7 +89,7 @@ fn prose(cx: &mut RuleContext<'_>, pairs: &[Pair]) {
                 .unwrap_or_default();
             let values = [
                 ("label", f.label.clone()),
-                ("table", p.table.clone()),
+                ("table", p.table.to_string()),
                 ("row", found.what.clone()),
                 ("stated", written.clone()),
                 ("computed", table_shown.clone()),

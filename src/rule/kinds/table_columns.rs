@@ -5,6 +5,7 @@ use super::lookup::*;
 use super::{show_q, RuleKind};
 use crate::diagnostic::Label;
 use crate::document::table::RowIdentity as Identity;
+use crate::document::table::TableName;
 use crate::quantity::{Agreement, Quantity};
 use crate::rule::compile::CompileCx;
 use crate::rule::context::{table_list_name, RuleContext};
@@ -13,7 +14,7 @@ use crate::source::Span;
 
 #[derive(Debug, Clone)]
 pub struct TableColumns {
-    pub tables: Vec<String>,
+    pub tables: Vec<TableName>,
     pub identities: Vec<Identity>,
 }
 
@@ -48,7 +49,7 @@ impl RuleKind for TableColumns {
     }
 }
 
-fn table_columns(cx: &mut RuleContext<'_>, tables: &[String], identities: &[Identity]) {
+fn table_columns(cx: &mut RuleContext<'_>, tables: &[TableName], identities: &[Identity]) {
     let table = table_list_name(tables);
     let Some(tis) = cx.tables_or_abstain(tables) else {
         return;

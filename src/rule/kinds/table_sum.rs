@@ -6,6 +6,7 @@ use super::lookup::*;
 use super::{show_q, RuleKind};
 use crate::diagnostic::Label;
 use crate::document::table::TableColumn;
+use crate::document::table::TableName;
 use crate::document::text::fold;
 use crate::document::{Row, RowKind};
 use crate::quantity::{Agreement, Quantity};
@@ -27,7 +28,7 @@ pub enum PartsBy {
 
 #[derive(Debug, Clone)]
 pub struct TableSum {
-    pub tables: Vec<String>,
+    pub tables: Vec<TableName>,
     pub total: Vec<String>,
     pub parts: Vec<Vec<String>>,
     pub by: PartsBy,
@@ -87,7 +88,7 @@ impl RuleKind for TableSum {
 
 fn table_sum(
     cx: &mut RuleContext<'_>,
-    tables: &[String],
+    tables: &[TableName],
     total: &[String],
     parts: &[Vec<String>],
     by: PartsBy,

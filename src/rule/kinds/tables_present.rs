@@ -3,6 +3,7 @@
 
 use super::RuleKind;
 use crate::diagnostic::Label;
+use crate::document::table::TableName;
 use crate::document::text::fold;
 use crate::rule::compile::CompileCx;
 use crate::rule::context::RuleContext;
@@ -10,7 +11,7 @@ use crate::rule::spec::RuleSpec;
 
 #[derive(Debug, Clone)]
 pub struct TablesPresent {
-    pub required: Vec<String>,
+    pub required: Vec<TableName>,
 }
 
 impl RuleKind for TablesPresent {
@@ -27,7 +28,9 @@ impl RuleKind for TablesPresent {
             );
             return None;
         }
-        Some(TablesPresent { required })
+        Some(TablesPresent {
+            required: required.iter().map(|n| TableName::new(n)).collect(),
+        })
     }
 
     fn run(&self, cx: &mut RuleContext) {
@@ -35,7 +38,7 @@ impl RuleKind for TablesPresent {
     }
 }
 
-fn present(cx: &mut RuleContext<'_>, required: &[String]) {
+fn present(cx: &mut RuleContext<'_>, required: &[TableName]) {
     if cx.doc.tables.iter().all(|t| t.standard.is_none()) && cx.doc.toc.is_empty() {
         cx.not_checked("报告中没有识别出任何标准表格".into(), None);
         return;
@@ -45,13 +48,13 @@ fn present(cx: &mut RuleContext<'_>, required: &[String]) {
         if cx.table_present(name) {
             continue;
         }
-        let want = fold(name);
+        let want = &name.name;
         // Printed somewhere outside the contents but not parsed: abstain.
         let toc_hits = cx
             .doc
             .toc
             .iter()
-            .filter(|(t, _)| fold(t).contains(&want))
+            .filter(|(t, _)| fold(t).contains(want.as_str()))
             .count();
         if body.matches(want.as_str()).count() > toc_hits {
             cx.not_checked(format!("“{name}”的标题存在，但表格未能识别"), None);
@@ -61,10 +64,10 @@ fn present(cx: &mut RuleContext<'_>, required: &[String]) {
             .doc
             .toc
             .iter()
-            .find(|(t, _)| fold(t).contains(&want))
+            .find(|(t, _)| fold(t).contains(want.as_str()))
             .map(|(_, s)| *s);
         let at = promise.or(cx.doc.title.as_ref().map(|t| t.1));
-        let mut d = cx.diag(&[("label", name.clone())]);
+        let mut d = cx.diag(&[("label", name.to_string())]);
         if let Some(s) = at {
             d.labels.push(Label::new(
                 s,

@@ -3,7 +3,7 @@
 
 use super::RuleKind;
 use crate::diagnostic::Label;
-use crate::document::text::Normalized;
+use crate::document::text::{edit_distance, Normalized};
 use crate::rule::compile::CompileCx;
 use crate::rule::context::RuleContext;
 use crate::rule::spec::RuleSpec;
@@ -96,22 +96,6 @@ fn is_variant(cand: &str, canon: &str) -> bool {
         .count();
     let (mid_a, mid_b) = (a.len() - pre - suf, b.len() - pre - suf);
     pre >= 2 && suf >= 2 && ((mid_a == 0 && (1..=4).contains(&mid_b)) || (mid_a == 1 && mid_b == 1))
-}
-
-/// Levenshtein distance in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let sub = prev[j - 1] + usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

@@ -10,9 +10,8 @@
 use super::api::{unit, CellNode, FactNode, RowNode, SectionNode, SentenceNode, TableNode};
 use super::RhaiResult;
 use crate::diagnostic::Severity;
-use crate::document::text::fold;
 use crate::document::{Document, Fact};
-use crate::rule::context::RuleOutput;
+use crate::rule::context::{in_scopes, RuleOutput};
 use crate::rule::sandbox::api_error;
 use crate::rule::Rule;
 use crate::source::Span;
@@ -57,12 +56,7 @@ impl ScriptRun {
         text: &Arc<str>,
     ) -> ScriptRun {
         let in_scope = (0..doc.sections.len())
-            .map(|s| {
-                rule.scope.is_empty() || {
-                    let key = doc.path_keys.get(s).map(String::as_str).unwrap_or("");
-                    rule.scope.iter().any(|sc| key.contains(fold(sc).as_str()))
-                }
-            })
+            .map(|s| rule.scope.is_empty() || in_scopes(doc, s, &rule.scope))
             .collect();
         ScriptRun {
             run: NEXT_RUN.fetch_add(1, Ordering::Relaxed),

@@ -2,7 +2,7 @@
 //! run's result; the host adds the rule id and severity.
 
 use super::*;
-use crate::diagnostic::{Diagnostic, Label, Outcome, Severity};
+use crate::diagnostic::{Diagnostic, Label};
 use crate::quantity::Quantity;
 use crate::rule::context::interpolate;
 use crate::rule::script::run::{with_current, ScriptRun};
@@ -171,17 +171,11 @@ pub(super) fn report_node(node: Dynamic, message: ImmutableString) -> RhaiResult
 
 pub(super) fn not_checked(node: Option<Dynamic>, reason: ImmutableString) -> RhaiResult<()> {
     with_current(|cx| {
-        let mut d = Diagnostic::new(
-            cx.rule.id.clone(),
-            Severity::Info,
-            format!("未能核对：{reason}"),
-        )
-        .with_outcome(Outcome::NotChecked);
-        if let Some(n) = node {
-            let (span, _) = node_span(cx, &n, "not_checked: the node")?;
-            d.labels.push(Label::bare(span));
-        }
-        cx.out.borrow_mut().diagnostics.push(d);
+        let at = match node {
+            Some(n) => Some(node_span(cx, &n, "not_checked: the node")?.0),
+            None => None,
+        };
+        cx.out.borrow_mut().not_checked(&cx.rule.id, &reason, at);
         Ok(())
     })
 }
