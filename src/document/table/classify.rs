@@ -87,3 +87,66 @@ pub(super) static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:[一二三四五六七八九十]+、|[0-9０-９]+[.．、]|[（(][一二三四五六七八九十0-9０-９]+[)）])")
         .expect("static regex")
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::text;
+    use crate::input::positioned::positioned_lines;
+
+    fn line(t: &str) -> PositionedLine {
+        positioned_lines(t, &text::lines(t)).remove(0)
+    }
+
+    #[test]
+    fn total_labels() {
+        for t in ["合计", "总计", "本年收入合计", "支出总计"] {
+            assert!(is_total_label(t), "{t}");
+        }
+        for t in ["合计数", "其中：合计以外", "小计"] {
+            assert!(!is_total_label(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn notes_and_fillers() {
+        assert!(is_note(&line("注：本表反映部门本年度的总收支。")));
+        assert!(is_note(&line("备注 无")));
+        assert!(!is_note(&line("一般公共服务支出 300.00")));
+        assert!(is_filler(&line("……………")));
+        assert!(!is_filler(&line("   ")));
+        assert!(!is_filler(&line("…合计")));
+    }
+
+    #[test]
+    fn prose_against_a_row_of_header_words() {
+        assert!(is_prose(&line(
+            "2024年度收入总计308.97万元，支出总计308.97万元，收支较上年增加17.75万元。"
+        )));
+        assert!(is_prose(&line("第二部分 2024年度部门决算表")));
+        // Many characters in short words set apart: a header, not prose.
+        assert!(!is_prose(&line(
+            "项目  本年收入合计  财政拨款收入  上级补助收入  事业收入  经营收入  附属单位上缴收入  其他收入  年初结转和结余"
+        )));
+        assert!(!is_prose(&line(
+            "注：本表反映部门本年度的总收支和年末结转结余情况，金额单位为万元。"
+        )));
+    }
+
+    #[test]
+    fn dashes_and_slashes_are_empty_cells() {
+        let l = line("合计  -  /  ——  0.00");
+        let blank: Vec<bool> = l.fragments.iter().map(is_blank_cell).collect();
+        assert_eq!(blank, [false, true, true, true, false]);
+    }
+
+    #[test]
+    fn codes_and_numbering() {
+        assert!(NUMBERING.is_match("一、一般公共预算财政拨款收入"));
+        assert!(NUMBERING.is_match("（三）项目支出"));
+        assert!(NUMBERING.is_match("２．其他"));
+        assert!(!NUMBERING.is_match("2010301 行政运行"));
+        assert!(UNIT.is_match("单位： 万元"));
+        assert!(!UNIT.is_match("单位名称：示例局"));
+    }
+}

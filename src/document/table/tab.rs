@@ -232,3 +232,58 @@ fn label_bare_rows(table: &mut Table) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::text::lines;
+
+    const TEXT: &str = "项目支出绩效自评表\n\t项目名称\n\t示例项目\n\n\t一级指标\n\t二级\n指标\n\t分值\n\n\t产出指标\n\t数量指标\n\t20\n\n说明：以上为示例。\n";
+
+    #[test]
+    fn a_region_runs_from_the_first_tab_line_to_the_last_row() {
+        let ls = lines(TEXT);
+        let regions = find_regions(TEXT, &ls);
+        assert_eq!(regions.len(), 1);
+        let r = &regions[0];
+        assert_eq!(&TEXT[ls[r.first].span.range()], "\t项目名称");
+        assert_eq!(&TEXT[ls[r.last - 1].span.range()], "\t20");
+    }
+
+    #[test]
+    fn cells_run_on_over_lines_and_blank_lines_end_rows() {
+        let ls = lines(TEXT);
+        let r = &find_regions(TEXT, &ls)[0];
+        let t = parse_region(TEXT, &ls, r, None);
+        let cells: Vec<Vec<&str>> = t
+            .rows
+            .iter()
+            .map(|row| row.cells.iter().map(|c| c.key.as_str()).collect())
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                vec!["项目名称", "示例项目"],
+                vec!["一级指标", "二级指标", "分值"],
+                vec!["产出指标", "数量指标", "20"],
+            ]
+        );
+        // Spans point at the cell's text (after the TAB), across its lines.
+        let run_on = &t.rows[1].cells[1];
+        assert!(TEXT[run_on.span.range()].starts_with("二级"));
+        assert!(TEXT[run_on.span.range()].ends_with("指标"));
+        assert_eq!(
+            t.rows[2].cells[2]
+                .number
+                .as_ref()
+                .map(|n| n.written.as_str()),
+            Some("20")
+        );
+    }
+
+    #[test]
+    fn text_without_tabs_has_no_region() {
+        let t = "一、部门概况\n本部门职能如下。\n\n";
+        assert!(find_regions(t, &lines(t)).is_empty());
+    }
+}

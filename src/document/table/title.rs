@@ -104,3 +104,70 @@ pub(super) fn title_at(text: &str, lines: &[PositionedLine], i: usize) -> Option
         unit: unit.map(|(u, s, _)| (u, s)),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::text;
+    use crate::input::positioned::positioned_lines;
+
+    fn lines(t: &str) -> Vec<PositionedLine> {
+        positioned_lines(t, &text::lines(t))
+    }
+
+    #[test]
+    fn a_standard_title_takes_the_unit_below_it() {
+        let t = "            收入支出决算总表\n                       单位：万元\n   项目      决算数\n";
+        let ls = lines(t);
+        let info = title_at(t, &ls, 0).expect("a title");
+        assert_eq!(info.kind, Some(StandardTable::IncomeExpenditureTotal));
+        let (unit, span) = info.unit.expect("its unit");
+        assert_eq!(unit, "万元");
+        assert_eq!(&t[span.range()], "万元");
+        assert_eq!(info.unit_line, Some(1));
+    }
+
+    #[test]
+    fn the_unit_written_with_the_traditional_wan_is_wan_yuan() {
+        let t = "收入决算表\n单位：萬元\n";
+        let info = title_at(t, &lines(t), 0).expect("a title");
+        assert_eq!(info.unit.map(|u| u.0).as_deref(), Some("万元"));
+    }
+
+    #[test]
+    fn a_contents_entry_is_not_a_title() {
+        // A standard name followed by the next entry, with no unit: a TOC.
+        let t = "收入支出决算总表\n收入决算表\n支出决算表\n";
+        let ls = lines(t);
+        assert!(title_at(t, &ls, 0).is_none());
+        assert!(title_at(t, &ls, 1).is_none());
+    }
+
+    #[test]
+    fn a_book_title_gives_way_to_the_table_title_below() {
+        let t = "2024年度部门决算表\n收入支出决算总表\n单位：万元\n项目 决算数\n";
+        let ls = lines(t);
+        assert!(title_at(t, &ls, 0).is_none());
+        let info = title_at(t, &ls, 1).expect("the table title");
+        assert_eq!(info.kind, Some(StandardTable::IncomeExpenditureTotal));
+    }
+
+    #[test]
+    fn a_sentence_or_a_reference_is_not_a_title() {
+        for t in [
+            "详见收入支出决算总表",
+            "本年收入，详见附表。收入决算表",
+            "……………收入决算表",
+        ] {
+            let ls = lines(t);
+            assert!(!title_candidate(&ls[0]), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_unit_on_another_page_is_not_the_titles() {
+        let t = "收入决算表\n\u{c}单位：万元\n";
+        let info = title_at(t, &lines(t), 0);
+        assert!(info.is_none_or(|i| i.unit.is_none()), "{t:?}");
+    }
+}
