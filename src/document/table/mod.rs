@@ -69,7 +69,6 @@ pub use units::settle_units;
 pub use verify::{is_numbered, verify, Reliability, RowIdentity, Verdict, ROW_IDENTITIES};
 
 use crate::document::text;
-use crate::document::text::fold_key;
 use crate::input::positioned::positioned_lines;
 use crate::source::Span;
 use columns::parse_table;
@@ -123,46 +122,6 @@ pub struct LayoutTable {
     pub empty_statement: Option<Span>,
     /// spans of footnote lines (`注：…`, `说明：…`) belonging to the table
     pub notes: Vec<Span>,
-}
-
-impl LayoutTable {
-    /// Index of the column named `name` (full header, leaf key, or header
-    /// suffix after `/`), restricted to `side` when given.
-    pub fn column_index(&self, name: &str, side: Option<&str>) -> Option<usize> {
-        let name = fold_key(name);
-        let ok_side = |c: &Column| side.is_none() || c.side.as_deref() == side;
-        let pass =
-            |f: &dyn Fn(&Column) -> bool| self.columns.iter().position(|c| ok_side(c) && f(c));
-        pass(&|c| fold_key(&c.header) == name)
-            .or_else(|| pass(&|c| fold_key(&c.key) == name))
-            .or_else(|| pass(&|c| fold_key(&c.header).ends_with(&format!("/{name}"))))
-    }
-
-    /// Rows whose code or label equals `key` (label compared without spaces).
-    pub fn rows_matching<'a>(&'a self, key: &str) -> impl Iterator<Item = &'a LayoutRow> + 'a {
-        let k: String = key.chars().filter(|c| !c.is_whitespace()).collect();
-        self.rows
-            .iter()
-            .filter(move |r| r.code.as_deref() == Some(k.as_str()) || r.label == k)
-    }
-
-    /// Cell at (row code or label, column header); the column is looked up on
-    /// the row's side.  `None` when the row/column is unknown or the cell empty.
-    pub fn cell(&self, row_key: &str, column: &str) -> Option<&LayoutCell> {
-        for r in self.rows_matching(row_key) {
-            if let Some(ci) = self.column_index(column, r.side.as_deref()) {
-                if let Some(Some(c)) = r.cells.get(ci) {
-                    return Some(c);
-                }
-            }
-        }
-        None
-    }
-
-    /// Convenience: value of [`LayoutTable::cell`].
-    pub fn value(&self, row_key: &str, column: &str) -> Option<Decimal> {
-        self.cell(row_key, column).map(|c| c.value)
-    }
 }
 
 /// Find and parse every column-laid-out table (and pipe-row table) in `text`.

@@ -2,9 +2,52 @@
 //! layouts (two sides, wrapped labels, page breaks) and mutated inputs.
 
 use super::*;
+use crate::document::text::fold_key;
 use crate::source::Span;
 use rust_decimal::Decimal;
 use std::str::FromStr;
+
+/// Test-only accessors of a [`LayoutTable`]: rules resolve rows and columns
+/// of the finished [`Table`] through `resolve.rs`.
+impl LayoutTable {
+    /// Index of the column named `name` (full header, leaf key, or header
+    /// suffix after `/`), restricted to `side` when given.
+    pub fn column_index(&self, name: &str, side: Option<&str>) -> Option<usize> {
+        let name = fold_key(name);
+        let ok_side = |c: &Column| side.is_none() || c.side.as_deref() == side;
+        let pass =
+            |f: &dyn Fn(&Column) -> bool| self.columns.iter().position(|c| ok_side(c) && f(c));
+        pass(&|c| fold_key(&c.header) == name)
+            .or_else(|| pass(&|c| fold_key(&c.key) == name))
+            .or_else(|| pass(&|c| fold_key(&c.header).ends_with(&format!("/{name}"))))
+    }
+
+    /// Rows whose code or label equals `key` (label compared without spaces).
+    pub fn rows_matching<'a>(&'a self, key: &str) -> impl Iterator<Item = &'a LayoutRow> + 'a {
+        let k: String = key.chars().filter(|c| !c.is_whitespace()).collect();
+        self.rows
+            .iter()
+            .filter(move |r| r.code.as_deref() == Some(k.as_str()) || r.label == k)
+    }
+
+    /// Cell at (row code or label, column header); the column is looked up on
+    /// the row's side.  `None` when the row/column is unknown or the cell empty.
+    pub fn cell(&self, row_key: &str, column: &str) -> Option<&LayoutCell> {
+        for r in self.rows_matching(row_key) {
+            if let Some(ci) = self.column_index(column, r.side.as_deref()) {
+                if let Some(Some(c)) = r.cells.get(ci) {
+                    return Some(c);
+                }
+            }
+        }
+        None
+    }
+
+    /// Convenience: value of [`LayoutTable::cell`].
+    pub fn value(&self, row_key: &str, column: &str) -> Option<Decimal> {
+        self.cell(row_key, column).map(|c| c.value)
+    }
+}
 
 /// Corpus directory (in the main crate: "../shared/corpus").
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
