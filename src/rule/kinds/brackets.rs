@@ -86,8 +86,20 @@ fn side(mark: char) -> &'static str {
     }
 }
 
+/// Can `c` be one of the marks of [`PAIRS`]? A cheap test first: this runs
+/// on every character of the report.
+fn may_be_mark(c: char) -> bool {
+    matches!(
+        c,
+        '(' | ')' | '\u{2018}'..='\u{201D}' | '\u{3008}'..='\u{3011}' | '〔' | '〕' | '（' | '）'
+    )
+}
+
 /// The pair a mark belongs to, and whether it opens.
 fn pair_of(c: char) -> Option<(usize, bool)> {
+    if !may_be_mark(c) {
+        return None;
+    }
     PAIRS.iter().enumerate().find_map(|(i, (open, close))| {
         if open.contains(&c) {
             Some((i, true))
@@ -175,7 +187,17 @@ fn is_apostrophe(chars: &[(usize, char)], k: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{unpaired, unpaired_in};
+    use super::{may_be_mark, unpaired, unpaired_in, PAIRS};
+
+    #[test]
+    fn every_mark_passes_the_quick_test() {
+        for (open, close) in PAIRS {
+            for &c in open.iter().chain(close.iter()) {
+                assert!(may_be_mark(c), "{c}");
+            }
+        }
+        assert!(!may_be_mark('a') && !may_be_mark('收') && !may_be_mark('。'));
+    }
 
     fn marks(text: &str) -> Vec<char> {
         unpaired(text).into_iter().map(|(_, c)| c).collect()
