@@ -180,3 +180,24 @@ fn forbid_sentences(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::findings;
+
+    const RULE: &str = "[[rule]]\nid = \"t\"\nkind = \"forbid\"\nseverity = \"warning\"\nmessage = \"残留：{found}\"\npattern = '\\[bookmark:[^\\]]*\\]'\n";
+
+    #[test]
+    fn each_match_is_a_finding_on_its_text() {
+        let text = "一、单位概况\n[bookmark: _Toc1]本单位负责示例工作。[bookmark: _Toc2]\n";
+        assert_eq!(
+            findings(RULE, text),
+            ["[bookmark: _Toc1]", "[bookmark: _Toc2]"]
+        );
+    }
+
+    #[test]
+    fn text_without_a_match_is_clean() {
+        assert!(findings(RULE, "一、单位概况\n本单位负责示例工作。\n").is_empty());
+    }
+}

@@ -618,3 +618,33 @@ fn check_list_deltas(cx: &mut RuleContext<'_>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::findings;
+
+    const RULE: &str =
+        "[[rule]]\nid = \"t\"\nkind = \"growth\"\nseverity = \"error\"\nmessage = \"{label}\"\n";
+
+    #[test]
+    fn a_rate_that_does_not_follow_from_the_amounts() {
+        let text = "本年收入合计308.97万元，较上年增加17.75万元，增长6.20%。";
+        assert_eq!(findings(RULE, text), ["6.20%"]);
+    }
+
+    #[test]
+    fn a_rate_that_does_within_rounding() {
+        // 17.75 / (308.97 - 17.75) = 6.095…%
+        let text = "本年收入合计308.97万元，较上年增加17.75万元，增长6.10%。";
+        assert!(findings(RULE, text).is_empty());
+    }
+
+    #[test]
+    fn a_decrease_is_divided_by_the_year_before() {
+        // 10 / (90 + 10) = 10%, not 10 / 90.
+        let ok = "本年支出合计90.00万元，较上年减少10.00万元，下降10.00%。";
+        let bad = "本年支出合计90.00万元，较上年减少10.00万元，下降11.11%。";
+        assert!(findings(RULE, ok).is_empty());
+        assert_eq!(findings(RULE, bad), ["11.11%"]);
+    }
+}

@@ -175,6 +175,47 @@ fn matches_label(f: &Fact, alts: &[String]) -> bool {
     alts.iter().any(|a| folds_to(a, &f.key))
 }
 
+/// Running one rule written in TOML on a report text, for the kinds' unit
+/// tests.
+#[cfg(test)]
+pub(crate) mod testkit {
+    use crate::diagnostic::Outcome;
+    use crate::rule::compile::RuleFile;
+    use std::sync::Arc;
+
+    /// What one rule (a `[[rule]]` table with id `t`) gives on `text`:
+    /// the text under each finding's primary label, and each 未能核对 note.
+    pub(crate) fn run(rule: &str, text: &str) -> (Vec<String>, Vec<String>) {
+        let file = RuleFile {
+            name: "test.toml".into(),
+            text: Arc::new(rule.to_owned()),
+            dir: None,
+        };
+        let rules = crate::rule::compile(&[file]).unwrap_or_else(|e| panic!("{e:?}"));
+        let doc = Arc::new(crate::document::parse(text));
+        let t: Arc<str> = text.into();
+        let out = crate::rule::run(rules.get("t").expect("a rule `t`"), &doc, &t);
+        let mut found = Vec::new();
+        let mut notes = Vec::new();
+        for d in out.diagnostics {
+            match d.outcome {
+                Outcome::NotChecked => notes.push(d.message),
+                Outcome::ToolError => found.push(format!("tool error: {}", d.message)),
+                Outcome::Finding => found.push(
+                    d.primary_span()
+                        .map_or(String::new(), |s| t[s.range()].to_owned()),
+                ),
+            }
+        }
+        (found, notes)
+    }
+
+    /// The findings only.
+    pub(crate) fn findings(rule: &str, text: &str) -> Vec<String> {
+        run(rule, text).0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

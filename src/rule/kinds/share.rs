@@ -208,3 +208,26 @@ fn share_total<'a>(
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{findings, run};
+
+    const RULE: &str =
+        "[[rule]]\nid = \"t\"\nkind = \"share\"\nseverity = \"error\"\nmessage = \"{label}\"\n";
+
+    #[test]
+    fn a_share_that_does_not_follow_from_the_amounts() {
+        let text = "本年支出合计308.97万元。其中：基本支出242.27万元，占比79.41%；项目支出66.70万元，占比21.59%。";
+        let found = findings(RULE, text);
+        assert!(!found.is_empty(), "{:?}", run(RULE, text));
+        assert!(found.iter().all(|f| f == "79.41%"), "{found:?}");
+    }
+
+    #[test]
+    fn shares_within_rounding() {
+        // 242.27 / 308.97 = 78.412…%, 66.70 / 308.97 = 21.587…%
+        let text = "本年支出合计308.97万元。其中：基本支出242.27万元，占比78.41%；项目支出66.70万元，占比21.59%。";
+        assert!(findings(RULE, text).is_empty());
+    }
+}

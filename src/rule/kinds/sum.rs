@@ -343,3 +343,34 @@ fn sum_named(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::findings;
+
+    const RULE: &str =
+        "[[rule]]\nid = \"t\"\nkind = \"sum\"\nseverity = \"error\"\nmessage = \"{label}\"\n";
+
+    #[test]
+    fn items_that_exceed_their_total_are_flagged_on_the_total() {
+        let text = "本年支出合计308.97万元。其中：基本支出242.27万元，项目支出76.70万元。";
+        assert_eq!(findings(RULE, text), ["308.97万元"]);
+    }
+
+    #[test]
+    fn items_that_add_up_are_not() {
+        let text = "本年支出合计308.97万元。其中：基本支出242.27万元，项目支出66.70万元。";
+        assert!(findings(RULE, text).is_empty());
+    }
+
+    #[test]
+    fn rounding_is_allowed_for_and_no_more() {
+        // Items printed 0.1 and 0.2 may be as small as 0.05 and 0.15: a total
+        // printed 0.2 can hold them, one printed 0.1 cannot. (A total larger
+        // than its items is not flagged: a 其中 list may be partial.)
+        let ok = "本年支出合计0.2万元，其中：基本支出0.1万元，项目支出0.2万元。";
+        let bad = "本年支出合计0.1万元，其中：基本支出0.1万元，项目支出0.2万元。";
+        assert!(findings(RULE, ok).is_empty());
+        assert_eq!(findings(RULE, bad), ["0.1万元"]);
+    }
+}
