@@ -173,3 +173,37 @@ fn equal(cx: &mut RuleContext<'_>, groups: &[Vec<String>]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{findings, run};
+
+    const RULE: &str = "[[rule]]\nid = \"t\"\nkind = \"equal\"\nseverity = \"error\"\nmessage = \"{label}\"\nlabels = [[\"收入总计\"], [\"支出总计\"]]\n";
+
+    #[test]
+    fn two_figures_that_must_be_equal_and_are_not() {
+        let text = "2024年度收入总计99278.25万元，支出总计99598.25万元。";
+        assert_eq!(findings(RULE, text), ["99598.25万元"]);
+    }
+
+    #[test]
+    fn one_step_apart_at_the_same_precision_is_two_figures() {
+        // The rounding intervals touch, but a figure restated at the same
+        // precision in the same unit must print the same digits.
+        let text = "2024年度收入总计308.97万元，支出总计308.98万元。";
+        assert_eq!(findings(RULE, text), ["308.98万元"]);
+    }
+
+    #[test]
+    fn the_same_amount_in_another_unit_agrees_within_rounding() {
+        let text = "2024年度收入总计3,089,750.00元，支出总计308.98万元。";
+        assert!(findings(RULE, text).is_empty());
+    }
+
+    #[test]
+    fn without_both_figures_it_says_not_checked() {
+        let (found, notes) = run(RULE, "2024年度收入总计308.97万元。");
+        assert!(found.is_empty());
+        assert_eq!(notes.len(), 1, "{notes:?}");
+    }
+}
