@@ -764,6 +764,52 @@ fn mangled_word_and_excel_files_never_panic() {
     }
 }
 
+/// An .ods file of one sheet whose `table:table` holds `rows`.
+fn hand_ods(sheet: &str, rows: &str) -> Vec<u8> {
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="{sheet}">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    zip_parts(&[
+        (
+            "mimetype".into(),
+            "application/vnd.oasis.opendocument.spreadsheet".into(),
+        ),
+        ("content.xml".into(), content),
+        (
+            "META-INF/manifest.xml".into(),
+            r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#.into(),
+        ),
+    ])
+}
+
+#[test]
+fn ods_formulas_without_a_cached_value_are_named() {
+    let text = |t: &str| {
+        format!(
+            r#"<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#
+        )
+    };
+    let rows = [
+        format!("<table:table-row>{}</table:table-row>", text("收入支出决算总表")),
+        format!(
+            r#"<table:table-row>{}<table:table-cell office:value-type="float" office:value="300"><text:p>300</text:p></table:table-cell></table:table-row>"#,
+            text("一、一般公共预算财政拨款收入")
+        ),
+        // B3 is a formula never computed; C3's cached 600 is read.
+        format!(
+            r#"<table:table-row>{}<table:table-cell table:formula="of:=SUM([.B2])"/><table:table-cell table:formula="of:=[.B2]*2" office:value-type="float" office:value="600"><text:p>600</text:p></table:table-cell></table:table-row>"#,
+            text("本年收入合计")
+        ),
+    ]
+    .concat();
+    let src = read("formulas.ods", &hand_ods("表1", &rows));
+    assert!(src.text.contains("600"), "{}", src.text);
+    assert_eq!(
+        notes(&src),
+        ["工作表“表1”中 1 个公式单元格没有保存计算结果（B3），无法读出；请在 Excel 或 WPS 中打开、重新计算并保存后再检查"]
+    );
+}
+
 #[test]
 fn an_ods_sheet_is_read_as_a_table() {
     let cell = |t: &str| {
@@ -793,20 +839,7 @@ fn an_ods_sheet_is_read_as_a_table() {
         ),
     ]
     .concat();
-    let content = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="表5">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
-    );
-    let bytes = zip_parts(&[
-        (
-            "mimetype".into(),
-            "application/vnd.oasis.opendocument.spreadsheet".into(),
-        ),
-        ("content.xml".into(), content),
-        (
-            "META-INF/manifest.xml".into(),
-            r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#.into(),
-        ),
-    ]);
+    let bytes = hand_ods("表5", &rows);
     let src = read("tables.ods", &bytes);
     let lines: Vec<&str> = src.text.lines().collect();
     assert_eq!(lines.len(), 3, "{}", src.text);

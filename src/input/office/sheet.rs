@@ -359,14 +359,7 @@ pub fn read_xlsx(bytes: &[u8], max_cells: usize) -> Result<OfficeText, OfficeErr
                     uncached.push(pos);
                 }
             }
-            if !uncached.is_empty() {
-                notes.push(format!(
-                    "工作表“{}”中 {} 个公式单元格没有保存计算结果（{}），无法读出；请在 Excel 或 WPS 中打开、重新计算并保存后再检查",
-                    meta.name,
-                    uncached.len(),
-                    cell_list(&uncached)
-                ));
-            }
+            uncached_note(&meta.name, &uncached, &mut notes);
         }
         sheet.merges = wb.merge_cells_by_sheet_name(&meta.name).unwrap_or_default();
         sheets.push(sheet);
@@ -411,12 +404,35 @@ pub fn read_other(bytes: &[u8], kind: Other, max_cells: usize) -> Result<OfficeT
                 sheet.cells.insert((r0 + r as u32, c0 + c as u32), v);
             }
         }
+        // Formulas whose result was never stored (a file written by a
+        // program that does not compute them): their cells read as empty.
+        if let Ok(formulas) = wb.worksheet_formula(&meta.name) {
+            let (f0, g0) = formulas.start().unwrap_or((0, 0));
+            let uncached: Vec<(u32, u32)> = formulas
+                .used_cells()
+                .map(|(r, c, _)| (f0 + r as u32, g0 + c as u32))
+                .filter(|pos| !sheet.cells.contains_key(pos))
+                .collect();
+            uncached_note(&meta.name, &uncached, &mut notes);
+        }
         if let calamine::Sheets::Xls(x) = &wb {
             sheet.merges = x.merge_cells_by_sheet_name(&meta.name).unwrap_or_default();
         }
         sheets.push(sheet);
     }
     finish(sheets, notes)
+}
+
+/// The note naming a sheet's formula cells that have no stored result.
+fn uncached_note(sheet: &str, cells: &[(u32, u32)], notes: &mut Vec<String>) {
+    if cells.is_empty() {
+        return;
+    }
+    notes.push(format!(
+        "工作表“{sheet}”中 {} 个公式单元格没有保存计算结果（{}），无法读出；请在 Excel 或 WPS 中打开、重新计算并保存后再检查",
+        cells.len(),
+        cell_list(cells)
+    ));
 }
 
 fn finish(sheets: Vec<Sheet>, notes: Vec<String>) -> Result<OfficeText, OfficeError> {
