@@ -88,3 +88,22 @@ fn year(cx: &mut RuleContext<'_>) {
         cx.report(d);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::findings;
+
+    const RULE: &str = "[[rule]]\nid = \"t\"\nkind = \"report-year\"\nseverity = \"error\"\nmessage = \"{found}\"\n";
+
+    #[test]
+    fn a_heading_with_another_year_is_flagged() {
+        let text = include_str!("../../../fixtures/tables/final_defects.txt");
+        assert_eq!(findings(RULE, text), ["202"]);
+    }
+
+    #[test]
+    fn consistent_years_are_not() {
+        let text = include_str!("../../../fixtures/tables/final_ok.txt");
+        assert!(findings(RULE, text).is_empty());
+    }
+}

@@ -81,3 +81,41 @@ fn present(cx: &mut RuleContext<'_>, required: &[TableName]) {
         cx.report(d);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::run;
+
+    const OK: &str = include_str!("../../../fixtures/tables/final_ok.txt");
+
+    fn rule(required: &str) -> String {
+        format!("[[rule]]\nid = \"t\"\nkind = \"tables-present\"\nseverity = \"error\"\nmessage = \"缺少“{{label}}”\"\nrequired = [{required}]\n")
+    }
+
+    #[test]
+    fn tables_that_are_there() {
+        let (found, notes) = run(&rule("\"收入支出决算总表\", \"收入决算表\""), OK);
+        assert!(found.is_empty() && notes.is_empty(), "{found:?} {notes:?}");
+    }
+
+    #[test]
+    fn a_table_named_nowhere_is_missing_on_the_report_title() {
+        // Not in the contents either: the finding stands on the title.
+        let (found, notes) = run(&rule("\"收入支出决算总表\", \"项目支出绩效目标表\""), OK);
+        assert_eq!(
+            found,
+            ["上海市普陀区示例局\n 2024 年度部门决算"],
+            "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn a_report_without_any_standard_table_is_not_judged() {
+        let (found, notes) = run(
+            &rule("\"收入决算表\""),
+            "一、部门概况\n本部门负责示例工作。\n",
+        );
+        assert!(found.is_empty());
+        assert_eq!(notes, ["未能核对：报告中没有识别出任何标准表格"]);
+    }
+}
