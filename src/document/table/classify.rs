@@ -20,7 +20,8 @@ pub(super) fn is_code_part(c: &Fragment) -> bool {
 }
 
 pub(super) fn has_sentence_punct(s: &str) -> bool {
-    s.contains('，') || s.contains('。') || s.contains('；') || s.contains("，")
+    // Full-width only: an ASCII comma is a thousands separator in a figure.
+    s.contains('，') || s.contains('。') || s.contains('；')
 }
 
 pub(super) fn is_prose(l: &PositionedLine) -> bool {
@@ -131,6 +132,13 @@ mod tests {
         assert!(!is_prose(&line(
             "注：本表反映部门本年度的总收支和年末结转结余情况，金额单位为万元。"
         )));
+    }
+
+    #[test]
+    fn sentence_punctuation_is_full_width() {
+        assert!(has_sentence_punct("收入增加，主要原因是"));
+        assert!(has_sentence_punct("详见附表。"));
+        assert!(!has_sentence_punct("1,234.56"));
     }
 
     #[test]
