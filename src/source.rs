@@ -253,7 +253,7 @@ pub struct NativeRegion {
 }
 
 /// A place in a Word or spreadsheet file, as its author finds it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct NativeLoc {
     /// The file, when the report was joined from several.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -271,6 +271,10 @@ pub struct NativeLoc {
     /// A spreadsheet cell address (`C12`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
+    /// A PDF page, 1-based, when a PDF was joined with other files (a PDF
+    /// checked alone keeps its whole page map instead).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
 }
 
 impl fmt::Display for NativeLoc {
@@ -283,6 +287,9 @@ impl fmt::Display for NativeLoc {
         }
         if let Some(sheet) = &self.sheet {
             return write!(f, "{sheet}");
+        }
+        if let Some(page) = self.page {
+            return write!(f, "第 {page} 页");
         }
         if let Some([t, r, c]) = self.table_cell {
             write!(f, "表格 {t} 第 {r} 行第 {c} 列，")?;
@@ -297,20 +304,15 @@ impl fmt::Display for NativeLoc {
 impl NativeLoc {
     pub fn paragraph(n: u32) -> NativeLoc {
         NativeLoc {
-            file: None,
             paragraph: Some(n),
-            table_cell: None,
-            sheet: None,
-            cell: None,
+            ..NativeLoc::default()
         }
     }
     pub fn cell(sheet: &str, cell: String) -> NativeLoc {
         NativeLoc {
-            file: None,
-            paragraph: None,
-            table_cell: None,
             sheet: Some(sheet.to_owned()),
             cell: Some(cell),
+            ..NativeLoc::default()
         }
     }
 }

@@ -293,3 +293,80 @@ fn a_blank_page_is_a_warning_on_its_page() {
     assert_eq!(blank[0]["labels"][0]["page"], 2);
     assert_eq!(blank[0]["labels"][0]["text"], "- 2 -");
 }
+
+#[test]
+fn joined_pdfs_keep_their_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    // A second PDF whose second page is blank.
+    let font = "<< /Font << /F1 6 0 R >> >>";
+    let page = |contents: usize| {
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {font} /Contents {contents} 0 R >>"
+        )
+    };
+    let objects = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R 4 0 R 5 0 R] /Count 3 >>".to_owned(),
+        page(7),
+        page(8),
+        page(9),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+        stream("", b"BT /F1 12 Tf 72 770 Td (Annex page one) Tj ET"),
+        stream("", b"BT /F1 10 Tf 290 20 Td (- 2 -) Tj ET"),
+        stream("", b"BT /F1 12 Tf 72 770 Td (Annex page three) Tj ET"),
+    ];
+    let annex = write(dir.path(), "annex.pdf", &pdf(&objects, ""));
+    let main = "fixtures/pdf/defect.pdf";
+
+    let o = gouji(&["check", "--join", main, &annex, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let diags = v["diagnostics"].as_array().unwrap();
+    // The finding on the first file names that file and its page.
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "table-code-sums")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    let l = &d["labels"][0];
+    assert_eq!(l["text"], "73.54");
+    assert_eq!(l["native"]["file"], "defect.pdf");
+    assert_eq!(l["native"]["page"], 1);
+    assert_eq!(l["locator"], "defect.pdf 第 1 页");
+    // The second file's blank page is not lost in the join.
+    assert!(
+        diags.iter().any(|d| d["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("annex.pdf：第 2 页是空白页"))),
+        "{v:#}"
+    );
+
+    let o = gouji(&["check", "--join", main, &annex, "--color", "never"]);
+    let human = stdout(&o);
+    let line = human
+        .lines()
+        .find(|l| l.contains("error[table-code-sums]"))
+        .unwrap_or_else(|| panic!("{human}"));
+    assert!(line.contains("（defect.pdf 第 1 页）"), "{line}");
+
+    // A table at the end of one file does not take the next file's first
+    // line (its title) as a wrapped row label: each copy is read alone.
+    let copy = write(dir.path(), "copy.pdf", &std::fs::read(main).unwrap());
+    let o = gouji(&["check", "--join", main, &copy, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let diags = v["diagnostics"].as_array().unwrap();
+    let sums: Vec<&serde_json::Value> = diags
+        .iter()
+        .filter(|d| d["code"] == "table-columns")
+        .collect();
+    assert_eq!(sums.len(), 2, "{v:#}");
+    assert!(
+        sums.iter()
+            .all(|d| d["message"].as_str().unwrap().contains("“合计”行")),
+        "{sums:#?}"
+    );
+    let files: Vec<&str> = sums
+        .iter()
+        .map(|d| d["labels"][0]["native"]["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["defect.pdf", "copy.pdf"]);
+}

@@ -189,17 +189,49 @@ pub fn join(parts: Vec<SourceFile>) -> Option<SourceFile> {
     let path = parts.first()?.path.clone();
     let mut text = String::new();
     let mut map = NativeMap::default();
+    let mut after_pdf = false;
     for part in parts {
         if !text.is_empty() {
             if !text.ends_with('\n') {
                 text.push('\n');
             }
-            text.push('\n');
+            // After or before a PDF the next file starts on a page of its
+            // own: a blank line alone would let a table at the end of one
+            // file take the next file's first line as a wrapped label.
+            let pdf = after_pdf || part.pages.is_some();
+            text.push(if pdf { '\u{c}' } else { '\n' });
         }
+        after_pdf = part.pages.is_some();
         let base = text.len() as u32;
         let file = std::path::Path::new(&part.path)
             .file_name()
             .map_or(part.path.clone(), |f| f.to_string_lossy().into_owned());
+        // A PDF's pages become regions of their own (file and page); its
+        // unread and blank pages become notes, so that nothing it said
+        // about itself is lost in the join.
+        if let Some(pages) = &part.pages {
+            let end = base + part.text.len() as u32;
+            let starts = &pages.page_starts;
+            for (i, &s) in starts.iter().enumerate() {
+                let next = starts.get(i + 1).map_or(end, |&n| base + n);
+                map.regions.push(NativeRegion {
+                    start: (base + s).min(end),
+                    end: next.min(end),
+                    loc: NativeLoc {
+                        file: Some(file.clone()),
+                        page: Some(i as u32 + 1),
+                        ..NativeLoc::default()
+                    },
+                });
+            }
+            map.notes
+                .extend(pages.notes.iter().map(|n| format!("{file}：{}", n.message)));
+            map.notes.extend(
+                pages.blank.iter().map(|p| {
+                    format!("{file}：第 {p} 页是空白页：除边框、页码外没有任何文字或图像")
+                }),
+            );
+        }
         match part.native {
             Some(native) => {
                 map.regions
@@ -214,15 +246,13 @@ pub fn join(parts: Vec<SourceFile>) -> Option<SourceFile> {
                 map.notes
                     .extend(native.notes.into_iter().map(|n| format!("{file}：{n}")));
             }
+            None if part.pages.is_some() => {}
             None => map.regions.push(NativeRegion {
                 start: base,
                 end: base + part.text.len() as u32,
                 loc: NativeLoc {
                     file: Some(file.clone()),
-                    paragraph: None,
-                    table_cell: None,
-                    sheet: None,
-                    cell: None,
+                    ..NativeLoc::default()
                 },
             }),
         }
