@@ -3,7 +3,8 @@
 //! text; `line`/`column` are 1-based, the column in Unicode code points.
 //! A label in a PDF has `page` and `box`; in a Word or spreadsheet file,
 //! `locator` (`第 12 段`, `表3!C12`) and `native` (the same as an object:
-//! `paragraph`, `table_cell`, `sheet`, `cell`, `file`).
+//! `paragraph`, `table_cell`, `sheet`, `cell`, `file`, and `page` for a
+//! PDF joined with other files).
 //! `fingerprint` names a diagnostic independently of its position (see
 //! `crate::baseline`); use it in `[[suppress]]` entries.
 
