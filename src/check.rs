@@ -404,18 +404,26 @@ fn unread_pages(src: &SourceFile) -> Vec<Diagnostic> {
 }
 
 /// One warning per blank page of a PDF, located at the page (its page
-/// break when the page holds no text at all).
+/// break when the page holds no text at all); in a joined report, per blank
+/// page of each PDF, named by file and page.
 fn blank_pages(src: &SourceFile) -> Vec<Diagnostic> {
-    let Some(map) = &src.pages else {
-        return Vec::new();
-    };
     let len = src.text.len() as u32;
-    map.blank
-        .iter()
-        .map(|&page| {
+    // (start, end) of the page's text, and how the message names the page.
+    let mut blank: Vec<(u32, u32, String)> = Vec::new();
+    if let Some(map) = &src.pages {
+        for &page in &map.blank {
             let i = page.saturating_sub(1) as usize;
             let start = map.page_starts.get(i).copied().unwrap_or(len).min(len);
             let end = map.page_starts.get(i + 1).copied().unwrap_or(len).min(len);
+            blank.push((start, end, format!("第 {page} 页")));
+        }
+    }
+    for r in src.native.iter().flat_map(|m| &m.blank_pages) {
+        blank.push((r.start.min(len), r.end.min(len), r.loc.to_string()));
+    }
+    blank
+        .into_iter()
+        .map(|(start, end, page)| {
             // The page's own text (a page number), or else its page break.
             let printed = src
                 .text
@@ -429,7 +437,7 @@ fn blank_pages(src: &SourceFile) -> Vec<Diagnostic> {
             let d = Diagnostic::new(
                 codes::BLANK_PAGE,
                 Severity::Warning,
-                format!("第 {page} 页是空白页：除边框、页码外没有任何文字或图像"),
+                format!("{page}是空白页：除边框、页码外没有任何文字或图像"),
             )
             .with_help("删去空白页；若该页本应有内容（表格、说明），检查生成 PDF 时是否丢失");
             if start < end {

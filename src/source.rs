@@ -228,23 +228,30 @@ pub struct SourceFile {
     pub lines: LineIndex,
     /// For a PDF: where each piece of the text was printed.
     pub pages: Option<PageMap>,
-    /// For Word and spreadsheet files: the paragraph or cell each piece of
-    /// the text rendering came from.
+    /// For Word and spreadsheet files, and reports joined from several
+    /// files: the paragraph, cell, or file and page each piece of the text
+    /// rendering came from.
     pub native: Option<NativeMap>,
 }
 
-/// Where the text rendering of a Word or spreadsheet file came from.
+/// Where the text rendering of a Word or spreadsheet file, or of a report
+/// joined from several files, came from.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NativeMap {
     /// Pieces of the text with their place in the file, in text order,
     /// not overlapping.
     pub regions: Vec<NativeRegion>,
     /// What could not be read (a hidden sheet, formulas without a cached
-    /// value): each becomes an info note of the report.
+    /// value, a PDF page without a text layer): each becomes an info note
+    /// of the report.
     pub notes: Vec<String>,
+    /// Blank pages of the PDFs of a joined report: the byte range of each
+    /// page's text and its place. Each is a warning, as for a PDF checked
+    /// alone.
+    pub blank_pages: Vec<NativeRegion>,
 }
 
-/// A byte range of the text that came from one paragraph or cell.
+/// A byte range of the text that came from one paragraph, cell or page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NativeRegion {
     pub start: u32,
@@ -252,7 +259,8 @@ pub struct NativeRegion {
     pub loc: NativeLoc,
 }
 
-/// A place in a Word or spreadsheet file, as its author finds it.
+/// A place in a Word or spreadsheet file, or a page of a joined PDF, as its
+/// author finds it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct NativeLoc {
     /// The file, when the report was joined from several.
@@ -378,8 +386,8 @@ impl SourceFile {
         self.pages.is_some() || self.native.is_some()
     }
 
-    /// The paragraph or cell a span of a Word or spreadsheet file's text
-    /// came from: the first piece it touches.
+    /// The paragraph, cell, or file and page a span of a rendered text came
+    /// from: the first piece it touches.
     pub fn native_of(&self, span: Span) -> Option<&NativeLoc> {
         let map = self.native.as_ref()?;
         let first = map.regions.partition_point(|r| r.end <= span.start);
@@ -390,12 +398,18 @@ impl SourceFile {
     }
 
     /// The 1-based page of a byte offset: from the page map of a PDF, from
-    /// the form feeds of a text that has them (`pdftotext` output); `None`
-    /// for a text without pages.
+    /// the native map of a joined report (the page within its own PDF;
+    /// `None` outside a PDF), from the form feeds of a text that has them
+    /// (`pdftotext` output); `None` for a text without pages.
     pub fn page_of(&self, offset: u32) -> Option<u32> {
         if let Some(map) = &self.pages {
             let i = map.page_starts.partition_point(|&s| s <= offset);
             return Some(i.max(1) as u32);
+        }
+        if self.native.is_some() {
+            return self
+                .native_of(Span::new(offset as usize, offset as usize))?
+                .page;
         }
         if !self.text.contains('\u{c}') {
             return None;

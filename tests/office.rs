@@ -795,9 +795,10 @@ fn ods_formulas_without_a_cached_value_are_named() {
             r#"<table:table-row>{}<table:table-cell office:value-type="float" office:value="300"><text:p>300</text:p></table:table-cell></table:table-row>"#,
             text("一、一般公共预算财政拨款收入")
         ),
-        // B3 is a formula never computed; C3's cached 600 is read.
+        // B3 is a formula never computed; C3's cached 600 is read; D3's
+        // result is an empty string, stored all the same.
         format!(
-            r#"<table:table-row>{}<table:table-cell table:formula="of:=SUM([.B2])"/><table:table-cell table:formula="of:=[.B2]*2" office:value-type="float" office:value="600"><text:p>600</text:p></table:table-cell></table:table-row>"#,
+            r#"<table:table-row>{}<table:table-cell table:formula="of:=SUM([.B2])"/><table:table-cell table:formula="of:=[.B2]*2" office:value-type="float" office:value="600"><text:p>600</text:p></table:table-cell><table:table-cell table:formula="of:=IF([.B2]&gt;0;&quot;&quot;;1)" office:value-type="string" office:string-value=""><text:p/></table:table-cell></table:table-row>"#,
             text("本年收入合计")
         ),
     ]

@@ -332,13 +332,26 @@ fn joined_pdfs_keep_their_pages() {
     assert_eq!(l["native"]["file"], "defect.pdf");
     assert_eq!(l["native"]["page"], 1);
     assert_eq!(l["locator"], "defect.pdf 第 1 页");
-    // The second file's blank page is not lost in the join.
+    // The second file's blank page is not lost in the join: a warning on
+    // that file's page 2 (its page number), as for the PDF checked alone.
+    let blank: Vec<&serde_json::Value> = diags
+        .iter()
+        .filter(|d| d["code"] == "gouji::blank-page")
+        .collect();
+    assert_eq!(blank.len(), 1, "{v:#}");
+    assert_eq!(blank[0]["severity"], "warning");
     assert!(
-        diags.iter().any(|d| d["message"]
+        blank[0]["message"]
             .as_str()
-            .is_some_and(|m| m.contains("annex.pdf：第 2 页是空白页"))),
-        "{v:#}"
+            .unwrap()
+            .starts_with("annex.pdf 第 2 页是空白页"),
+        "{:#}",
+        blank[0]
     );
+    let l = &blank[0]["labels"][0];
+    assert_eq!(l["text"], "- 2 -");
+    assert_eq!(l["native"]["file"], "annex.pdf");
+    assert_eq!(l["native"]["page"], 2);
 
     let o = gouji(&["check", "--join", main, &annex, "--color", "never"]);
     let human = stdout(&o);

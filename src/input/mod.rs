@@ -178,12 +178,12 @@ fn office_extension(path: &str) -> Option<String> {
 }
 
 /// Several files read as one report (`gouji check --join`): their texts
-/// one after the other in the order given, separated by a blank line, so
-/// that the rules see one document (a 说明 in .docx and its tables in
-/// .xlsx). The report takes the first file's path; every piece of the text
-/// is located in its own file by the native map: a paragraph or cell of a
-/// Word or spreadsheet file, only the file's name for a text or a PDF (whose
-/// page map is not carried over).
+/// one after the other in the order given, separated by a blank line (a
+/// form feed next to a PDF), so that the rules see one document (a 说明 in
+/// .docx and its tables in .xlsx). The report takes the first file's path;
+/// every piece of the text is located in its own file by the native map: a
+/// paragraph or cell of a Word or spreadsheet file, the page of a PDF (its
+/// boxes are not carried over), the file's name for a text.
 pub fn join(parts: Vec<SourceFile>) -> Option<SourceFile> {
     use crate::source::{NativeLoc, NativeMap, NativeRegion};
     let path = parts.first()?.path.clone();
@@ -211,25 +211,28 @@ pub fn join(parts: Vec<SourceFile>) -> Option<SourceFile> {
         // about itself is lost in the join.
         if let Some(pages) = &part.pages {
             let end = base + part.text.len() as u32;
-            let starts = &pages.page_starts;
-            for (i, &s) in starts.iter().enumerate() {
-                let next = starts.get(i + 1).map_or(end, |&n| base + n);
-                map.regions.push(NativeRegion {
-                    start: (base + s).min(end),
-                    end: next.min(end),
+            let page = |i: usize| {
+                let at = |k: usize| pages.page_starts.get(k).map_or(end, |&s| base + s).min(end);
+                NativeRegion {
+                    start: if i == 0 { base } else { at(i) },
+                    end: at(i + 1),
                     loc: NativeLoc {
                         file: Some(file.clone()),
                         page: Some(i as u32 + 1),
                         ..NativeLoc::default()
                     },
-                });
-            }
+                }
+            };
+            // A PDF without pages (nothing could be read) is one region.
+            let n = pages.page_starts.len().max(1);
+            map.regions.extend((0..n).map(page));
             map.notes
                 .extend(pages.notes.iter().map(|n| format!("{file}：{}", n.message)));
-            map.notes.extend(
-                pages.blank.iter().map(|p| {
-                    format!("{file}：第 {p} 页是空白页：除边框、页码外没有任何文字或图像")
-                }),
+            map.blank_pages.extend(
+                pages
+                    .blank
+                    .iter()
+                    .map(|&p| page(p.saturating_sub(1) as usize)),
             );
         }
         match part.native {
@@ -266,6 +269,42 @@ pub fn join(parts: Vec<SourceFile>) -> Option<SourceFile> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_joined_pdf_is_located_by_file_and_page() {
+        use crate::source::{PageMap, Span};
+        let mut docx = SourceFile::new("说明.docx", "一、概况\n".into(), Encoding::Utf8);
+        docx.native = Some(crate::source::NativeMap::default());
+        // Three pages: "p1\n", "\x0cp2\n" (blank but for its number), "\x0cp3\n".
+        let text = "p1\n\u{c}p2\n\u{c}p3\n";
+        let mut pdf = SourceFile::new("dir/附表.pdf", text.into(), Encoding::Utf8);
+        pdf.pages = Some(PageMap {
+            page_starts: vec![0, 3, 7],
+            blank: vec![2],
+            ..PageMap::default()
+        });
+        let joined = join(vec![docx, pdf]).unwrap();
+        let at = |needle: &str| {
+            let s = joined.text.find(needle).unwrap();
+            Span::new(s, s + needle.len())
+        };
+        for (needle, page) in [("p1", 1), ("p2", 2), ("p3", 3)] {
+            let loc = joined.native_of(at(needle)).unwrap();
+            assert_eq!(loc.file.as_deref(), Some("附表.pdf"));
+            assert_eq!(loc.page, Some(page), "{needle}");
+            assert_eq!(joined.page_of(at(needle).start), Some(page), "{needle}");
+            assert_eq!(loc.to_string(), format!("附表.pdf 第 {page} 页"));
+        }
+        // The 说明 has no pages, and a form feed starts the PDF.
+        assert_eq!(joined.page_of(0), None);
+        assert!(joined.text.contains("概况\n\u{c}p1"), "{:?}", joined.text);
+        let blank = &joined.native.as_ref().unwrap().blank_pages;
+        assert_eq!(blank.len(), 1);
+        assert_eq!(
+            &joined.text[blank[0].start as usize..blank[0].end as usize],
+            "\u{c}p2\n"
+        );
+    }
 
     #[test]
     fn sniffs_pdf_zip_and_text() {

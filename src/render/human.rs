@@ -222,7 +222,6 @@ pub fn render_diagnostic(
 /// still be drawn in the same snippet.
 const FAR_LINES: i64 = 40;
 
-/// All reports, then a summary line.
 /// A load error as miette draws it, without its message: gouji's location
 /// line above the drawing carries the message, as for a finding.
 struct LoadReport<'a>(&'a LoadError);
@@ -284,6 +283,7 @@ pub fn render_load_errors(errors: &[LoadError], color: bool) -> String {
     out
 }
 
+/// All reports, then a summary line.
 pub fn render(reports: &[FileReport], opts: HumanOptions, show_coverage: bool) -> String {
     let mut out = String::new();
     let (mut e, mut w, mut i, mut nc) = (0, 0, 0, 0);

@@ -1082,7 +1082,7 @@ fn render(blocks: &[Block]) -> OfficeText {
         text,
         native: NativeMap {
             regions,
-            notes: Vec::new(),
+            ..NativeMap::default()
         },
     }
 }

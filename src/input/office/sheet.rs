@@ -411,7 +411,9 @@ pub fn read_other(bytes: &[u8], kind: Other, max_cells: usize) -> Result<OfficeT
             let uncached: Vec<(u32, u32)> = formulas
                 .used_cells()
                 .map(|(r, c, _)| (f0 + r as u32, g0 + c as u32))
-                .filter(|pos| !sheet.cells.contains_key(pos))
+                // A stored result that reads as nothing (an empty string
+                // from `=IF(…,"",…)`) is a result all the same.
+                .filter(|&pos| matches!(range.get_value(pos), None | Some(calamine::Data::Empty)))
                 .collect();
             uncached_note(&meta.name, &uncached, &mut notes);
         }
@@ -459,7 +461,11 @@ fn finish(sheets: Vec<Sheet>, notes: Vec<String>) -> Result<OfficeText, OfficeEr
     }
     Ok(OfficeText {
         text,
-        native: NativeMap { regions, notes },
+        native: NativeMap {
+            regions,
+            notes,
+            blank_pages: Vec::new(),
+        },
     })
 }
 

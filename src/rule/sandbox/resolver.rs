@@ -30,6 +30,10 @@ pub struct PackResolver {
     preloaded: RwLock<HashMap<String, Result<SharedModule, String>>>,
     /// Once frozen, nothing is read or evaluated: only preloaded modules are served.
     frozen: std::sync::atomic::AtomicBool,
+    /// Held while a script's imports are preloaded: the scripts of one pack
+    /// folder compile on several threads, and a module two of them import
+    /// is evaluated once, not once per thread.
+    preloading: std::sync::Mutex<()>,
 }
 
 /// Where a pack's modules live: a directory on disk, or the pack embedded in
@@ -65,6 +69,7 @@ pub fn pack_resolver(pack_dir: &Path) -> PackResolver {
         cache: RwLock::new(HashMap::new()),
         preloaded: RwLock::new(HashMap::new()),
         frozen: std::sync::atomic::AtomicBool::new(false),
+        preloading: std::sync::Mutex::new(()),
     }
 }
 
@@ -77,6 +82,7 @@ pub fn embedded_resolver(root: &'static include_dir::Dir<'static>, base: &Path) 
         cache: RwLock::new(HashMap::new()),
         preloaded: RwLock::new(HashMap::new()),
         frozen: std::sync::atomic::AtomicBool::new(false),
+        preloading: std::sync::Mutex::new(()),
     }
 }
 
@@ -241,6 +247,13 @@ impl PackResolver {
     /// file or evaluates module code. Failures are kept and raised, located,
     /// by the `import` statement when a script runs.
     pub fn preload(&self, engine: &Engine, script: &str) {
+        let _one_at_a_time = self.preloading.lock().unwrap_or_else(|p| p.into_inner());
+        self.preload_imports(engine, script);
+    }
+
+    /// [`PackResolver::preload`] under its lock: also for the imports of a
+    /// module being preloaded (the lock is not taken again).
+    fn preload_imports(&self, engine: &Engine, script: &str) {
         // Module code runs now, at load time: under the same watchdog as a run
         // (stack and wall clock), counted from the outermost preload.
         let _guard = WATCHDOG.with(|c| c.borrow().is_none()).then(|| {
@@ -338,7 +351,7 @@ impl PackResolver {
         })?;
         ast.set_source(path);
         // Imports inside the module's functions run later: load them now.
-        self.preload(engine, &text);
+        self.preload_imports(engine, &text);
         let module = Module::eval_ast_as_new(Scope::new(), &ast, engine).map_err(
             |e| -> Box<EvalAltResult> {
                 EvalAltResult::ErrorInModule(path.to_string(), e, pos).into()
