@@ -56,6 +56,26 @@ fn one_page(resources: &str, content: &str, extra: &[String]) -> Vec<String> {
     objs
 }
 
+/// Three A4 pages in Helvetica, drawing `contents` one per page.
+fn three_pages(contents: [&[u8]; 3]) -> Vec<u8> {
+    let font = "<< /Font << /F1 6 0 R >> >>";
+    let page = |c: usize| {
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {font} /Contents {c} 0 R >>"
+        )
+    };
+    let mut objects = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R 4 0 R 5 0 R] /Count 3 >>".to_owned(),
+        page(7),
+        page(8),
+        page(9),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    objects.extend(contents.iter().map(|c| stream("", c)));
+    pdf(&objects, "")
+}
+
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
@@ -256,27 +276,12 @@ fn truncated_pdf_never_panics() {
 #[test]
 fn a_blank_page_is_a_warning_on_its_page() {
     let dir = tempfile::tempdir().unwrap();
-    let font = "<< /Font << /F1 6 0 R >> >>";
-    let page = |contents: usize| {
-        format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {font} /Contents {contents} 0 R >>"
-        )
-    };
-    let objects = vec![
-        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
-        "<< /Type /Pages /Kids [3 0 R 4 0 R 5 0 R] /Count 3 >>".to_owned(),
-        page(7),
-        page(8),
-        page(9),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
-        stream("", b"BT /F1 12 Tf 72 770 Td (Report 2024 page one) Tj ET"),
-        stream(
-            "",
-            b"1 w 40 40 515 762 re S BT /F1 10 Tf 290 20 Td (- 2 -) Tj ET",
-        ),
-        stream("", b"BT /F1 12 Tf 72 770 Td (Page three) Tj ET"),
-    ];
-    let path = write(dir.path(), "blank.pdf", &pdf(&objects, ""));
+    let bytes = three_pages([
+        b"BT /F1 12 Tf 72 770 Td (Report 2024 page one) Tj ET",
+        b"1 w 40 40 515 762 re S BT /F1 10 Tf 290 20 Td (- 2 -) Tj ET",
+        b"BT /F1 12 Tf 72 770 Td (Page three) Tj ET",
+    ]);
+    let path = write(dir.path(), "blank.pdf", &bytes);
     // A warning: the gate fails on it once asked to.
     let o = gouji(&["check", &path, "--fail-on", "warning", "--format", "json"]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
@@ -298,24 +303,12 @@ fn a_blank_page_is_a_warning_on_its_page() {
 fn joined_pdfs_keep_their_pages() {
     let dir = tempfile::tempdir().unwrap();
     // A second PDF whose second page is blank.
-    let font = "<< /Font << /F1 6 0 R >> >>";
-    let page = |contents: usize| {
-        format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {font} /Contents {contents} 0 R >>"
-        )
-    };
-    let objects = vec![
-        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
-        "<< /Type /Pages /Kids [3 0 R 4 0 R 5 0 R] /Count 3 >>".to_owned(),
-        page(7),
-        page(8),
-        page(9),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
-        stream("", b"BT /F1 12 Tf 72 770 Td (Annex page one) Tj ET"),
-        stream("", b"BT /F1 10 Tf 290 20 Td (- 2 -) Tj ET"),
-        stream("", b"BT /F1 12 Tf 72 770 Td (Annex page three) Tj ET"),
-    ];
-    let annex = write(dir.path(), "annex.pdf", &pdf(&objects, ""));
+    let bytes = three_pages([
+        b"BT /F1 12 Tf 72 770 Td (Annex page one) Tj ET",
+        b"BT /F1 10 Tf 290 20 Td (- 2 -) Tj ET",
+        b"BT /F1 12 Tf 72 770 Td (Annex page three) Tj ET",
+    ]);
+    let annex = write(dir.path(), "annex.pdf", &bytes);
     let main = "fixtures/pdf/defect.pdf";
 
     let o = gouji(&["check", "--join", main, &annex, "--format", "json"]);
