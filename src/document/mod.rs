@@ -256,6 +256,11 @@ pub struct Table {
     pub columns: Vec<table::TableColumn>,
     /// The gate's judgement: may rules use these figures? (table/verify.rs)
     pub verdict: table::Verdict,
+    /// Why the reader is not sure where it put the figures, when it is not
+    /// (figures placed under columns by guess): the gate then judges the
+    /// table unreliable, whatever its sums say.
+    #[serde(skip)]
+    pub reading_doubt: Option<String>,
 }
 
 impl Table {

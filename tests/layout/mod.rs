@@ -30,9 +30,14 @@ pub struct Case {
 /// The case of `seed` for table `kind` of `form`.
 pub fn case(seed: u64, form: Form, kind: StandardTable) -> Case {
     let mut rng = Rng::new(seed);
-    let table = model::build(form, kind, &mut rng);
+    let mut table = model::build(form, kind, &mut rng);
+    // A stream of its own, so that the other draws of a seed stay as they were.
+    let reordered = reorder_columns(&mut table, &mut Rng::new(seed ^ 0x0c01_5eed));
     let layout = Layout::random(&mut rng, &table);
-    let features = layout.features(&table);
+    let mut features = layout.features(&table);
+    if reordered {
+        features.push("columns reordered".into());
+    }
     let rendered = render::render(&table, &layout, &mut rng);
     let (head, tail) = frame(form);
     let off = head.len();
@@ -55,6 +60,32 @@ pub fn case(seed: u64, form: Form, kind: StandardTable) -> Case {
         text,
         cells,
     }
+}
+
+/// Some reports print a side's columns in another order than the form
+/// (`合计 | 公用经费 | 人员经费`). One case in five, a side whose columns
+/// sit under one heading, each with a leaf header of its own, has two of
+/// them swapped (header and figures alike). Returns whether it did.
+fn reorder_columns(t: &mut model::GTable, rng: &mut Rng) -> bool {
+    let mut done = false;
+    for side in &mut t.sides {
+        let n = side.cols.len();
+        let group = |c: &model::Col| c.head[..c.head.len().saturating_sub(1)].to_vec();
+        let one_group = side.cols.iter().all(|c| group(c) == group(&side.cols[0]));
+        let leaves: Vec<_> = side.cols.iter().filter_map(|c| c.head.last()).collect();
+        let distinct = (1..leaves.len()).all(|i| !leaves[..i].contains(&leaves[i]));
+        if n < 2 || !one_group || !distinct || leaves.len() != n || !rng.chance(20) {
+            continue;
+        }
+        let i = rng.below(n);
+        let j = (i + 1 + rng.below(n - 1)) % n;
+        side.cols.swap(i, j);
+        for r in &mut side.rows {
+            r.cells.swap(i, j);
+        }
+        done = true;
+    }
+    done
 }
 
 /// A minimal report around the table: cover, the part that holds the

@@ -84,6 +84,16 @@ pub(super) fn trimmed_span(text: &str, l: &PositionedLine) -> Span {
 pub(super) static UNIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"单位\s*[:：]\s*(亿元|万元|萬元|千元|元)").expect("static regex"));
 
+/// Text printed among a table's header lines that heads no column: the
+/// unit (`单位：万元`, `金额单位（元）`) and who compiled the table
+/// (`编制部门：…`, `编制单位：…`). Not a heading that merely contains
+/// 单位 (`附属单位` over `上缴收入`).
+pub(super) fn is_beside_header(t: &str) -> bool {
+    static ASIDE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"单位\s*[:：(（]|编制部门").expect("static regex"));
+    ASIDE.is_match(t)
+}
+
 pub(super) static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:[一二三四五六七八九十]+、|[0-9０-９]+[.．、]|[（(][一二三四五六七八九十0-9０-９]+[)）])")
         .expect("static regex")
@@ -156,5 +166,21 @@ mod tests {
         assert!(!NUMBERING.is_match("2010301 行政运行"));
         assert!(UNIT.is_match("单位： 万元"));
         assert!(!UNIT.is_match("单位名称：示例局"));
+    }
+
+    #[test]
+    fn unit_and_compiler_are_beside_the_header_a_heading_with_danwei_is_not() {
+        for t in [
+            "单位：万元",
+            "金额单位（元）",
+            "编制部门：示例局",
+            "编制单位：示例所",
+            "单位:元",
+        ] {
+            assert!(is_beside_header(t), "{t}");
+        }
+        for t in ["附属单位", "附属单位上缴收入", "上缴收入", "单位名称"] {
+            assert!(!is_beside_header(t), "{t}");
+        }
     }
 }

@@ -3,8 +3,8 @@
 //! segments, and the continuation of a table on the next page.
 
 use super::classify::{
-    is_blank_cell, is_code_part, is_code_token, is_filler, is_note, is_prose, is_total_label,
-    trimmed_span, NUMBERING,
+    is_beside_header, is_blank_cell, is_code_part, is_code_token, is_filler, is_note, is_prose,
+    is_total_label, trimmed_span, NUMBERING,
 };
 use super::rows::{build_rows, map_values, page_positions};
 use super::standard::{schema, CODE_WORDS, LABEL_WORDS};
@@ -35,6 +35,10 @@ pub(super) struct Anchors {
     pub(super) from_header: bool,
     /// header piece spans per column (first header only)
     pub(super) col_spans: Vec<Option<Span>>,
+    /// per side: its columns are printed in another order than the form's
+    /// (see [`printed_order`]); their figures are then taken in the
+    /// printed order.
+    pub(super) reordered: Vec<bool>,
 }
 
 fn header_word(w: &str, keys: &[String]) -> bool {
@@ -131,6 +135,7 @@ fn anchors_from_header(pieces: &[Fragment], cols: &[ColDef], nsides: usize) -> A
         code_x: vec![None; nsides],
         from_header: true,
         col_spans: vec![None; cols.len()],
+        reordered: vec![false; nsides],
     };
     // label / code anchors: occurrences in x order, one per side
     let mut lab: Vec<&Fragment> = pieces
@@ -170,10 +175,7 @@ fn anchors_from_header(pieces: &[Fragment], cols: &[ColDef], nsides: usize) -> A
             {
                 continue;
             }
-            let mut pt = fold_key(&p.text);
-            if let Some(m) = YEAR_PREFIX.find(&pt) {
-                pt = pt[m.end()..].to_string();
-            }
+            let pt = header_key(p);
             let n = pt.chars().count();
             if pt.is_empty() || !(key.starts_with(&pt) && (n >= 2 || pt == key)) {
                 continue;
@@ -192,8 +194,62 @@ fn anchors_from_header(pieces: &[Fragment], cols: &[ColDef], nsides: usize) -> A
             a.col_spans[ci] = Some(pieces[b].span());
         }
     }
+    for s in 0..nsides {
+        if let Some(found) = printed_order(pieces, cols, s) {
+            for (ci, p) in found {
+                a.cols[ci] = Some(p.centre());
+                a.col_spans[ci] = Some(p.span());
+            }
+            a.reordered[s] = true;
+        }
+    }
     interpolate(&mut a.cols);
     a
+}
+
+/// The header word of a piece, as a column key would be written: folded,
+/// a year in front (`2024年预算数`) left out.
+fn header_key(p: &Fragment) -> String {
+    let t = fold_key(&p.text);
+    match YEAR_PREFIX.find(&t) {
+        Some(m) => t[m.end()..].to_string(),
+        None => t,
+    }
+}
+
+/// A side whose columns the report prints in another order than the form
+/// (`合计 | 公用经费 | 人员经费` for `合计 | 人员经费 | 公用经费`): the header
+/// matching above takes the form's order for granted (it keeps a column
+/// right of the one before, so that a word printed twice is not taken from
+/// the wrong place), and would place the figures by position. A side is
+/// placed by its headers instead when each of its columns has a header of
+/// its own, printed once, word for word, and no other column of the table
+/// has that name; then each column is where its header is. `None` when the
+/// printed order is the form's, or when a header is missing, abbreviated or
+/// repeated (a heading shared by both sides, `预算数` under several groups):
+/// the order is then not known, and the form's is assumed as before.
+fn printed_order<'p>(
+    pieces: &'p [Fragment],
+    cols: &[ColDef],
+    side: usize,
+) -> Option<Vec<(usize, &'p Fragment)>> {
+    let keys: Vec<String> = cols.iter().map(|c| fold_key(&c.key)).collect();
+    let mut found: Vec<(usize, &Fragment)> = Vec::new();
+    for ci in (0..cols.len()).filter(|&ci| cols[ci].side == side) {
+        let key = &keys[ci];
+        if keys.iter().filter(|k| *k == key).count() != 1 {
+            return None;
+        }
+        let mut hits = pieces
+            .iter()
+            .filter(|p| p.kind == FragmentKind::Text && header_key(p) == *key);
+        let (Some(p), None) = (hits.next(), hits.next()) else {
+            return None;
+        };
+        found.push((ci, p));
+    }
+    let in_form_order = found.windows(2).all(|w| w[0].1.x0 < w[1].1.x0);
+    (found.len() >= 2 && !in_form_order).then_some(found)
 }
 
 /// Two column headers printed one space apart read as one fragment
@@ -353,7 +409,7 @@ pub(super) fn parse_table(
             break;
         }
         for c in &l.fragments {
-            if c.text.contains("单位") || c.text.contains("编制部门") {
+            if is_beside_header(&c.text) {
                 continue;
             }
             header_pieces.push(c.clone());
@@ -417,7 +473,7 @@ pub(super) fn parse_table(
                     let mut pl = Vec::new();
                     for (li, hl) in lines.iter().enumerate().take(next).skip(i) {
                         for c in &hl.fragments {
-                            if !c.text.contains("单位") && !c.text.contains("编制部门") {
+                            if !is_beside_header(&c.text) {
                                 pcs.push(c.clone());
                                 pl.push(li);
                             }
@@ -503,10 +559,17 @@ pub(super) fn parse_table(
 
     // ---- value → column mapping per page and side
     let mut rows: Vec<LayoutRow> = Vec::new();
+    let mut unplaced_pages: Vec<usize> = Vec::new();
     for (s, side_segs) in segs.iter().enumerate() {
-        let side_cols: Vec<usize> = (0..cols.len()).filter(|&c| cols[c].side == s).collect();
+        let mut side_cols: Vec<usize> = (0..cols.len()).filter(|&c| cols[c].side == s).collect();
+        // Figures are taken in the order of the columns as printed.
+        if first_anchors.reordered.get(s) == Some(&true) {
+            let x = |c: usize| first_anchors.cols[c].unwrap_or(f64::MAX);
+            side_cols.sort_by(|&p, &q| x(p).total_cmp(&x(q)));
+        }
         let mut assigned: Vec<Vec<Option<usize>>> = Vec::with_capacity(side_segs.len());
         let mut prev_used: Vec<usize> = Vec::new();
+        let mut guessed_pages: Vec<usize> = Vec::new();
         // where the figures of each side column ended on header pages
         let mut ends: Vec<(f64, usize)> = vec![(0.0, 0); side_cols.len()];
         let mut k = 0;
@@ -521,7 +584,11 @@ pub(super) fn parse_table(
                 .iter()
                 .map(|&(sum, n)| (n > 0).then(|| sum / n as f64))
                 .collect();
-            let pos = page_positions(&side_segs[k..k2], &side_cols, a, &prev_used, &learned);
+            let (pos, guessed) =
+                page_positions(&side_segs[k..k2], &side_cols, a, &prev_used, &learned);
+            if guessed {
+                guessed_pages.push(page);
+            }
             let mut used_here: Vec<usize> = Vec::new();
             for sg in &side_segs[k..k2] {
                 let m = map_values(&sg.values, &side_cols, &pos);
@@ -541,11 +608,26 @@ pub(super) fn parse_table(
                 }
                 assigned.push(m);
             }
-            used_here.sort_unstable();
+            used_here.sort_by_key(|c| side_cols.iter().position(|x| x == c));
             if !used_here.is_empty() {
                 prev_used = used_here;
             }
             k = k2;
+        }
+        // Figures placed by guess are vouched for by a total row whose
+        // figures were placed by the header: moved to a neighbouring column,
+        // they would break that column's sum. Without such a row a move
+        // keeps every sum, and the table is not judged.
+        let pinned = side_segs.iter().any(|sg| {
+            let label: String = sg.label.iter().map(|f| fold_key(&f.text)).collect();
+            !guessed_pages.contains(&sg.page) && !sg.values.is_empty() && is_total_label(&label)
+        });
+        if !pinned {
+            for p in guessed_pages {
+                if !unplaced_pages.contains(&p) {
+                    unplaced_pages.push(p);
+                }
+            }
         }
         let side_name = side_names.get(s).copied().flatten().map(|x| x.to_string());
         rows.extend(build_rows(
@@ -612,6 +694,7 @@ pub(super) fn parse_table(
             .iter()
             .map(|&n| trimmed_span(text, &lines[n]))
             .collect(),
+        unplaced_pages,
     };
     let _ = header_norms;
     (table, end)

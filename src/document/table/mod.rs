@@ -122,6 +122,9 @@ pub struct LayoutTable {
     pub empty_statement: Option<Span>,
     /// spans of footnote lines (`注：…`, `说明：…`) belonging to the table
     pub notes: Vec<Span>,
+    /// Pages (0-based) whose figures were placed under columns by guess
+    /// (see `rows::page_positions`): the table is then not judged.
+    pub unplaced_pages: Vec<usize>,
 }
 
 /// Find and parse every column-laid-out table (and pipe-row table) in `text`.

@@ -85,5 +85,17 @@ pub fn into_table(t: LayoutTable) -> Table {
         standard: t.kind,
         columns,
         verdict: Default::default(),
+        reading_doubt: unplaced_doubt(&t.unplaced_pages),
     }
+}
+
+/// The reading doubt of figures placed by guess (`rows::page_positions`).
+fn unplaced_doubt(pages: &[usize]) -> Option<String> {
+    let list: Vec<String> = pages.iter().map(|p| (p + 1).to_string()).collect();
+    (!list.is_empty()).then(|| {
+        format!(
+            "第 {} 页的数字没有表头可对，无法确定各属哪一栏",
+            list.join("、")
+        )
+    })
 }

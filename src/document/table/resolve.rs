@@ -277,6 +277,7 @@ mod tests {
                 .map(|(p, s)| TableColumn::new(fold(p), s.map(str::to_owned)))
                 .collect(),
             verdict: Default::default(),
+            reading_doubt: None,
         }
     }
 

@@ -8,14 +8,19 @@ use crate::input::positioned::{parse_num, Fragment, PositionedLine};
 use crate::source::Span;
 
 /// Anchor position per side column for one page: header anchors, or
-/// clusters of the page's own numbers.
+/// clusters of the page's own numbers. The flag says the clusters were
+/// placed by guess: a page without a header whose figures fill fewer
+/// columns than the side has, at a scale of their own, and not in the
+/// columns the page before used. They are then taken as the first columns,
+/// which may be wrong without any sum showing it (a column of figures moved
+/// to its neighbour keeps every total), so the table is not judged.
 pub(super) fn page_positions(
     segs: &[Seg],
     side_cols: &[usize],
     a: &Anchors,
     prev_used: &[usize],
     learned: &[Option<f64>],
-) -> Vec<Option<f64>> {
+) -> (Vec<Option<f64>>, bool) {
     let n = side_cols.len();
     if a.from_header {
         let v: Vec<Option<f64>> = side_cols
@@ -23,7 +28,7 @@ pub(super) fn page_positions(
             .map(|&c| a.cols.get(c).copied().flatten())
             .collect();
         if v.iter().any(|x| x.is_some()) {
-            return v;
+            return (v, false);
         }
     }
     // clusters of centres
@@ -46,8 +51,9 @@ pub(super) fn page_positions(
     let mut out = vec![None; n];
     let k = centres.len();
     if k == 0 {
-        return out;
+        return (out, false);
     }
+    let mut guessed = false;
     let targets: Vec<usize> = if k >= n {
         (0..n).collect()
     } else if let Some(t) = same_scale(&centres, side_cols, a, learned) {
@@ -58,6 +64,7 @@ pub(super) fn page_positions(
             .filter_map(|c| side_cols.iter().position(|x| x == c))
             .collect()
     } else {
+        guessed = true;
         (0..k).collect()
     };
     for (ci, &t) in targets.iter().enumerate() {
@@ -71,7 +78,7 @@ pub(super) fn page_positions(
             *x = -*x - 1.0; // encoded: negative means compare right edges
         }
     });
-    out
+    (out, guessed)
 }
 
 /// A page without a header printed at the scale of the pages before it:

@@ -105,6 +105,7 @@ pub fn parse_region(
         standard: None,
         columns: Vec::new(),
         verdict: Default::default(),
+        reading_doubt: None,
     };
 
     for raw in rows {

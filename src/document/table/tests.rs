@@ -995,3 +995,104 @@ fn header_words_over_two_lines_are_one_header() {
     cell_is(text, t, "201", "项目支出", "300.00");
     cell_none(t, "201", "基本支出");
 }
+
+#[test]
+fn columns_printed_in_another_order_are_placed_by_their_headers() {
+    // The form's order is 合计 | 人员经费 | 公用经费; this report prints
+    // 公用经费 first. Taken by position, every 人员经费 figure became a
+    // 公用经费 one.
+    let text = "\
+              部门一般公共预算基本支出部门预算经济分类预算表
+                                                              单位：万元
+   科目编码        科目名称                   合计            公用经费            人员经费
+   301         工资福利支出             120.00                          120.00
+   30101       基本工资                80.00                           80.00
+   30102       津贴补贴                40.00                           40.00
+   302         商品和服务支出             30.00           30.00
+   30201       办公费                 30.00           30.00
+               合计                 150.00           30.00          120.00
+";
+    let ts = find_layout_tables(text);
+    let t = table(&ts, BudgetBasicEconomic);
+    cell_is(text, t, "301", "人员经费", "120.00");
+    cell_none(t, "301", "公用经费");
+    cell_is(text, t, "30201", "公用经费", "30.00");
+    cell_none(t, "30201", "人员经费");
+    cell_is(text, t, "合计", "公用经费", "30.00");
+    cell_is(text, t, "合计", "人员经费", "120.00");
+    cell_is(text, t, "合计", "合计", "150.00");
+    // The column keeps the span of its own header.
+    let ci = t.column_index("人员经费", None).unwrap();
+    assert_eq!(sp(text, t.columns[ci].span.unwrap()), "人员经费");
+}
+
+#[test]
+fn a_reordered_header_that_is_not_word_for_word_keeps_the_form_order() {
+    // `人员` alone is no whole header: the printed order is not known, and
+    // the form's order is assumed (as before), so a full row still reads
+    // left to right.
+    let text = "\
+              部门一般公共预算基本支出部门预算经济分类预算表
+                                                              单位：万元
+   科目编码        科目名称                   合计                人员            公用经费
+   301         工资福利支出             120.00          120.00
+               合计                 120.00          120.00            0.00
+";
+    let ts = find_layout_tables(text);
+    let t = table(&ts, BudgetBasicEconomic);
+    cell_is(text, t, "合计", "人员经费", "120.00");
+    cell_is(text, t, "合计", "公用经费", "0.00");
+}
+
+/// A page without a header whose figures, at a scale of their own, fill
+/// fewer columns than the table has, and not those of the page before:
+/// they are placed by guess (as the first columns). Here the guess puts
+/// the 对附属单位补助支出 figures under 项目支出, and every sum still
+/// holds: the total row is on that page too.
+const GUESSED_PAGE: &str = "\
+                     支出决算表
+                                                            单位：万元
+  科目编码      科目名称                  本年支出合计        基本支出        项目支出        上缴上级支出        经营支出     对附属单位补助支出
+  201       一般公共服务支出              300.00      300.00
+  20101     人大事务                  300.00      300.00
+\u{c}  208       社会保障和就业支出    50.00                                   50.00
+  20805     行政事业单位养老支出   50.00                                   50.00
+            合计          350.00  300.00                           50.00
+";
+
+#[test]
+fn figures_placed_by_guess_without_a_total_placed_by_the_header_are_unplaced() {
+    let ts = find_layout_tables(GUESSED_PAGE);
+    let t = table(&ts, Expenditure);
+    assert_eq!(t.unplaced_pages, vec![1]);
+    // The gate does not judge such a table, whatever its sums say.
+    let doc = crate::document::parse(GUESSED_PAGE);
+    let v = &doc.tables[0].verdict;
+    assert_eq!(v.reliability, Reliability::Unreliable, "{v:?}");
+    assert!(
+        v.reason.as_deref().unwrap_or("").contains("第 2 页"),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn figures_placed_by_guess_under_a_total_placed_by_the_header_are_vouched_for() {
+    // The 合计 row sits on the header's page: a figure moved on the next
+    // page would break its column's sum, so the guess is checked by the gate.
+    let text = "\
+                     支出决算表
+                                                            单位：万元
+  科目编码      科目名称                  本年支出合计        基本支出        项目支出        上缴上级支出        经营支出     对附属单位补助支出
+            合计                    350.00      300.00       50.00
+  208       社会保障和就业支出              50.00                   50.00
+  20805     行政事业单位养老支出             50.00                   50.00
+\u{c}  201       一般公共服务支出    300.00  300.00
+  20101     人大事务        300.00  300.00
+";
+    let ts = find_layout_tables(text);
+    let t = table(&ts, Expenditure);
+    assert!(t.unplaced_pages.is_empty());
+    cell_is(text, t, "201", "基本支出", "300.00");
+    let doc = crate::document::parse(text);
+    assert_eq!(doc.tables[0].verdict.reliability, Reliability::Reliable);
+}

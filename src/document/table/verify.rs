@@ -208,7 +208,9 @@ pub fn verify(t: &Table) -> Verdict {
         .iter()
         .filter(|e| e.broken && e.one_side_blank)
         .count();
-    let unreliable = if one_sided > 0 {
+    let unreliable = if let Some(doubt) = &t.reading_doubt {
+        Some(doubt.clone())
+    } else if one_sided > 0 {
         Some(format!(
             "{one_sided} 处合计与其各项只读到一边（共核对 {checked} 处）"
         ))
