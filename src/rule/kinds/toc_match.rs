@@ -86,17 +86,28 @@ fn toc(cx: &mut RuleContext<'_>) {
             w[0].1, w[1].1
         )));
     }
+    // Each title's bigrams once, sorted for lookup (they were recomputed for
+    // every entry: entries × titles on a long report).
+    let core_grams: Vec<Vec<(char, char)>> = cores
+        .iter()
+        .map(|c| {
+            let mut g = bigrams(c);
+            g.sort_unstable();
+            g.dedup();
+            g
+        })
+        .collect();
     for (entry, span) in entries {
         let core = crate::document::items::toc_core(&entry);
         if core.chars().count() < 2 {
             continue;
         }
         let grams = bigrams(&core);
-        let best = cores
+        let best = core_grams
             .iter()
-            .map(|c| {
-                let g2 = bigrams(c);
-                grams.iter().filter(|g| g2.contains(g)).count() as f64 / grams.len().max(1) as f64
+            .map(|g2| {
+                grams.iter().filter(|g| g2.binary_search(g).is_ok()).count() as f64
+                    / grams.len().max(1) as f64
             })
             .fold(0.0, f64::max);
         if best >= 0.7 {
