@@ -225,7 +225,7 @@ pub struct RuleSpec {
     /// `cross-table`/`prose-table`: `==` (default), `<=`, `>=`.
     #[schemars(with = "Option<String>")]
     pub relation: Option<Spanned<String>>,
-    /// `table-sum`: `codes` or `numbered`; `cross-table`: `classes`.
+    /// `table-sum`: `codes`, `numbered` or `funds`; `cross-table`: `classes`.
     #[schemars(with = "Option<String>")]
     pub by: Option<Spanned<String>>,
     /// `cross-table`/`prose-table`: several comparisons in one rule.

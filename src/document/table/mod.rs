@@ -66,7 +66,9 @@ pub use recognize::into_table;
 pub use resolve::{bare_label, strip_unit_suffix, TableColumn, TableName, NUMBERING};
 pub use standard::StandardTable;
 pub use units::settle_units;
-pub use verify::{is_numbered, verify, Reliability, RowIdentity, Verdict, ROW_IDENTITIES};
+pub use verify::{
+    fund_items, is_numbered, verify, Reliability, RowIdentity, Verdict, ROW_IDENTITIES,
+};
 
 use crate::document::text;
 use crate::input::positioned::positioned_lines;

@@ -418,6 +418,51 @@ fn numbered_sums(t: &Table, evals: &mut Vec<Evaluated>) {
             push_sum(t, ri, &parts, evals);
         }
     }
+    fund_sums(t, evals);
+}
+
+/// The three funds that make up 财政拨款 (by definition of the term).
+const FUNDS: [&str; 3] = ["一般公共预算", "政府性基金", "国有资本经营"];
+
+/// 财政拨款 is its three funds: under a numbered `一、财政拨款收入` row the
+/// sub-items `1.一般公共预算资金`, `2.政府性基金`, `3.国有资本经营预算`
+/// (部门财务收支预算总表) add up to it. The sub-items of row `ri`: rows
+/// numbered 1., 2., … right under it on its side, each naming a different
+/// fund, two at least; `None` when `ri` is no such head. Other sub-items
+/// need not add up (a `其中` line lists a part), so they are not taken.
+pub fn fund_items(t: &Table, ri: usize) -> Option<Vec<usize>> {
+    let r = t.rows.get(ri)?;
+    let l = r.label.as_deref()?;
+    if !is_numbered(l) || !bare_label(l).contains("财政拨款") {
+        return None;
+    }
+    let fund_of = |p: &Row| -> Option<usize> {
+        let l = fold(p.label.as_deref()?);
+        if !l.starts_with(|c: char| c.is_ascii_digit()) || !NUMBERING.is_match(&l) {
+            return None;
+        }
+        let b = bare_label(&l);
+        FUNDS.iter().position(|f| b.contains(f))
+    };
+    let mut seen = Vec::new();
+    let parts: Vec<usize> = t
+        .data_rows()
+        .filter(|&(i, p)| i > ri && p.side == r.side)
+        .map_while(|(i, p)| {
+            let f = fund_of(p).filter(|f| !seen.contains(f))?;
+            seen.push(f);
+            Some(i)
+        })
+        .collect();
+    (parts.len() >= 2).then_some(parts)
+}
+
+fn fund_sums(t: &Table, evals: &mut Vec<Evaluated>) {
+    for (ri, _) in t.data_rows() {
+        if let Some(parts) = fund_items(t, ri) {
+            push_sum(t, ri, &parts, evals);
+        }
+    }
 }
 
 /// A two-sided table balances: the 总计 of one side equals the other's, in

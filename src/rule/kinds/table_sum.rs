@@ -5,8 +5,8 @@
 use super::lookup::*;
 use super::{show_q, RuleKind};
 use crate::diagnostic::Label;
-use crate::document::table::TableColumn;
 use crate::document::table::TableName;
+use crate::document::table::{fund_items, TableColumn};
 use crate::document::text::fold;
 use crate::document::{Row, RowKind};
 use crate::quantity::{Agreement, Quantity};
@@ -24,6 +24,8 @@ pub enum PartsBy {
     Numbered,
     /// Top-level codes, and every code against its children.
     Codes,
+    /// The fund sub-items (`1.一般公共预算资金` …) under a `财政拨款` row.
+    Funds,
 }
 
 #[derive(Debug, Clone)]
@@ -60,13 +62,14 @@ impl RuleKind for TableSum {
             None if !parts.is_empty() => PartsBy::Named,
             Some("codes") => PartsBy::Codes,
             Some("numbered") => PartsBy::Numbered,
+            Some("funds") => PartsBy::Funds,
             _ => {
                 let at = rs.by.as_ref().unwrap_or(kind);
                 cx.err(
                     at,
                     "a `table-sum` rule needs `parts` (row labels) or `by = \"codes\"` / `by = \"numbered\"`",
                     "here",
-                    "by = \"codes\" sums 类 rows and checks 类 = Σ 款 = Σ 项; by = \"numbered\" sums the rows numbered 一、二、… above the total",
+                    "by = \"codes\" sums 类 rows and checks 类 = Σ 款 = Σ 项; by = \"numbered\" sums the rows numbered 一、二、… above the total; by = \"funds\" sums the fund sub-items 1.一般公共预算资金 … under a 财政拨款 row",
                 );
                 return None;
             }
@@ -154,6 +157,7 @@ fn table_sum(
                         })
                         .collect()
                 }
+                PartsBy::Funds => fund_items(t, ri).unwrap_or_default(),
                 PartsBy::Named => {
                     let mut found = Vec::new();
                     let mut missing = None;
