@@ -11,10 +11,6 @@ use std::sync::LazyLock;
 
 static AMOUNT_IN_TITLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[0-9０-９]+(?:\.[0-9０-９]+)?(?:万元|亿元|元|%|万)").unwrap());
-static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\s\x0c]*(?:-\s*[0-9０-９]{1,3}\s*-|第?\s*[0-9０-９]{1,3}\s*页?|[0-9０-９]{1,3}\s*/\s*[0-9０-９]{1,3})[\s\x0c]*$")
-        .unwrap()
-});
 static DEBRIS_PREFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:\[bookmark:[^\]]*\]\s*)+").unwrap());
 static REPORT_TITLE: LazyLock<Regex> = LazyLock::new(|| {
@@ -55,7 +51,9 @@ pub fn parse(text: &str) -> Document {
     let text: &str = &simple;
     let all_lines = lines(text);
     let mut doc = Document::default();
-    let tables = find_tables(text, &all_lines);
+    // Running heads and feet are no part of the text or of any table.
+    let running = super::margins::running_lines(text, &all_lines);
+    let tables = find_tables(text, &all_lines, &running);
     let layout_mode = is_layout_text(text, &all_lines);
     let in_toc = toc::read_toc(&mut doc, text, &all_lines);
     let skip: Vec<bool> = tables
@@ -64,7 +62,7 @@ pub fn parse(text: &str) -> Document {
         .zip(&in_toc)
         .map(|(a, b)| *a || *b)
         .collect();
-    let blocks = prose_blocks(text, &all_lines, &skip, layout_mode);
+    let blocks = prose_blocks(text, &all_lines, &skip, &running, layout_mode);
     headings_and_paragraphs(&mut doc, text, blocks, layout_mode);
     push_tables(&mut doc, text, &all_lines, tables);
     finish_sections(&mut doc, text.len());
@@ -112,7 +110,7 @@ struct FoundTables {
 }
 
 /// Tables first: their lines are not prose.
-fn find_tables(text: &str, all_lines: &[Line]) -> FoundTables {
+fn find_tables(text: &str, all_lines: &[Line], running: &[bool]) -> FoundTables {
     let mut in_table = vec![false; all_lines.len()];
     let tab_regions = tab::find_regions(text, all_lines);
     for r in &tab_regions {
@@ -120,7 +118,7 @@ fn find_tables(text: &str, all_lines: &[Line]) -> FoundTables {
             *flag = true;
         }
     }
-    let layout_tables = table::find_layout_tables_in(text, all_lines);
+    let layout_tables = table::find_layout_tables_in(text, all_lines, running);
     if !layout_tables.is_empty() {
         for (i, l) in all_lines.iter().enumerate() {
             // Any overlap: a table's span starts at its title text, after the
@@ -156,11 +154,22 @@ fn is_layout_text(text: &str, all_lines: &[Line]) -> bool {
 }
 
 /// Blocks of prose lines (lines in `skip` — tables, contents — end a block).
-fn prose_blocks(text: &str, all_lines: &[Line], skip: &[bool], layout_mode: bool) -> Vec<Block> {
+/// `skip`: lines of tables and the TOC, which end a block; `running`: heads
+/// and feet of pages, which a block runs on past.
+fn prose_blocks(
+    text: &str,
+    all_lines: &[Line],
+    skip: &[bool],
+    running: &[bool],
+    layout_mode: bool,
+) -> Vec<Block> {
     let mut blocks: Vec<Block> = Vec::new();
     let mut current: Option<Block> = None;
     let full = full_width(text, all_lines, skip);
     for (i, line) in all_lines.iter().enumerate() {
+        if running[i] {
+            continue;
+        }
         if skip[i] {
             if let Some(b) = current.take() {
                 blocks.push(b);
@@ -176,7 +185,7 @@ fn prose_blocks(text: &str, all_lines: &[Line], skip: &[bool], layout_mode: bool
             }
             continue;
         }
-        if layout_mode && PAGE_NUMBER.is_match(raw) {
+        if layout_mode && super::margins::PAGE_NUMBER.is_match(raw) {
             continue;
         }
         let lead = indent_len(raw);

@@ -8,6 +8,7 @@ pub mod facts;
 pub mod heading;
 pub mod items;
 pub mod kind;
+mod margins;
 pub mod number;
 mod parallel;
 pub mod table;

@@ -33,7 +33,11 @@ pub fn case(seed: u64, form: Form, kind: StandardTable) -> Case {
     let mut table = model::build(form, kind, &mut rng);
     // A stream of its own, so that the other draws of a seed stay as they were.
     let reordered = reorder_columns(&mut table, &mut Rng::new(seed ^ 0x0c01_5eed));
-    let layout = Layout::random(&mut rng, &table);
+    let mut layout = Layout::random(&mut rng, &table);
+    let mut own = Rng::new(seed ^ 0x9a6e_5eed);
+    if own.chance(50) {
+        layout.page_number = Some(*own.pick(&["- 1 -", "第 1 页", "1"]));
+    }
     let mut features = layout.features(&table);
     if reordered {
         features.push("columns reordered".into());

@@ -52,6 +52,9 @@ pub struct Layout {
     pub project_banner: bool,
     /// A footnote `注：…` after the table.
     pub note: bool,
+    /// A page number printed at the foot of the page before the break
+    /// (`- 1 -`, `第 1 页`, `1`); set by the case, not drawn here.
+    pub page_number: Option<&'static str>,
 }
 
 impl Layout {
@@ -89,6 +92,7 @@ impl Layout {
             blank_lines: rng.chance(30),
             project_banner: rng.chance(60),
             note: rng.chance(50),
+            page_number: None,
         }
     }
 
@@ -140,6 +144,9 @@ impl Layout {
         }
         if self.header_two_lines {
             f.push("header over two lines".into());
+        }
+        if self.page_break.is_some() && self.page_number.is_some() {
+            f.push("page number at the break".into());
         }
         if self.blank_lines {
             f.push("blank lines".into());
@@ -454,6 +461,10 @@ pub fn render(t: &GTable, l: &Layout, rng: &mut Rng) -> Rendered {
     for p in 0..nrows {
         if let Some((at, repeat)) = l.page_break {
             if at == p {
+                if let Some(number) = l.page_number {
+                    let ln = cv.line();
+                    cv.put(ln, total_width / 2, number);
+                }
                 if repeat {
                     let copy: Vec<(String, Vec<char>)> =
                         cv.lines[header_start..header_end].to_vec();

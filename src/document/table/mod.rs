@@ -131,12 +131,22 @@ pub struct LayoutTable {
 
 /// Find and parse every column-laid-out table (and pipe-row table) in `text`.
 pub fn find_layout_tables(text: &str) -> Vec<LayoutTable> {
-    find_layout_tables_in(text, &text::lines(text))
+    let lines = text::lines(text);
+    find_layout_tables_in(text, &lines, &vec![false; lines.len()])
 }
 
-/// [`find_layout_tables`] on the already split [`text::lines`] of `text`.
-pub fn find_layout_tables_in(text: &str, text_lines: &[text::Line]) -> Vec<LayoutTable> {
-    let lines = positioned_lines(text, text_lines);
+/// [`find_layout_tables`] on the already split [`text::lines`] of `text`;
+/// the lines flagged in `hidden` (running heads and feet) read as blank.
+pub fn find_layout_tables_in(
+    text: &str,
+    text_lines: &[text::Line],
+    hidden: &[bool],
+) -> Vec<LayoutTable> {
+    let mut lines = positioned_lines(text, text_lines);
+    for (l, _) in lines.iter_mut().zip(hidden).filter(|(_, h)| **h) {
+        l.fragments.clear();
+        l.norm.clear();
+    }
     let mut out = Vec::new();
     let mut i = 0;
     while i < lines.len() {
