@@ -165,7 +165,8 @@ fn prose_blocks(
 ) -> Vec<Block> {
     let mut blocks: Vec<Block> = Vec::new();
     let mut current: Option<Block> = None;
-    let full = full_width(text, all_lines, skip);
+    let not_prose: Vec<bool> = skip.iter().zip(running).map(|(a, b)| *a || *b).collect();
+    let full = full_width(text, all_lines, &not_prose);
     for (i, line) in all_lines.iter().enumerate() {
         if running[i] {
             continue;

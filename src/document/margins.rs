@@ -4,13 +4,16 @@
 //! table that runs on to the next page runs on past them.
 //!
 //! Pages are the parts between form feeds (as `pdftotext` and the PDF
-//! reader write them). A line is a running one when its text, with digits
-//! counted alike (page numbers change), is the first or the last line of at
-//! least three pages and of two pages in five (the second from an edge
-//! when the first is running too), and is one or two runs of text, not a
-//! row of columns, and carries no amount; a page number (`- 5 -`) at a
-//! page's edge is one anyway. The first page (the cover, which names the report as a
-//! running head would) keeps its lines.
+//! reader write them). A line is a running one when its text, each run of
+//! digits counted alike (page numbers change), is printed at the same edge
+//! of at least three pages and of two pages in five: as the first or the
+//! last line of a page, or the second from that edge under a running line;
+//! and when it is one or two runs of text, not a row of columns, and
+//! carries no amount and no unit (`单位：万元`). The first page a running line is printed on keeps
+//! it: the cover names the report as a running head would, and a part's
+//! heading or a table's title repeated on the pages after it is printed
+//! there first. A page number (`- 5 -`, `第 5 页`, `5`) at a page's edge is
+//! no text wherever it is.
 
 use super::text::Line;
 use regex::Regex;
@@ -27,6 +30,10 @@ pub(super) static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 /// carry them, heads and feet do not.
 static AMOUNT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[0-9０-９][.,，．][0-9０-９]").expect("static regex"));
+
+/// A unit declaration (`单位：万元`) belongs to its table, at any edge.
+static UNIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"单位\s*[:：(（]").expect("static regex"));
 
 /// How many lines from the top and from the bottom of a page may be a
 /// running head or foot.
@@ -55,25 +62,29 @@ pub(super) fn running_lines(text: &str, lines: &[Line]) -> Vec<bool> {
     for (pi, page) in pages.iter().enumerate() {
         let n = page.len();
         for (k, &li) in page.iter().enumerate() {
-            let edge = if k < EDGE {
-                Some(true)
-            } else if k + EDGE >= n {
-                Some(false)
-            } else {
-                None
-            };
-            let Some(top) = edge else { continue };
-            let on = seen
-                .entry((key(&text[lines[li].span.range()]), top))
-                .or_default();
-            if on.last() != Some(&pi) {
-                on.push(pi);
+            // On a short page a line may be near both edges.
+            for top in [true, false] {
+                let near = if top { k < EDGE } else { k + EDGE >= n };
+                if !near {
+                    continue;
+                }
+                let on = seen
+                    .entry((key(&text[lines[li].span.range()]), top))
+                    .or_default();
+                if on.last() != Some(&pi) {
+                    on.push(pi);
+                }
             }
         }
     }
-    let running = |k: &str, top: bool| {
+    // Is `k` running at this edge, and on a page after the first it is
+    // printed on?
+    let running = |k: &str, top: bool, pi: usize| {
         seen.get(&(k.to_owned(), top)).is_some_and(|on| {
-            on.len() >= 3 && on.len() * 5 >= printed * 2 && k.chars().count() <= 60
+            on.len() >= 3
+                && on.len() * 5 >= printed * 2
+                && k.chars().count() <= 60
+                && on.first().is_some_and(|&first| pi > first)
         })
     };
     for (pi, page) in pages.iter().enumerate() {
@@ -88,9 +99,8 @@ pub(super) fn running_lines(text: &str, lines: &[Line]) -> Vec<bool> {
                 let raw = &text[lines[li].span.range()];
                 // A page number at the edge needs no other page to be one.
                 let number = k == 0 && PAGE_NUMBER.is_match(raw);
-                // The cover names the report as a running head would.
-                let head = pi > 0 && running(&key(raw), top) && runs(raw) <= 2;
-                if !number && (!head || AMOUNT.is_match(raw)) {
+                let head = running(&key(raw), top, pi) && runs(raw) <= 2;
+                if !number && (!head || AMOUNT.is_match(raw) || UNIT.is_match(raw)) {
                     break;
                 }
                 out[li] = true;
@@ -110,19 +120,20 @@ fn runs(raw: &str) -> usize {
         .count()
 }
 
-/// A line's text for comparison: without white space and form feeds, every
-/// digit one and the same (`第 3 页` and `第 4 页` are one foot).
+/// A line's text for comparison: without white space and form feeds, each
+/// run of digits one and the same (`第 9 页` and `第 10 页` are one foot).
 fn key(raw: &str) -> String {
-    raw.chars()
-        .filter(|c| !c.is_whitespace() && *c != '\x0c')
-        .map(|c| {
-            if c.is_ascii_digit() || ('０'..='９').contains(&c) {
-                '#'
-            } else {
-                c
+    let mut out = String::new();
+    for c in raw.chars().filter(|c| !c.is_whitespace() && *c != '\x0c') {
+        if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+            if !out.ends_with('#') {
+                out.push('#');
             }
-        })
-        .collect()
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -176,6 +187,43 @@ mod tests {
         // The cover's title stays: it is the report's title.
         let ls = lines(&t);
         assert!(!running_lines(&t, &ls)[0]);
+    }
+
+    #[test]
+    fn a_heading_repeated_on_the_pages_after_it_keeps_its_first_print() {
+        // 第二部分 heads every table page of its part: printed first as the
+        // part's heading, it stays there.
+        let part = "第二部分 2024年度部门决算表";
+        let t = pages(
+            "",
+            "",
+            &[
+                "第一部分 部门概况\n正文一",
+                &format!("{part}\n收入支出决算总表\n单位：万元"),
+                &format!("{part}\n收入决算表\n单位：万元"),
+                &format!("{part}\n支出决算表\n单位：万元"),
+            ],
+        );
+        assert_eq!(running(&t), vec![part.to_owned(), part.to_owned()]);
+        let ls = lines(&t);
+        let first = ls
+            .iter()
+            .position(|l| t[l.span.range()].contains(part))
+            .unwrap();
+        assert!(!running_lines(&t, &ls)[first]);
+    }
+
+    #[test]
+    fn page_counts_of_any_length_are_one_foot() {
+        assert_eq!(key("第 9 页 共 12 页"), key("第 10 页 共 12 页"));
+        let bodies: Vec<String> = "甲乙丙丁戊己庚辛壬癸子丑"
+            .chars()
+            .map(|c| format!("正文{c}"))
+            .collect();
+        let bodies: Vec<&str> = bodies.iter().map(String::as_str).collect();
+        let t = pages("", "第 N 页 共 13 页", &bodies);
+        // Every foot but the first (pages 2 to 13: 9 and 10 alike).
+        assert_eq!(running(&t).len(), 11);
     }
 
     #[test]

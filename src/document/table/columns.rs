@@ -39,6 +39,9 @@ pub(super) struct Anchors {
     /// (see [`printed_order`]); their figures are then taken in the
     /// printed order.
     pub(super) reordered: Vec<bool>,
+    /// A side's headers are printed in another order than the form's, but
+    /// not all of them could be read (see [`printed_order`]).
+    pub(super) order_unknown: bool,
 }
 
 fn header_word(w: &str, keys: &[String]) -> bool {
@@ -136,6 +139,7 @@ fn anchors_from_header(pieces: &[Fragment], cols: &[ColDef], nsides: usize) -> A
         from_header: true,
         col_spans: vec![None; cols.len()],
         reordered: vec![false; nsides],
+        order_unknown: false,
     };
     // label / code anchors: occurrences in x order, one per side
     let mut lab: Vec<&Fragment> = pieces
@@ -165,9 +169,14 @@ fn anchors_from_header(pieces: &[Fragment], cols: &[ColDef], nsides: usize) -> A
     // value columns
     let mut used = vec![false; pieces.len()];
     let mut last_x0: i64 = -100;
+    // Per side: a column of its own name whose header is printed only left
+    // of the columns before it (out of the form's order) and not found.
+    let mut behind = vec![false; nsides];
     for (ci, c) in cols.iter().enumerate() {
         let key = fold_key(&c.key);
+        let unique = cols.iter().filter(|d| fold_key(&d.key) == key).count() == 1;
         let mut best: Option<usize> = None;
+        let mut seen_behind = false;
         for (pi, p) in pieces.iter().enumerate() {
             if used[pi]
                 || LABEL_WORDS.contains(&p.text.as_str())
@@ -181,6 +190,7 @@ fn anchors_from_header(pieces: &[Fragment], cols: &[ColDef], nsides: usize) -> A
                 continue;
             }
             if (p.x0 as i64) + 8 < last_x0 {
+                seen_behind = true;
                 continue;
             }
             if best.is_none_or(|b| p.x0 < pieces[b].x0) {
@@ -192,15 +202,21 @@ fn anchors_from_header(pieces: &[Fragment], cols: &[ColDef], nsides: usize) -> A
             last_x0 = pieces[b].x0 as i64;
             a.cols[ci] = Some(pieces[b].centre());
             a.col_spans[ci] = Some(pieces[b].span());
+        } else if seen_behind && unique {
+            behind[c.side] = true;
         }
     }
-    for s in 0..nsides {
+    for (s, behind) in behind.into_iter().enumerate() {
         if let Some(found) = printed_order(pieces, cols, s) {
             for (ci, p) in found {
                 a.cols[ci] = Some(p.centre());
                 a.col_spans[ci] = Some(p.span());
             }
             a.reordered[s] = true;
+        } else if behind {
+            // Printed in another order, but not every header read word for
+            // word: where the columns are is not known.
+            a.order_unknown = true;
         }
     }
     interpolate(&mut a.cols);
@@ -586,7 +602,13 @@ pub(super) fn parse_table(
                 .collect();
             let (pos, guessed) =
                 page_positions(&side_segs[k..k2], &side_cols, a, &prev_used, &learned);
-            if guessed {
+            // A repeated header whose order could not be read, under a first
+            // header read in another order than the form's: the page's
+            // anchors and the printed order disagree.
+            let order_unknown = a.from_header
+                && first_anchors.reordered.get(s) == Some(&true)
+                && a.reordered.get(s) != Some(&true);
+            if guessed || order_unknown {
                 guessed_pages.push(page);
             }
             let mut used_here: Vec<usize> = Vec::new();
@@ -620,7 +642,10 @@ pub(super) fn parse_table(
         // keeps every sum, and the table is not judged.
         let pinned = side_segs.iter().any(|sg| {
             let label: String = sg.label.iter().map(|f| fold_key(&f.text)).collect();
-            !guessed_pages.contains(&sg.page) && !sg.values.is_empty() && is_total_label(&label)
+            !guessed_pages.contains(&sg.page)
+                && anchors_for(sg.page).from_header
+                && !sg.values.is_empty()
+                && is_total_label(&label)
         });
         if !pinned {
             for p in guessed_pages {
@@ -695,6 +720,7 @@ pub(super) fn parse_table(
             .map(|&n| trimmed_span(text, &lines[n]))
             .collect(),
         unplaced_pages,
+        order_unknown: first_anchors.order_unknown,
     };
     let _ = header_norms;
     (table, end)

@@ -127,6 +127,9 @@ pub struct LayoutTable {
     /// Pages (0-based) whose figures were placed under columns by guess
     /// (see `rows::page_positions`): the table is then not judged.
     pub unplaced_pages: Vec<usize>,
+    /// The header prints the columns in another order than the form's and
+    /// not every header could be read: the table is then not judged.
+    pub order_unknown: bool,
 }
 
 /// Find and parse every column-laid-out table (and pipe-row table) in `text`.

@@ -156,6 +156,7 @@ pub(super) fn pipe_table_at(
             empty_statement: None,
             notes: Vec::new(),
             unplaced_pages: Vec::new(),
+            order_unknown: false,
         },
         j,
     ))

@@ -85,7 +85,11 @@ pub fn into_table(t: LayoutTable) -> Table {
         standard: t.kind,
         columns,
         verdict: Default::default(),
-        reading_doubt: unplaced_doubt(&t.unplaced_pages),
+        reading_doubt: if t.order_unknown {
+            Some("表头各栏的次序与标准格式不同，且未能逐栏认出，无法确定各栏位置".to_owned())
+        } else {
+            unplaced_doubt(&t.unplaced_pages)
+        },
     }
 }
 

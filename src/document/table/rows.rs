@@ -9,11 +9,12 @@ use crate::source::Span;
 
 /// Anchor position per side column for one page: header anchors, or
 /// clusters of the page's own numbers. The flag says the clusters were
-/// placed by guess: a page without a header whose figures fill fewer
-/// columns than the side has, at a scale of their own, and not in the
-/// columns the page before used. They are then taken as the first columns,
-/// which may be wrong without any sum showing it (a column of figures moved
-/// to its neighbour keeps every total), so the table is not judged.
+/// placed by guess: a page without a header whose figures, at a scale of
+/// their own, fill fewer columns than the side has and not as many as the
+/// page before used (they are then taken as the first ones). A guess may
+/// be wrong without any sum showing it (a column of figures moved to its
+/// neighbour keeps every total), so the caller asks for a total row that
+/// vouches for it, or does not judge the table.
 pub(super) fn page_positions(
     segs: &[Seg],
     side_cols: &[usize],
@@ -55,10 +56,15 @@ pub(super) fn page_positions(
     }
     let mut guessed = false;
     let targets: Vec<usize> = if k >= n {
+        // As many clusters as columns, or more (right edges of left-aligned
+        // figures spread): the figures are then placed by nearness.
         (0..n).collect()
     } else if let Some(t) = same_scale(&centres, side_cols, a, learned) {
         t
     } else if prev_used.len() == k {
+        // The columns the page before used. Taken as known: a table keeps
+        // its columns from page to page (a page whose figures sit in other
+        // columns, as many as before, is not told apart).
         prev_used
             .iter()
             .filter_map(|c| side_cols.iter().position(|x| x == c))

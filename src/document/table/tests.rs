@@ -1027,28 +1027,50 @@ fn columns_printed_in_another_order_are_placed_by_their_headers() {
 }
 
 #[test]
-fn a_reordered_header_that_is_not_word_for_word_keeps_the_form_order() {
-    // `人员` alone is no whole header: the printed order is not known, and
-    // the form's order is assumed (as before), so a full row still reads
-    // left to right.
+fn a_reordered_header_that_is_not_word_for_word_is_not_placed() {
+    // `人员` alone is no whole header: the printed order cannot be read
+    // column by column, and taking the form's order would put the 人员经费
+    // figures under 公用经费 with every sum still holding. Not judged.
     let text = "\
               部门一般公共预算基本支出部门预算经济分类预算表
                                                               单位：万元
-   科目编码        科目名称                   合计                人员            公用经费
-   301         工资福利支出             120.00          120.00
-               合计                 120.00          120.00            0.00
+   科目编码        科目名称                   合计            公用经费              人员
+   301         工资福利支出             120.00                          120.00
+   302         商品和服务支出             30.00           30.00
+               合计                 150.00           30.00          120.00
 ";
     let ts = find_layout_tables(text);
     let t = table(&ts, BudgetBasicEconomic);
-    cell_is(text, t, "合计", "人员经费", "120.00");
-    cell_is(text, t, "合计", "公用经费", "0.00");
+    assert!(t.order_unknown);
+    let doc = crate::document::parse(text);
+    let v = &doc.tables[0].verdict;
+    assert_eq!(v.reliability, Reliability::Unreliable, "{v:?}");
+}
+
+#[test]
+fn a_header_in_the_form_order_is_not_out_of_order() {
+    // The same table with its headers in the form's order is placed as
+    // before (`人员` abbreviated is found by its prefix).
+    let text = "\
+              部门一般公共预算基本支出部门预算经济分类预算表
+                                                              单位：万元
+   科目编码        科目名称                   合计              人员            公用经费
+   301         工资福利支出             120.00          120.00
+   302         商品和服务支出             30.00                           30.00
+               合计                 150.00          120.00           30.00
+";
+    let ts = find_layout_tables(text);
+    let t = table(&ts, BudgetBasicEconomic);
+    assert!(!t.order_unknown);
+    cell_is(text, t, "302", "公用经费", "30.00");
+    cell_none(t, "302", "人员经费");
 }
 
 /// A page without a header whose figures, at a scale of their own, fill
 /// fewer columns than the table has, and not those of the page before:
-/// they are placed by guess (as the first columns). Here the guess puts
-/// the 对附属单位补助支出 figures under 项目支出, and every sum still
-/// holds: the total row is on that page too.
+/// they are placed by guess (as the first columns), which puts the
+/// 对附属单位补助支出 figures in a column before their own with every sum
+/// still holding: the total row is on that page too.
 const GUESSED_PAGE: &str = "\
                      支出决算表
                                                             单位：万元

@@ -428,8 +428,9 @@ const FUNDS: [&str; 3] = ["一般公共预算", "政府性基金", "国有资本
 /// sub-items `1.一般公共预算资金`, `2.政府性基金`, `3.国有资本经营预算`
 /// (部门财务收支预算总表) add up to it. The sub-items of row `ri`: rows
 /// numbered 1., 2., … right under it on its side, each naming a different
-/// fund, two at least; `None` when `ri` is no such head. Other sub-items
-/// need not add up (a `其中` line lists a part), so they are not taken.
+/// fund, two at least, one of them with a figure; `None` when `ri` is no
+/// such head. Other sub-items need not add up (a `其中` line lists a part),
+/// so they are not taken.
 pub fn fund_items(t: &Table, ri: usize) -> Option<Vec<usize>> {
     let r = t.rows.get(ri)?;
     let l = r.label.as_deref()?;
@@ -454,7 +455,11 @@ pub fn fund_items(t: &Table, ri: usize) -> Option<Vec<usize>> {
             Some(i)
         })
         .collect();
-    (parts.len() >= 2).then_some(parts)
+    // Sub-items all left blank are a template not filled in, not a sum.
+    let printed = parts
+        .iter()
+        .any(|&i| t.rows[i].cells.iter().any(|c| c.number.is_some()));
+    (parts.len() >= 2 && printed).then_some(parts)
 }
 
 fn fund_sums(t: &Table, evals: &mut Vec<Evaluated>) {
@@ -788,5 +793,102 @@ mod tests {
         for t in &doc.tables {
             assert_eq!(t.verdict.reliability, Reliability::Unverified);
         }
+    }
+
+    /// 部门财务收支预算总表 with its fund sub-items as printed.
+    fn finance_total(text: &str) -> Table {
+        parse(text)
+            .tables
+            .into_iter()
+            .find(|t| t.standard == Some(StandardTable::BudgetFinanceTotal))
+            .expect("the table")
+    }
+
+    const FUNDS_BLANK: &str = "\
+                         2024年部门财务收支预算总表
+编制部门：上海市普陀区示例局                                                单位：元
+
+                  本年收入                                   本年支出
+
+           项目             预算数                       项目          预算数
+
+一、财政拨款收入                   1,000,000 一、一般公共服务支出                    800,000
+
+1. 一般公共预算资金                          二、社会保障和就业支出                  200,000
+
+2. 政府性基金
+
+3. 国有资本经营预算
+
+二、事业收入
+
+三、事业单位经营收入
+
+四、其他收入
+
+            收入总计               1,000,000            支出总计                1,000,000
+";
+
+    const FUND_SHORT: &str = "\
+                         2024年部门财务收支预算总表
+编制部门：上海市普陀区示例局                                                单位：元
+
+                  本年收入                                   本年支出
+
+           项目             预算数                       项目          预算数
+
+一、财政拨款收入                   1,000,000 一、一般公共服务支出                    800,000
+
+1. 一般公共预算资金                  900,000 二、社会保障和就业支出                  200,000
+
+2. 政府性基金
+
+3. 国有资本经营预算
+
+二、事业收入
+
+三、事业单位经营收入
+
+四、其他收入
+
+            收入总计               1,000,000            支出总计                1,000,000
+";
+
+    #[test]
+    fn fund_sub_items_left_blank_are_no_sum() {
+        let t = finance_total(FUNDS_BLANK);
+        let head = t
+            .rows
+            .iter()
+            .position(|r| r.label.as_deref() == Some("一、财政拨款收入"));
+        assert_eq!(fund_items(&t, head.expect("the 财政拨款 row")), None);
+        assert_eq!(
+            t.verdict.reliability,
+            Reliability::Reliable,
+            "{:?}",
+            t.verdict
+        );
+    }
+
+    #[test]
+    fn a_fund_sub_item_short_of_its_head_is_the_suspect() {
+        let t = finance_total(FUND_SHORT);
+        let head = t
+            .rows
+            .iter()
+            .position(|r| r.label.as_deref() == Some("一、财政拨款收入"));
+        assert_eq!(
+            fund_items(&t, head.expect("the 财政拨款 row")).map(|p| p.len()),
+            Some(3)
+        );
+        assert_eq!(
+            t.verdict.reliability,
+            Reliability::Reliable,
+            "{:?}",
+            t.verdict
+        );
+        assert_eq!(t.verdict.broken, 1);
+        let suspect = t.verdict.suspects.first().expect("a suspect");
+        assert_eq!(&FUND_SHORT[suspect.range()], "900,000");
     }
 }

@@ -67,7 +67,7 @@ impl RuleKind for TableSum {
                 let at = rs.by.as_ref().unwrap_or(kind);
                 cx.err(
                     at,
-                    "a `table-sum` rule needs `parts` (row labels) or `by = \"codes\"` / `by = \"numbered\"`",
+                    "a `table-sum` rule needs `parts` (row labels) or `by = \"codes\"` / `by = \"numbered\"` / `by = \"funds\"`",
                     "here",
                     "by = \"codes\" sums 类 rows and checks 类 = Σ 款 = Σ 项; by = \"numbered\" sums the rows numbered 一、二、… above the total; by = \"funds\" sums the fund sub-items 1.一般公共预算资金 … under a 财政拨款 row",
                 );
