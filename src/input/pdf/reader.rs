@@ -11,7 +11,7 @@ use hayro_interpret::{
     interpret_page, BlendMode, ClipPath, Context, Device, DrawMode, DrawProps, Image,
     ImageDrawProps, InterpreterCache, InterpreterSettings, SoftMask, TransformExt,
 };
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Glyphs (in the whole document) and ruling segments (per page) beyond
 /// these are not collected: bounded memory on a hostile file. A published
@@ -78,7 +78,10 @@ struct Collector {
     page: Rect,
     clips: Vec<Rect>,
     glyphs: Vec<Glyph>,
-    seen: HashSet<(String, i64, i64)>,
+    /// The first glyph painted at each (half-point) position, by index.
+    seen: HashMap<(i64, i64), usize>,
+    /// Other glyphs painted at a position taken by a different one.
+    clash: HashSet<(String, i64, i64)>,
     horizontal: Vec<super::model::Ruling>,
     vertical: Vec<super::model::Ruling>,
     unmapped: usize,
@@ -94,7 +97,8 @@ impl Collector {
             page: Rect::new(0.0, 0.0, w, h),
             clips: Vec::new(),
             glyphs: Vec::new(),
-            seen: HashSet::new(),
+            seen: HashMap::new(),
+            clash: HashSet::new(),
             horizontal: Vec::new(),
             vertical: Vec::new(),
             unmapped: 0,
@@ -231,19 +235,21 @@ impl<'a> Device<'a> for Collector {
                 return;
             }
             let t = props.transform * g.transform();
-            let text = match g.as_unicode() {
-                Some(BfString::Char(c)) => c.to_string(),
-                Some(BfString::String(s)) => s,
+            // One allocation per glyph: its text.
+            let mut text = String::new();
+            let mut keep = |c: char| {
+                if !c.is_control() && !c.is_whitespace() {
+                    text.push(unify_radical(c));
+                }
+            };
+            match g.as_unicode() {
+                Some(BfString::Char(c)) => keep(c),
+                Some(BfString::String(s)) => s.chars().for_each(keep),
                 None => {
                     self.unmapped += 1;
                     continue;
                 }
-            };
-            let text: String = text
-                .chars()
-                .filter(|c| !c.is_control() && !c.is_whitespace())
-                .map(unify_radical)
-                .collect();
+            }
             if text.is_empty() {
                 continue;
             }
@@ -274,13 +280,20 @@ impl<'a> Device<'a> for Collector {
                 continue;
             }
             // Fake bold paints the same glyph twice (fill, then stroke).
-            let key = (
-                text.clone(),
+            let at = (
                 (bbox.x0 * 2.0).round() as i64,
                 (bbox.y0 * 2.0).round() as i64,
             );
-            if !self.seen.insert(key) {
-                continue;
+            match self.seen.get(&at) {
+                None => {
+                    self.seen.insert(at, self.glyphs.len());
+                }
+                Some(&first) if self.glyphs[first].text == text => continue,
+                Some(_) => {
+                    if !self.clash.insert((text.clone(), at.0, at.1)) {
+                        continue;
+                    }
+                }
             }
             self.glyphs.push(Glyph { text, bbox, size });
         }
