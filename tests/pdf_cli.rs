@@ -271,6 +271,11 @@ fn truncated_pdf_never_panics() {
     }
 }
 
+/// The JSON diagnostics of `code`.
+fn coded<'a>(diags: &'a [serde_json::Value], code: &str) -> Vec<&'a serde_json::Value> {
+    diags.iter().filter(|d| d["code"] == code).collect()
+}
+
 /// A page with only a frame and a page number between two pages of text:
 /// one warning, located at that page; the pages of text are not blank.
 #[test]
@@ -286,12 +291,7 @@ fn a_blank_page_is_a_warning_on_its_page() {
     let o = gouji(&["check", &path, "--fail-on", "warning", "--format", "json"]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let blank: Vec<&serde_json::Value> = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["code"] == "gouji::blank-page")
-        .collect();
+    let blank = coded(v["diagnostics"].as_array().unwrap(), "gouji::blank-page");
     assert_eq!(blank.len(), 1, "{blank:#?}");
     assert_eq!(blank[0]["severity"], "warning");
     assert!(blank[0]["message"].as_str().unwrap().contains("第 2 页"));
@@ -327,10 +327,7 @@ fn joined_pdfs_keep_their_pages() {
     assert_eq!(l["locator"], "defect.pdf 第 1 页");
     // The second file's blank page is not lost in the join: a warning on
     // that file's page 2 (its page number), as for the PDF checked alone.
-    let blank: Vec<&serde_json::Value> = diags
-        .iter()
-        .filter(|d| d["code"] == "gouji::blank-page")
-        .collect();
+    let blank = coded(diags, "gouji::blank-page");
     assert_eq!(blank.len(), 1, "{v:#}");
     assert_eq!(blank[0]["severity"], "warning");
     assert!(

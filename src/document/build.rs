@@ -153,9 +153,8 @@ fn is_layout_text(text: &str, all_lines: &[Line]) -> bool {
     }
 }
 
-/// Blocks of prose lines (lines in `skip` — tables, contents — end a block).
-/// `skip`: lines of tables and the TOC, which end a block; `running`: heads
-/// and feet of pages, which a block runs on past.
+/// Blocks of prose lines. Lines in `skip` (tables, contents) end a block;
+/// lines in `running` (heads and feet of pages) are passed over.
 fn prose_blocks(
     text: &str,
     all_lines: &[Line],

@@ -45,6 +45,7 @@ pub(super) fn running_lines(text: &str, lines: &[Line]) -> Vec<bool> {
     if !text.contains('\x0c') {
         return out;
     }
+    let keys: Vec<String> = lines.iter().map(|l| key(&text[l.span.range()])).collect();
     // The non-blank lines of each page, in order.
     let mut pages: Vec<Vec<usize>> = vec![Vec::new()];
     for (i, l) in lines.iter().enumerate() {
@@ -52,7 +53,7 @@ pub(super) fn running_lines(text: &str, lines: &[Line]) -> Vec<bool> {
         for _ in 0..raw.matches('\x0c').count() {
             pages.push(Vec::new());
         }
-        if !key(raw).is_empty() {
+        if !keys[i].is_empty() {
             pages.last_mut().expect("one page at least").push(i);
         }
     }
@@ -68,9 +69,7 @@ pub(super) fn running_lines(text: &str, lines: &[Line]) -> Vec<bool> {
                 if !near {
                     continue;
                 }
-                let on = seen
-                    .entry((key(&text[lines[li].span.range()]), top))
-                    .or_default();
+                let on = seen.entry((keys[li].clone(), top)).or_default();
                 if on.last() != Some(&pi) {
                     on.push(pi);
                 }
@@ -99,7 +98,7 @@ pub(super) fn running_lines(text: &str, lines: &[Line]) -> Vec<bool> {
                 let raw = &text[lines[li].span.range()];
                 // A page number at the edge needs no other page to be one.
                 let number = k == 0 && PAGE_NUMBER.is_match(raw);
-                let head = running(&key(raw), top, pi) && runs(raw) <= 2;
+                let head = running(&keys[li], top, pi) && runs(raw) <= 2;
                 if !number && (!head || AMOUNT.is_match(raw) || UNIT.is_match(raw)) {
                     break;
                 }

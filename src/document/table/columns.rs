@@ -172,9 +172,10 @@ fn anchors_from_header(pieces: &[Fragment], cols: &[ColDef], nsides: usize) -> A
     // Per side: a column of its own name whose header is printed only left
     // of the columns before it (out of the form's order) and not found.
     let mut behind = vec![false; nsides];
+    let keys: Vec<String> = cols.iter().map(|c| fold_key(&c.key)).collect();
     for (ci, c) in cols.iter().enumerate() {
-        let key = fold_key(&c.key);
-        let unique = cols.iter().filter(|d| fold_key(&d.key) == key).count() == 1;
+        let key = &keys[ci];
+        let unique = keys.iter().filter(|k| *k == key).count() == 1;
         let mut best: Option<usize> = None;
         let mut seen_behind = false;
         for (pi, p) in pieces.iter().enumerate() {
@@ -186,7 +187,7 @@ fn anchors_from_header(pieces: &[Fragment], cols: &[ColDef], nsides: usize) -> A
             }
             let pt = header_key(p);
             let n = pt.chars().count();
-            if pt.is_empty() || !(key.starts_with(&pt) && (n >= 2 || pt == key)) {
+            if pt.is_empty() || !(key.starts_with(&pt) && (n >= 2 || pt == *key)) {
                 continue;
             }
             if (p.x0 as i64) + 8 < last_x0 {
@@ -207,7 +208,7 @@ fn anchors_from_header(pieces: &[Fragment], cols: &[ColDef], nsides: usize) -> A
         }
     }
     for (s, behind) in behind.into_iter().enumerate() {
-        if let Some(found) = printed_order(pieces, cols, s) {
+        if let Some(found) = printed_order(pieces, cols, &keys, s) {
             for (ci, p) in found {
                 a.cols[ci] = Some(p.centre());
                 a.col_spans[ci] = Some(p.span());
@@ -247,9 +248,9 @@ fn header_key(p: &Fragment) -> String {
 fn printed_order<'p>(
     pieces: &'p [Fragment],
     cols: &[ColDef],
+    keys: &[String],
     side: usize,
 ) -> Option<Vec<(usize, &'p Fragment)>> {
-    let keys: Vec<String> = cols.iter().map(|c| fold_key(&c.key)).collect();
     let mut found: Vec<(usize, &Fragment)> = Vec::new();
     for ci in (0..cols.len()).filter(|&ci| cols[ci].side == side) {
         let key = &keys[ci];
