@@ -24,7 +24,6 @@ use gouji::document::table::Reliability;
 use gouji::document::text::fold;
 use gouji::document::{RowKind, Table};
 use gouji::source::{Encoding, SourceFile};
-use layout::model::Form;
 use layout::render::Expected;
 use layout::rng::Rng;
 use layout::Case;
@@ -50,16 +49,7 @@ fn knobs() -> (u64, u64, bool) {
 /// Every case of the run: `rounds` × every standard table of every form.
 fn cases() -> impl Iterator<Item = Case> {
     let (rounds, seed, _) = knobs();
-    (0..rounds).flat_map(move |r| {
-        Form::ALL.into_iter().flat_map(move |form| {
-            form.tables().iter().enumerate().map(move |(i, &kind)| {
-                let s = seed
-                    .wrapping_mul(1_000_003)
-                    .wrapping_add(r * 1000 + form as u64 * 100 + i as u64);
-                layout::case(s, form, kind)
-            })
-        })
-    })
+    layout::cases(rounds, seed)
 }
 
 struct Checked {

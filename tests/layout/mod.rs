@@ -2,15 +2,21 @@
 //! issue"): each standard table of each form, with consistent figures
 //! ([`model`]), rendered in one of many layouts as `pdftotext -layout`
 //! text ([`render`]) and wrapped in a minimal report, with the answer:
-//! where every figure is and which cell it is.
+//! where every figure is and which cell it is. [`pages`] prints the same
+//! case as a PDF's page model (glyph boxes, ruling lines).
+
+// Shared by two test crates (text and pages), each using a part.
+#![allow(dead_code)]
 
 pub mod model;
+#[cfg(feature = "pdf")]
+pub mod pages;
 pub mod render;
 pub mod rng;
 
 use gouji::document::table::StandardTable;
 use model::Form;
-use render::{Expected, Layout};
+use render::{Drawn, Expected, Layout};
 use rng::Rng;
 
 /// One generated report: one standard table in one layout.
@@ -25,6 +31,23 @@ pub struct Case {
     pub table_range: (usize, usize),
     /// Every printed figure, spans into `text`.
     pub cells: Vec<Expected>,
+    /// The table as drawn (lines counted from the table's first line).
+    pub drawn: Drawn,
+}
+
+/// Every case of a run: `rounds` × every standard table of every form,
+/// from the first seed `seed`.
+pub fn cases(rounds: u64, seed: u64) -> impl Iterator<Item = Case> {
+    (0..rounds).flat_map(move |r| {
+        Form::ALL.into_iter().flat_map(move |form| {
+            form.tables().iter().enumerate().map(move |(i, &kind)| {
+                let s = seed
+                    .wrapping_mul(1_000_003)
+                    .wrapping_add(r * 1000 + form as u64 * 100 + i as u64);
+                case(s, form, kind)
+            })
+        })
+    })
 }
 
 /// The case of `seed` for table `kind` of `form`.
@@ -63,6 +86,7 @@ pub fn case(seed: u64, form: Form, kind: StandardTable) -> Case {
         table_range: (off, off + rendered.text.len()),
         text,
         cells,
+        drawn: rendered.drawn,
     }
 }
 

@@ -177,10 +177,55 @@ pub struct Expected {
 pub struct Rendered {
     pub text: String,
     pub cells: Vec<Expected>,
+    /// What was drawn where, for printing the same table as a page.
+    pub drawn: Drawn,
+}
+
+/// Which side of its place a piece of text is aligned to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Left,
+    Centre,
+    Right,
+}
+
+/// One piece of text as put on the canvas.
+#[derive(Debug, Clone)]
+pub struct Piece {
+    pub line: usize,
+    pub col: usize,
+    pub text: String,
+    pub anchor: Anchor,
+    /// Index into [`Rendered::cells`] when the piece is a figure.
+    pub cell: Option<usize>,
+    /// A figure or code beside a label: a page centres it on its row.
+    pub beside_label: bool,
+}
+
+/// A ruled row of the table: lines `first..first + count`; `level` is its
+/// place in the header (0 = top), None for a body row.
+#[derive(Debug, Clone, Copy)]
+pub struct Band {
+    pub first: usize,
+    pub count: usize,
+    pub level: Option<usize>,
+}
+
+/// The table as drawn: its pieces, its rows (header and body, in line
+/// order, a repeated header again) and its column boundaries.
+#[derive(Debug, Clone, Default)]
+pub struct Drawn {
+    pub pieces: Vec<Piece>,
+    pub bands: Vec<Band>,
+    /// Column boundaries (in character columns) and the header level
+    /// from which each runs down: a boundary inside a merged header cell
+    /// starts below it.
+    pub verticals: Vec<(f64, usize)>,
 }
 
 struct Canvas {
     lines: Vec<(String, Vec<char>)>,
+    pieces: Vec<Piece>,
 }
 
 impl Canvas {
@@ -189,9 +234,14 @@ impl Canvas {
         self.lines.len() - 1
     }
 
+    /// Put `s` left-aligned at column `col` of line `l`.
+    fn put(&mut self, l: usize, col: usize, s: &str) -> usize {
+        self.put_as(l, col, s, Anchor::Left)
+    }
+
     /// Put `s` at column `col` of line `l`; pushed right past any text
     /// already there (as pdftotext does), keeping one space before it.
-    fn put(&mut self, l: usize, col: usize, s: &str) -> usize {
+    fn put_as(&mut self, l: usize, col: usize, s: &str, anchor: Anchor) -> usize {
         let n = s.chars().count();
         let line = &mut self.lines[l].1;
         let mut col = col;
@@ -209,6 +259,14 @@ impl Canvas {
         for (i, c) in s.chars().enumerate() {
             line[col + i] = c;
         }
+        self.pieces.push(Piece {
+            line: l,
+            col,
+            text: s.to_owned(),
+            anchor,
+            cell: None,
+            beside_label: false,
+        });
         col
     }
 
@@ -424,7 +482,10 @@ pub fn render(t: &GTable, l: &Layout, rng: &mut Rng) -> Rendered {
     }
     let total_width = x;
 
-    let mut cv = Canvas { lines: Vec::new() };
+    let mut cv = Canvas {
+        lines: Vec::new(),
+        pieces: Vec::new(),
+    };
     // Title and unit line.
     let tl = cv.line();
     let tw = width(&t.title);
@@ -451,8 +512,11 @@ pub fn render(t: &GTable, l: &Layout, rng: &mut Rng) -> Rendered {
 
     // Header.
     let header_start = cv.lines.len();
-    render_header(&mut cv, t, l, &geos, &head_pieces);
+    let header_pieces = cv.pieces.len();
+    let (header_bands, project_level) = render_header(&mut cv, t, l, &geos, &head_pieces);
     let header_end = cv.lines.len();
+    let header_copy: Vec<Piece> = cv.pieces[header_pieces..].to_vec();
+    let mut bands = header_bands.clone();
 
     // Body.
     let mut cells = Vec::new();
@@ -471,6 +535,15 @@ pub fn render(t: &GTable, l: &Layout, rng: &mut Rng) -> Rendered {
                     let first = cv.lines.len();
                     cv.lines.extend(copy);
                     cv.lines[first].0.insert(0, '\u{c}');
+                    let moved = |line: usize| line - header_start + first;
+                    cv.pieces.extend(header_copy.iter().map(|p| Piece {
+                        line: moved(p.line),
+                        ..p.clone()
+                    }));
+                    bands.extend(header_bands.iter().map(|b| Band {
+                        first: moved(b.first),
+                        ..*b
+                    }));
                 } else {
                     pending_ff = true;
                 }
@@ -509,6 +582,7 @@ pub fn render(t: &GTable, l: &Layout, rng: &mut Rng) -> Rendered {
             }
             if let (Some((cx, _)), Some(code)) = (g.code, row.code.as_deref()) {
                 cv.put(first + f, cx, &code_text(code, t.split_codes));
+                cv.pieces.last_mut().expect("just put").beside_label = true;
             }
             for (ci, fig) in figs[si][p].iter().enumerate() {
                 let Some((text, value)) = fig else { continue };
@@ -518,10 +592,18 @@ pub fn render(t: &GTable, l: &Layout, rng: &mut Rng) -> Rendered {
                 } else {
                     cx + w - width(text)
                 };
-                let col = cv.put(first + f, at, text);
+                let anchor = if l.left_aligned {
+                    Anchor::Left
+                } else {
+                    Anchor::Right
+                };
+                let col = cv.put_as(first + f, at, text, anchor);
+                let piece = cv.pieces.last_mut().expect("just put");
+                piece.beside_label = true;
                 if text == "-" {
                     continue;
                 }
+                piece.cell = Some(cells.len());
                 cells.push((
                     first + f,
                     col,
@@ -537,9 +619,16 @@ pub fn render(t: &GTable, l: &Layout, rng: &mut Rng) -> Rendered {
                 ));
             }
         }
+        let mut count = h;
         if l.blank_lines && rng.chance(50) {
             cv.line();
+            count += 1;
         }
+        bands.push(Band {
+            first,
+            count,
+            level: None,
+        });
     }
     if l.note {
         let nl = cv.line();
@@ -555,24 +644,103 @@ pub fn render(t: &GTable, l: &Layout, rng: &mut Rng) -> Rendered {
             e
         })
         .collect();
-    Rendered { text, cells }
+    let verticals = verticals(t, &geos, &header_bands, project_level);
+    Rendered {
+        text,
+        cells,
+        drawn: Drawn {
+            pieces: cv.pieces,
+            bands,
+            verticals,
+        },
+    }
+}
+
+/// The column boundaries of a ruled table, each with the header level
+/// from which it runs down. The outer edges and the edges between sides
+/// run from the top; inside a side, below the side's banner; between the
+/// code and the label, below `项目`; between two value columns, below the
+/// last group heading the two share.
+fn verticals(
+    t: &GTable,
+    geos: &[Geo],
+    header: &[Band],
+    project_level: Option<usize>,
+) -> Vec<(f64, usize)> {
+    let banner = usize::from(t.sides.iter().any(|s| s.banner.is_some()));
+    let depth = t
+        .sides
+        .iter()
+        .flat_map(|s| s.cols.iter().map(|c| c.head.len()))
+        .max()
+        .unwrap_or(1);
+    // Header bands: banner?, project (alone)?, group levels, leaves, 类款项?
+    let groups_at = header.len()
+        - 1
+        - depth.saturating_sub(1)
+        - usize::from(t.split_codes && geos.iter().any(|g| g.code.is_some()));
+    let leaf_at = groups_at + depth.saturating_sub(1);
+    let between = |a: usize, b: usize| (a as f64 + b as f64) / 2.0;
+    let mut out = Vec::new();
+    for (si, (s, g)) in t.sides.iter().zip(geos).enumerate() {
+        let mut edges: Vec<(usize, usize)> = Vec::new(); // (start, end) per column
+        edges.extend(g.code.map(|(x, w)| (x, x + w)));
+        edges.extend(g.label.map(|(x, w)| (x, x + w)));
+        edges.extend(g.cols.iter().map(|&(x, w)| (x, x + w)));
+        let first = edges.first().map_or(0, |e| e.0);
+        if si == 0 {
+            out.push((first as f64 - 1.0, 0));
+        }
+        let lead = usize::from(g.code.is_some()) + usize::from(g.label.is_some());
+        for k in 1..edges.len() {
+            let x = between(edges[k - 1].1, edges[k].0);
+            let level = if k < lead {
+                project_level.map_or(banner, |p| p + 1)
+            } else if k == lead {
+                banner
+            } else {
+                let (a, b) = (&s.cols[k - lead - 1], &s.cols[k - lead]);
+                (0..depth.saturating_sub(1))
+                    .find(|&l| {
+                        a.head.len() < l + 2 || b.head.len() < l + 2 || a.head[..=l] != b.head[..=l]
+                    })
+                    .map_or(leaf_at, |l| groups_at + l)
+            };
+            out.push((x, level));
+        }
+        let end = edges.last().map_or(first, |e| e.1);
+        out.push((end as f64 + 1.0, 0));
+    }
+    out
 }
 
 /// The header lines: side banners, group levels, leaves (one or two lines),
-/// and the 类 款 项 line of split codes.
+/// and the 类 款 项 line of split codes. Returns the header's rows as a
+/// page would rule them, and the level of a `项目` line of its own.
 fn render_header(
     cv: &mut Canvas,
     t: &GTable,
     l: &Layout,
     geos: &[Geo],
     head_pieces: &dyn Fn(&str) -> Vec<String>,
-) {
+) -> (Vec<Band>, Option<usize>) {
+    let mut bands: Vec<Band> = Vec::new();
+    let band = |bands: &mut Vec<Band>, first: usize, count: usize| {
+        let level = Some(bands.len());
+        bands.push(Band {
+            first,
+            count,
+            level,
+        });
+    };
+    let mut project_level = None;
     let center = |cv: &mut Canvas, ln: usize, x: usize, w: usize, s: &str| {
         let sw = width(s);
-        cv.put(ln, x + w.saturating_sub(sw) / 2, s);
+        cv.put_as(ln, x + w.saturating_sub(sw) / 2, s, Anchor::Centre);
     };
     if t.sides.iter().any(|s| s.banner.is_some()) {
         let ln = cv.line();
+        band(&mut bands, ln, 1);
         for (s, g) in t.sides.iter().zip(geos) {
             if let Some(b) = s.banner {
                 let x0 = g.label.map_or(g.cols[0].0, |(x, _)| x);
@@ -589,14 +757,18 @@ fn render_header(
     let coded = t.sides.iter().any(|s| s.code_head.is_some());
     if l.project_banner && coded && depth == 1 {
         let ln = cv.line();
+        project_level = Some(bands.len());
+        band(&mut bands, ln, 1);
         project(cv, ln, geos, &center);
     }
     // Group levels 0..depth-1.
     for level in 0..depth.saturating_sub(1) {
         let ln = cv.line();
         if level == 0 && l.project_banner && coded {
+            project_level = Some(bands.len());
             project(cv, ln, geos, &center);
         }
+        band(&mut bands, ln, 1);
         for (s, g) in t.sides.iter().zip(geos) {
             let mut ci = 0;
             while ci < s.cols.len() {
@@ -626,6 +798,7 @@ fn render_header(
     for _ in 0..n {
         cv.line();
     }
+    band(&mut bands, first, n);
     for (s, g) in t.sides.iter().zip(geos) {
         let put_pieces = |cv: &mut Canvas, x: usize, w: usize, text: &str| {
             let pieces = head_pieces(text);
@@ -648,6 +821,9 @@ fn render_header(
     }
     if t.split_codes {
         let ln = cv.line();
+        if geos.iter().any(|g| g.code.is_some()) {
+            band(&mut bands, ln, 1);
+        }
         for g in geos {
             if let Some((cx, _)) = g.code {
                 cv.put(ln, cx, "类");
@@ -656,6 +832,7 @@ fn render_header(
             }
         }
     }
+    (bands, project_level)
 }
 
 /// `项目` over the code and label columns.

@@ -466,16 +466,61 @@ fn line_of(pieces: Vec<Piece>) -> OutLine {
 }
 
 /// Text outside ruled tables: runs on the same baseline are one line.
+///
+/// An amount keeps the edge it is aligned by: a table without rulings
+/// aligns its figures (right, as a rule), and a digit is half as wide as
+/// the column unit of a page of Chinese text, so a right-aligned figure
+/// placed by its left edge would reach, in the text, past its column into
+/// the next one. An amount is aligned by the edge more amounts on other
+/// lines share (the right one when as many share each); an amount alone
+/// in its column keeps its centre, the least it can be off by.
 fn free_lines(runs: Vec<TextRun>) -> Vec<OutLine> {
+    let amounts: Vec<&Rect> = runs
+        .iter()
+        .filter(|r| is_amount(&r.text))
+        .map(|r| &r.bbox)
+        .collect();
+    let aligned = |b: &Rect, edge: fn(&Rect) -> f64| {
+        amounts
+            .iter()
+            .filter(|o| (o.cy() - b.cy()).abs() > 0.5 * b.height())
+            .filter(|o| (edge(o) - edge(b)).abs() < 1.0)
+            .count()
+    };
+    let anchor = |r: &TextRun| {
+        if !is_amount(&r.text) {
+            return Anchor::Left;
+        }
+        match (aligned(&r.bbox, |b| b.x0), aligned(&r.bbox, |b| b.x1)) {
+            (0, 0) => Anchor::Centre,
+            (left, right) if left > right => Anchor::Left,
+            _ => Anchor::Right,
+        }
+    };
+    let anchors: Vec<Anchor> = runs.iter().map(anchor).collect();
     by_baseline(
         runs.into_iter()
-            .map(|r| Piece {
+            .zip(anchors)
+            .map(|(r, anchor)| Piece {
                 text: r.text,
                 bbox: r.bbox,
-                anchor: Anchor::Left,
+                anchor,
             })
             .collect(),
     )
+}
+
+/// An amount as printed in a table: an optional sign, digits with
+/// thousands commas, at most one decimal point, an optional `%` (not a
+/// date `2025.1.1` or a range `1-12`).
+fn is_amount(s: &str) -> bool {
+    let body = s.strip_prefix(['-', '−']).unwrap_or(s);
+    let body = body.strip_suffix('%').unwrap_or(body);
+    body.starts_with(|c: char| c.is_ascii_digit())
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+        && body.matches('.').count() <= 1
 }
 
 #[cfg(test)]
@@ -556,6 +601,106 @@ mod tests {
             .unwrap();
         assert_eq!(fig.page, 1);
         assert!((fig.bbox.x0 - 260.0).abs() < 1e-9 && (fig.bbox.y0 - 112.0).abs() < 1e-9);
+    }
+
+    /// The character columns of `word` in `line` (the first occurrence).
+    fn cols_of(line: &str, word: &str) -> std::ops::Range<usize> {
+        let b = line
+            .find(word)
+            .unwrap_or_else(|| panic!("{word} in {line}"));
+        let start = line[..b].chars().count();
+        start..start + word.chars().count()
+    }
+
+    fn overlaps(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
+        a.start < b.end && b.start < a.end
+    }
+
+    /// A table without rulings: figures right-aligned in their column
+    /// under a centred header stay under it in the text, though a digit is
+    /// half a column wide (placed by their left edges, the long ones
+    /// reached past the header into the next column's); left-aligned
+    /// figures keep their left edges.
+    #[test]
+    fn unruled_figures_keep_the_edge_they_are_aligned_by() {
+        // Columns: labels from 50; 财政拨款收入 over 200..300 (right edge
+        // 295); 事业收入 over 300..380 (right edge 375).
+        let mut g = glyphs("项目", 50.0, 100.0, 10.0);
+        g.extend(glyphs("财政拨款收入", 220.0, 100.0, 10.0));
+        g.extend(glyphs("事业收入", 320.0, 100.0, 10.0));
+        let rows = [
+            ("一般公共服务支出", "1615700", "3,300"),
+            ("行政运行", "8,600", "12"),
+        ];
+        for (i, (label, a, b)) in rows.iter().enumerate() {
+            let y = 120.0 + 20.0 * i as f64;
+            g.extend(glyphs(label, 50.0, y, 10.0));
+            g.extend(glyphs(a, 295.0 - 5.0 * a.len() as f64, y, 10.0));
+            g.extend(glyphs(b, 375.0 - 5.0 * b.len() as f64, y, 10.0));
+        }
+        let page = Page {
+            number: 1,
+            width: 420.0,
+            height: 300.0,
+            glyphs: g,
+            ..Page::default()
+        };
+        let r = render(&[page]);
+        let lines: Vec<&str> = r.text.lines().collect();
+        let (head1, head2) = (
+            cols_of(lines[0], "财政拨款收入"),
+            cols_of(lines[0], "事业收入"),
+        );
+        for (line, (_, a, b)) in lines[1..].iter().zip(&rows) {
+            let (a, b) = (cols_of(line, a), cols_of(line, b));
+            assert!(overlaps(&a, &head1) && !overlaps(&a, &head2), "{}", r.text);
+            assert!(
+                !overlaps(&b, &head1) && b.start >= head2.start,
+                "{}",
+                r.text
+            );
+        }
+        // Right-aligned: the figures of one column end in one column.
+        assert_eq!(
+            cols_of(lines[1], "1615700").end,
+            cols_of(lines[2], "8,600").end
+        );
+
+        // The same figures aligned left keep their left edges.
+        let mut g = glyphs("财政拨款收入", 220.0, 100.0, 10.0);
+        g.extend(glyphs("1615700", 205.0, 120.0, 10.0));
+        g.extend(glyphs("8,600", 205.0, 140.0, 10.0));
+        let page = Page {
+            number: 1,
+            width: 420.0,
+            height: 300.0,
+            glyphs: g,
+            ..Page::default()
+        };
+        let r = render(&[page]);
+        let lines: Vec<&str> = r.text.lines().collect();
+        assert_eq!(
+            cols_of(lines[1], "1615700").start,
+            cols_of(lines[2], "8,600").start
+        );
+    }
+
+    #[test]
+    fn an_amount_is_not_a_date_or_a_range() {
+        for yes in ["1615700", "1,615,700.00", "-3.5", "−12", "12.5%", "0"] {
+            assert!(is_amount(yes), "{yes}");
+        }
+        for no in [
+            "2025.1.1-2025.12.31",
+            "1-12",
+            "2025.1.1",
+            "",
+            "-",
+            "第5页",
+            ".5",
+        ] {
+            assert!(!is_amount(no), "{no}");
+        }
     }
 
     #[test]

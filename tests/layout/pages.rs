@@ -1,0 +1,191 @@
+//! A generated case printed as pages: the page model the PDF reader makes
+//! of a PDF (glyphs with their boxes, ruling lines), so the reading of
+//! tables from geometry (src/input/pdf/layout.rs) meets the same layouts
+//! as the text parser, plus what only a page has:
+//! * glyphs of their real widths (a Chinese character twice a digit), a
+//!   figure aligned to its column's right edge, a header centred over it;
+//! * in a ruled table (half the cases), a figure and a code centred
+//!   vertically beside a label wrapped over several lines, on no text line
+//!   of the label (as Word and WPS print them), and header cells merged
+//!   over the columns they head.
+//!
+//! Page breaks are where the text rendering put its form feeds.
+
+use super::render::{Anchor, Band, Drawn};
+use super::rng::Rng;
+use super::Case;
+use gouji::input::pdf::model::{Glyph, Page, Rect, Ruling};
+
+/// Font size (points).
+const SIZE: f64 = 10.0;
+/// Distance between two text lines.
+const PITCH: f64 = 16.0;
+/// One character column of the text rendering: a Chinese character's
+/// width.
+const COL: f64 = 10.0;
+const LEFT: f64 = 40.0;
+const TOP: f64 = 50.0;
+
+/// Pages, and where each figure's last digit was printed.
+pub struct Printed {
+    pub pages: Vec<Page>,
+    /// Per cell of [`Case::cells`]: (page index, glyph index) of its last
+    /// digit.
+    pub last_digit: Vec<Option<(usize, usize)>>,
+    pub ruled: bool,
+}
+
+/// A glyph's advance: full width for Chinese and full-width forms, half
+/// for ASCII (digits, separators, spaces).
+fn advance(c: char) -> f64 {
+    if c.is_ascii() {
+        COL / 2.0
+    } else {
+        COL
+    }
+}
+
+/// One line's pieces: (character column, text, anchor, figure cell,
+/// centred in its band).
+type LinePiece = (usize, String, Anchor, Option<usize>, Option<Band>);
+
+/// Print the case. Whether the table is ruled is drawn from a stream of
+/// its own, so the case stays what the text tests see.
+pub fn print(c: &Case) -> Printed {
+    let ruled = Rng::new(c.seed ^ 0x9d6f_5eed).chance(50);
+    let (a, b) = c.table_range;
+    let (head, table, tail) = (&c.text[..a], &c.text[a..b], &c.text[b..]);
+    let d: &Drawn = &c.drawn;
+
+    // Every line of the report with its pieces; the table's lines hold
+    // the pieces the renderer put.
+    let mut lines: Vec<(bool, Vec<LinePiece>)> = Vec::new();
+    let plain = |line: &str| -> (bool, Vec<LinePiece>) {
+        let ff = line.starts_with('\u{c}');
+        let line = line.trim_start_matches('\u{c}');
+        let indent = line.chars().take_while(|c| *c == ' ').count();
+        let text = line.trim();
+        let pieces = if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![(indent, text.to_owned(), Anchor::Left, None, None)]
+        };
+        (ff, pieces)
+    };
+    lines.extend(head.lines().map(plain));
+    let first_table_line = lines.len();
+    for l in table.lines() {
+        lines.push((l.starts_with('\u{c}'), Vec::new()));
+    }
+    lines.extend(tail.lines().map(plain));
+    let band_of = |line: usize| {
+        d.bands
+            .iter()
+            .find(|b| b.first <= line && line < b.first + b.count)
+            .copied()
+    };
+    for p in &d.pieces {
+        let centred = (ruled && p.beside_label)
+            .then(|| band_of(p.line))
+            .flatten()
+            .filter(|b| b.level.is_none() && b.count > 1);
+        lines[first_table_line + p.line]
+            .1
+            .push((p.col, p.text.clone(), p.anchor, p.cell, centred));
+    }
+
+    // Lay the lines out on pages.
+    let mut pages: Vec<Page> = Vec::new();
+    let mut page_of_line = Vec::with_capacity(lines.len());
+    let mut y_of_line = Vec::with_capacity(lines.len());
+    let mut k = 0usize;
+    for (i, (ff, _)) in lines.iter().enumerate() {
+        if i == 0 || *ff {
+            pages.push(Page {
+                number: pages.len() + 1,
+                width: 595.0,
+                height: 842.0,
+                ..Page::default()
+            });
+            k = 0;
+        }
+        page_of_line.push(pages.len() - 1);
+        y_of_line.push(TOP + k as f64 * PITCH);
+        k += 1;
+    }
+    let band_top = |b: &Band| y_of_line[first_table_line + b.first] - (PITCH - SIZE) / 2.0;
+    let band_bottom = |b: &Band| {
+        y_of_line[first_table_line + b.first + b.count - 1] + SIZE + (PITCH - SIZE) / 2.0
+    };
+
+    let mut last_digit = vec![None; c.cells.len()];
+    for (i, (_, pieces)) in lines.iter().enumerate() {
+        let page = &mut pages[page_of_line[i]];
+        for (col, text, anchor, cell, centred) in pieces {
+            let n = text.chars().count() as f64;
+            let w: f64 = text.chars().map(advance).sum();
+            let x0 = match anchor {
+                Anchor::Left => LEFT + *col as f64 * COL,
+                Anchor::Right => LEFT + (*col as f64 + n) * COL - w,
+                Anchor::Centre => LEFT + (*col as f64 + n / 2.0) * COL - w / 2.0,
+            };
+            let y = match centred {
+                Some(b) => (band_top(b) + band_bottom(b)) / 2.0 - SIZE / 2.0,
+                None => y_of_line[i],
+            };
+            let mut x = x0;
+            for ch in text.chars() {
+                if ch != ' ' {
+                    if cell.is_some() && ch.is_ascii_digit() {
+                        last_digit[cell.unwrap()] = Some((page_of_line[i], page.glyphs.len()));
+                    }
+                    page.glyphs.push(Glyph {
+                        text: ch.to_string(),
+                        bbox: Rect::new(x, y, x + advance(ch), y + SIZE),
+                        size: SIZE,
+                    });
+                }
+                x += advance(ch);
+            }
+        }
+    }
+
+    if ruled {
+        let xs: Vec<f64> = d.verticals.iter().map(|v| LEFT + v.0 * COL).collect();
+        let (x_min, x_max) = (
+            xs.iter().copied().fold(f64::MAX, f64::min),
+            xs.iter().copied().fold(f64::MIN, f64::max),
+        );
+        for b in &d.bands {
+            let page = &mut pages[page_of_line[first_table_line + b.first]];
+            let (top, bottom) = (band_top(b), band_bottom(b));
+            for y in [top, bottom] {
+                page.horizontal.push(Ruling {
+                    pos: y,
+                    from: x_min,
+                    to: x_max,
+                });
+            }
+            for (&x, &(_, level)) in xs.iter().zip(&d.verticals) {
+                if b.level.is_none_or(|k| k >= level) {
+                    page.vertical.push(Ruling {
+                        pos: x,
+                        from: top,
+                        to: bottom,
+                    });
+                }
+            }
+        }
+    }
+    for p in &mut pages {
+        let right = p.glyphs.iter().map(|g| g.bbox.x1).fold(0.0, f64::max);
+        let bottom = p.glyphs.iter().map(|g| g.bbox.y1).fold(0.0, f64::max);
+        p.width = p.width.max(right + LEFT);
+        p.height = p.height.max(bottom + TOP);
+    }
+    Printed {
+        pages,
+        last_digit,
+        ruled,
+    }
+}
