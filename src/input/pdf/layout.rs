@@ -474,6 +474,12 @@ fn line_of(pieces: Vec<Piece>) -> OutLine {
 /// the next one. An amount is aligned by the edge more amounts on other
 /// lines share (the right one when as many share each); an amount alone
 /// in its column keeps its centre, the least it can be off by.
+///
+/// Text on a line of several pieces (a table's header or label) keeps its
+/// centre: on a page of figures the column unit is a digit's width, and a
+/// Chinese header placed by its left edge would take half its width in
+/// the text, ending up over the figures of the column before (a prose
+/// line, one piece, keeps its left edge and so its indent).
 fn free_lines(runs: Vec<TextRun>) -> Vec<OutLine> {
     let amounts: Vec<&Rect> = runs
         .iter()
@@ -498,7 +504,7 @@ fn free_lines(runs: Vec<TextRun>) -> Vec<OutLine> {
         }
     };
     let anchors: Vec<Anchor> = runs.iter().map(anchor).collect();
-    by_baseline(
+    let mut lines = by_baseline(
         runs.into_iter()
             .zip(anchors)
             .map(|(r, anchor)| Piece {
@@ -507,7 +513,13 @@ fn free_lines(runs: Vec<TextRun>) -> Vec<OutLine> {
                 anchor,
             })
             .collect(),
-    )
+    );
+    for line in lines.iter_mut().filter(|l| l.pieces.len() > 1) {
+        for p in line.pieces.iter_mut().filter(|p| !is_amount(&p.text)) {
+            p.anchor = Anchor::Centre;
+        }
+    }
+    lines
 }
 
 /// An amount as printed in a table: an optional sign, digits with
@@ -683,6 +695,43 @@ mod tests {
             cols_of(lines[1], "1615700").start,
             cols_of(lines[2], "8,600").start
         );
+    }
+
+    /// On a page of figures (column unit: a digit's width) a header on a
+    /// line of several pieces keeps its centre: placed by its left edge,
+    /// it took half its printed width in the text, and a short figure of
+    /// its column came nearer the next column's header.
+    #[test]
+    fn headers_over_unruled_figures_keep_their_centres() {
+        // Columns 180..300 and 300..420, headers centred, figures right.
+        let mut g = glyphs("财政拨款收入", 210.0, 100.0, 10.0);
+        g.extend(glyphs("上级补助收入", 330.0, 100.0, 10.0));
+        let rows = [
+            ("1,665.44", "82,766.39"),
+            ("0.64", ""),
+            ("895.92", "82,766.39"),
+        ];
+        for (i, (a, b)) in rows.iter().enumerate() {
+            let y = 120.0 + 20.0 * i as f64;
+            g.extend(glyphs(a, 295.0 - 5.0 * a.len() as f64, y, 10.0));
+            g.extend(glyphs(b, 415.0 - 5.0 * b.len() as f64, y, 10.0));
+        }
+        let page = Page {
+            number: 1,
+            width: 460.0,
+            height: 300.0,
+            glyphs: g,
+            ..Page::default()
+        };
+        let r = render(&[page]);
+        let lines: Vec<&str> = r.text.lines().collect();
+        let centre = |c: std::ops::Range<usize>| (c.start + c.end) as f64 / 2.0;
+        let (h1, h2) = (
+            centre(cols_of(lines[0], "财政拨款收入")),
+            centre(cols_of(lines[0], "上级补助收入")),
+        );
+        let small = centre(cols_of(lines[2], "0.64"));
+        assert!((small - h1).abs() < (small - h2).abs(), "{}", r.text);
     }
 
     #[test]
