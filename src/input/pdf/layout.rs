@@ -57,6 +57,8 @@ enum Anchor {
     Left,
     Centre,
     Right,
+    /// Centred at this x (a header over the figures of its column).
+    CentreAt(f64),
 }
 
 /// One piece of a line: text placed at an x position.
@@ -122,6 +124,7 @@ fn render_page(page: &Page, out: &mut Rendered) {
                 Anchor::Left => (p.bbox.x0 - left) / unit,
                 Anchor::Centre => (p.bbox.cx() - left) / unit - n / 2.0,
                 Anchor::Right => (p.bbox.x1 - left) / unit - n,
+                Anchor::CentreAt(x) => (x - left) / unit - n / 2.0,
             };
             let target = start.round().max(0.0) as usize;
             let at = if k == 0 { target } else { target.max(col + 2) };
@@ -371,7 +374,8 @@ fn grid_lines(g: &Grid, runs: Vec<TextRun>) -> Vec<OutLine> {
             with_figures.insert(band);
         }
     }
-    let mut bands: std::collections::BTreeMap<usize, Vec<Piece>> = Default::default();
+    // Per band, its pieces with the column each starts in.
+    let mut bands: std::collections::BTreeMap<usize, Vec<(usize, Piece)>> = Default::default();
     for ((band, col), mut rs) in cells {
         let (cx0, cx1) = (g.xs[col], g.xs[col + 1]);
         let join = with_figures.contains(&band);
@@ -411,10 +415,34 @@ fn grid_lines(g: &Grid, runs: Vec<TextRun>) -> Vec<OutLine> {
                 Anchor::Centre
             };
         }
-        bands.entry(band).or_default().extend(groups);
+        bands
+            .entry(band)
+            .or_default()
+            .extend(groups.into_iter().map(|p| (col, p)));
+    }
+    // A header centred in its cell is set over the figures of its column:
+    // in a wide cell the figures, aligned right, lie far from the cell's
+    // centre, nearer the next column's header than their own.
+    let mut figures: std::collections::BTreeMap<usize, Rect> = Default::default();
+    for (_, pieces) in bands.iter().filter(|(b, _)| with_figures.contains(b)) {
+        for (col, p) in pieces.iter().filter(|(_, p)| is_figure(&p.text)) {
+            figures
+                .entry(*col)
+                .and_modify(|r| *r = r.union(&p.bbox))
+                .or_insert(p.bbox);
+        }
+    }
+    for (_, pieces) in bands.iter_mut().filter(|(b, _)| !with_figures.contains(b)) {
+        for (col, p) in pieces.iter_mut() {
+            let within = p.bbox.x1 <= g.xs[*col + 1] + 1.0;
+            if let (Anchor::Centre, true, Some(f)) = (p.anchor, within, figures.get(col)) {
+                p.anchor = Anchor::CentreAt(f.cx());
+            }
+        }
     }
     let mut out = Vec::new();
-    for (band, mut pieces) in bands {
+    for (band, pieces) in bands {
+        let mut pieces: Vec<Piece> = pieces.into_iter().map(|(_, p)| p).collect();
         if with_figures.contains(&band) {
             pieces.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
             out.push(line_of(pieces));
@@ -732,6 +760,48 @@ mod tests {
         );
         let small = centre(cols_of(lines[2], "0.64"));
         assert!((small - h1).abs() < (small - h2).abs(), "{}", r.text);
+    }
+
+    /// A ruled table whose wide cell centres its header far from its
+    /// right-aligned figures, beside a narrow cell: the header is set over
+    /// its column's figures, so a figure stays nearer its own header than
+    /// the next one.
+    #[test]
+    fn a_header_in_a_wide_ruled_cell_is_set_over_its_figures() {
+        // Columns 50 | 100 | 260 | 300; bands 90 | 110 | 130 | 150.
+        let mut g = glyphs("财政拨款收入", 150.0, 95.0, 10.0);
+        g.extend(glyphs("事业收入", 260.0, 95.0, 10.0));
+        g.extend(glyphs("合计", 55.0, 115.0, 10.0));
+        g.extend(glyphs("59,016.04", 210.0, 115.0, 10.0));
+        g.extend(glyphs("0.76", 270.0, 115.0, 10.0));
+        g.extend(glyphs("行政运行", 55.0, 135.0, 10.0));
+        g.extend(glyphs("430.15", 225.0, 135.0, 10.0));
+        let page = Page {
+            number: 1,
+            width: 400.0,
+            height: 300.0,
+            glyphs: g,
+            horizontal: [90.0, 110.0, 130.0, 150.0]
+                .iter()
+                .map(|&y| h(y, 50.0, 300.0))
+                .collect(),
+            vertical: [50.0, 100.0, 260.0, 300.0]
+                .iter()
+                .map(|&x| h(x, 90.0, 150.0))
+                .collect(),
+            ..Page::default()
+        };
+        let r = render(&[page]);
+        let lines: Vec<&str> = r.text.lines().collect();
+        let centre = |c: std::ops::Range<usize>| (c.start + c.end) as f64 / 2.0;
+        let (h1, h2) = (
+            centre(cols_of(lines[0], "财政拨款收入")),
+            centre(cols_of(lines[0], "事业收入")),
+        );
+        for (line, fig) in [(lines[1], "59,016.04"), (lines[2], "430.15")] {
+            let f = centre(cols_of(line, fig));
+            assert!((f - h1).abs() < (f - h2).abs(), "{fig}:\n{}", r.text);
+        }
     }
 
     #[test]
