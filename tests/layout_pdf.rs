@@ -13,7 +13,7 @@
 //! The page model, not PDF bytes: the interpreter (fonts, content streams)
 //! is tested on the corpus PDFs and on fixtures/pdf; here it is the
 //! geometry. Knobs as in layout_variations.rs: `GOUJI_LAYOUT_CASES`
-//! (rounds, 8 by default), `GOUJI_LAYOUT_SEED`, `GOUJI_LAYOUT_SHOW=1`,
+//! (rounds, 20 by default), `GOUJI_LAYOUT_SEED`, `GOUJI_LAYOUT_SHOW=1`,
 //! `GOUJI_LAYOUT_DUMP=dir` (each failing report's text rendering as
 //! dir/SEED.pages.txt).
 
@@ -50,7 +50,7 @@ fn show_cases() -> bool {
 
 fn cases() -> impl Iterator<Item = Case> {
     layout::cases(
-        env_u64("GOUJI_LAYOUT_CASES", 8),
+        env_u64("GOUJI_LAYOUT_CASES", 20),
         env_u64("GOUJI_LAYOUT_SEED", 0x5eed_2024),
     )
 }
@@ -264,9 +264,9 @@ fn consistent_tables_on_pages_are_read_exactly_or_abstain() {
     );
 }
 
-/// Measured on the CI seed (see the README, table gate), less a little
-/// slack.
-const EXACT_FLOOR: f64 = 90.0;
+/// The exact-read rate measured on the CI seed (99.4% of 540 tables; the
+/// rest abstained), less a little slack.
+const EXACT_FLOOR: f64 = 98.5;
 
 /// One figure changed on the page (its last digit +3 mod 10): when the
 /// table is read as reliable, an error lands on that figure.
@@ -333,5 +333,6 @@ fn a_changed_figure_on_a_page_is_caught_on_that_figure() {
     );
 }
 
-/// Measured on the CI seed, less a little slack.
-const CAUGHT_FLOOR: f64 = 90.0;
+/// The caught rate measured on the CI seed (98.6% of 1,050 changes read as
+/// reliable), less a little slack.
+const CAUGHT_FLOOR: f64 = 97.0;

@@ -170,25 +170,37 @@ fn every_single_figure_change_is_caught_on_that_figure() {
     }
 }
 
+/// Every corpus table is read reliably but one: the 单位预算's 财务收支预算总表
+/// prints 合计 | 基本支出 (人员经费, 公用经费) | 项目支出 under the 支出 side's
+/// 预算数, four figures where the form has one column. Read as the form, its
+/// second figure was taken for 预算数 and the others dropped, and four
+/// false errors followed (一般公共服务支出 13,819,399.88 for 82,096,797.42 …);
+/// the table now abstains, naming the figure it could not place.
 #[test]
 fn the_corpus_tables_are_read_reliably() {
     if !corpus_present() {
         return;
     }
     let mut n = 0;
+    let mut abstained = Vec::new();
     for e in std::fs::read_dir(CORPUS).unwrap() {
         let p = e.unwrap().path();
         if !p.to_string_lossy().ends_with(".layout.txt") {
             continue;
         }
         let (_, diags) = check_text(&std::fs::read_to_string(&p).unwrap());
-        assert!(
-            unreadable(&diags).is_empty(),
-            "{}: {:#?}",
-            p.display(),
-            unreadable(&diags)
-        );
+        for d in unreadable(&diags) {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            abstained.push((name, d.message.clone()));
+        }
         n += 1;
     }
     assert!(n >= 7);
+    assert_eq!(abstained.len(), 1, "{abstained:#?}");
+    let (file, message) = &abstained[0];
+    assert_eq!(file, "pt_qfb_2025_budget_unit.layout.txt");
+    assert!(
+        message.contains("财务收支预算总表") && message.contains("“82,096,797.42”未能归入任何一栏"),
+        "{message}"
+    );
 }

@@ -577,6 +577,7 @@ pub(super) fn parse_table(
     // ---- value → column mapping per page and side
     let mut rows: Vec<LayoutRow> = Vec::new();
     let mut unplaced_pages: Vec<usize> = Vec::new();
+    let mut dropped_figure: Option<(usize, String)> = None;
     for (s, side_segs) in segs.iter().enumerate() {
         let mut side_cols: Vec<usize> = (0..cols.len()).filter(|&c| cols[c].side == s).collect();
         // Figures are taken in the order of the columns as printed.
@@ -615,6 +616,14 @@ pub(super) fn parse_table(
             let mut used_here: Vec<usize> = Vec::new();
             for sg in &side_segs[k..k2] {
                 let m = map_values(&sg.values, &side_cols, &pos);
+                if dropped_figure.is_none() {
+                    dropped_figure = sg
+                        .values
+                        .iter()
+                        .zip(&m)
+                        .find(|(v, c)| c.is_none() && !is_blank_cell(v))
+                        .map(|(v, _)| (sg.page, v.text.clone()));
+                }
                 if a.from_header {
                     for (v, c) in sg.values.iter().zip(&m) {
                         let i = c.and_then(|c| side_cols.iter().position(|&x| x == c));
@@ -721,6 +730,7 @@ pub(super) fn parse_table(
             .map(|&n| trimmed_span(text, &lines[n]))
             .collect(),
         unplaced_pages,
+        dropped_figure,
         order_unknown: first_anchors.order_unknown,
     };
     let _ = header_norms;

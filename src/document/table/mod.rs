@@ -127,6 +127,11 @@ pub struct LayoutTable {
     /// Pages (0-based) whose figures were placed under columns by guess
     /// (see `rows::page_positions`): the table is then not judged.
     pub unplaced_pages: Vec<usize>,
+    /// Figures printed in a row but taken into no column (more figures
+    /// than the side has columns where they stand): page (0-based) and
+    /// text of the first. The row was not understood; the table is then
+    /// not judged.
+    pub dropped_figure: Option<(usize, String)>,
     /// The header prints the columns in another order than the form's and
     /// not every header could be read: the table is then not judged.
     pub order_unknown: bool,

@@ -156,6 +156,7 @@ pub(super) fn pipe_table_at(
             empty_statement: None,
             notes: Vec::new(),
             unplaced_pages: Vec::new(),
+            dropped_figure: None,
             order_unknown: false,
         },
         j,

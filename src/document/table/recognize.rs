@@ -88,7 +88,14 @@ pub fn into_table(t: LayoutTable) -> Table {
         reading_doubt: if t.order_unknown {
             Some("表头各栏的次序与标准格式不同，且未能逐栏认出，无法确定各栏位置".to_owned())
         } else {
-            unplaced_doubt(&t.unplaced_pages)
+            unplaced_doubt(&t.unplaced_pages).or_else(|| {
+                t.dropped_figure.as_ref().map(|(page, text)| {
+                    format!(
+                        "第 {} 页的数字“{text}”未能归入任何一栏（一行的数字比这一边的栏多）",
+                        page + 1
+                    )
+                })
+            })
         },
     }
 }

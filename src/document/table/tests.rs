@@ -1118,3 +1118,40 @@ fn figures_placed_by_guess_under_a_total_placed_by_the_header_are_vouched_for() 
     let doc = crate::document::parse(text);
     assert_eq!(doc.tables[0].verdict.reliability, Reliability::Reliable);
 }
+
+/// A row with more figures than its side has columns (a report that prints
+/// 合计 | 基本支出 | 项目支出 where the form has one 预算数): the figures that
+/// fit no column were dropped, silently, and the rest read one column off.
+/// Now the table names the first dropped figure and is not judged.
+#[test]
+fn a_figure_taken_into_no_column_makes_the_table_unreliable() {
+    let text = "\
+                     部门财务收支预算总表
+                                                            单位：元
+    项目             预算数               项目                                预算数
+一、财政拨款收入         300.00 一、一般公共服务支出    300.00   100.00   200.00
+                                                   
+   收入总计          300.00      支出总计     300.00   100.00   200.00
+";
+    let ts = find_layout_tables(text);
+    let t = table(&ts, BudgetFinanceTotal);
+    let (page, figure) = t.dropped_figure.clone().expect("a figure was dropped");
+    assert_eq!(page, 0);
+    assert!(["300.00", "100.00", "200.00"].contains(&figure.as_str()));
+    let doc = crate::document::parse(text);
+    let v = &doc.tables[0].verdict;
+    assert_eq!(v.reliability, Reliability::Unreliable, "{v:?}");
+    assert!(
+        v.reason
+            .as_deref()
+            .unwrap_or("")
+            .contains("未能归入任何一栏"),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn figures_that_fit_their_columns_drop_nothing() {
+    let ts = find_layout_tables(GUESSED_PAGE);
+    assert_eq!(table(&ts, Expenditure).dropped_figure, None);
+}
