@@ -194,11 +194,12 @@ fn judge(c: &Case, got: &Read) -> Outcome {
 
 fn show(c: &Case, p: &Printed, got: &Read, why: &str) {
     eprintln!(
-        "--- seed {} {:?} {} ruled {} features {:?}\n{why}",
+        "--- seed {} {:?} {} ruled {} centred {} features {:?}\n{why}",
         c.seed,
         c.form,
         c.kind.name(),
         p.ruled,
+        p.centred,
         c.features
     );
     if show_cases() {

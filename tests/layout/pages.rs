@@ -7,7 +7,10 @@
 //! * in a ruled table (half the cases), a figure and a code centred
 //!   vertically beside a label wrapped over several lines, on no text line
 //!   of the label (as Word and WPS print them), and header cells merged
-//!   over the columns they head.
+//!   over the columns they head;
+//! * in a table without rulings, half the time, the same centring: beside
+//!   a label over two lines the figures sit between them, on a line of
+//!   their own, as `pdftotext -layout` then prints them.
 //!
 //! Page breaks are where the text rendering put its form feeds.
 
@@ -33,6 +36,8 @@ pub struct Printed {
     /// digit.
     pub last_digit: Vec<Option<(usize, usize)>>,
     pub ruled: bool,
+    /// Figures centred beside wrapped labels (always when ruled).
+    pub centred: bool,
 }
 
 /// A glyph's advance: full width for Chinese and full-width forms, half
@@ -45,14 +50,17 @@ fn advance(c: char) -> f64 {
     }
 }
 
-/// One line's pieces: (character column, text, anchor, figure cell,
-/// centred in its band).
-type LinePiece = (usize, String, Anchor, Option<usize>, Option<Band>);
+/// One line's pieces: (character column, text, anchor, figure cell, where
+/// it is printed when not on its own line: the band's first line and the
+/// lines below it, fractional).
+type LinePiece = (usize, String, Anchor, Option<usize>, Option<(usize, f64)>);
 
 /// Print the case. Whether the table is ruled is drawn from a stream of
 /// its own, so the case stays what the text tests see.
 pub fn print(c: &Case) -> Printed {
-    let ruled = Rng::new(c.seed ^ 0x9d6f_5eed).chance(50);
+    let mut own = Rng::new(c.seed ^ 0x9d6f_5eed);
+    let ruled = own.chance(50);
+    let centred = ruled || own.chance(50);
     let (a, b) = c.table_range;
     let (head, table, tail) = (&c.text[..a], &c.text[a..b], &c.text[b..]);
     let d: &Drawn = &c.drawn;
@@ -84,14 +92,38 @@ pub fn print(c: &Case) -> Printed {
             .find(|b| b.first <= line && line < b.first + b.count)
             .copied()
     };
+    // Centred, every cell of a body row is set around the middle of the
+    // row's text lines: a figure or code on it, a label's lines around it
+    // (a label as tall as the row stays where it is).
+    let label_lines = |b: &Band, col: usize| {
+        d.pieces
+            .iter()
+            .filter(|q| q.col == col && !q.beside_label)
+            .filter(|q| b.first <= q.line && q.line < b.first + b.text_lines)
+            .count()
+    };
     for p in &d.pieces {
-        let centred = (ruled && p.beside_label)
-            .then(|| band_of(p.line))
-            .flatten()
-            .filter(|b| b.level.is_none() && b.count > 1);
+        let band = band_of(p.line).filter(|b| b.level.is_none() && b.text_lines > 1);
+        let at = match band {
+            Some(b) if centred => {
+                let middle = (b.text_lines - 1) as f64 / 2.0;
+                if p.beside_label {
+                    Some((b.first, middle))
+                } else {
+                    let k = label_lines(&b, p.col);
+                    let j = d.pieces[..]
+                        .iter()
+                        .filter(|q| q.col == p.col && !q.beside_label)
+                        .filter(|q| b.first <= q.line && q.line < p.line)
+                        .count();
+                    Some((b.first, middle + j as f64 - (k as f64 - 1.0) / 2.0))
+                }
+            }
+            _ => None,
+        };
         lines[first_table_line + p.line]
             .1
-            .push((p.col, p.text.clone(), p.anchor, p.cell, centred));
+            .push((p.col, p.text.clone(), p.anchor, p.cell, at));
     }
 
     // Lay the lines out on pages.
@@ -121,7 +153,7 @@ pub fn print(c: &Case) -> Printed {
     let mut last_digit = vec![None; c.cells.len()];
     for (i, (_, pieces)) in lines.iter().enumerate() {
         let page = &mut pages[page_of_line[i]];
-        for (col, text, anchor, cell, centred) in pieces {
+        for (col, text, anchor, cell, at) in pieces {
             let n = text.chars().count() as f64;
             let w: f64 = text.chars().map(advance).sum();
             let x0 = match anchor {
@@ -129,8 +161,8 @@ pub fn print(c: &Case) -> Printed {
                 Anchor::Right => LEFT + (*col as f64 + n) * COL - w,
                 Anchor::Centre => LEFT + (*col as f64 + n / 2.0) * COL - w / 2.0,
             };
-            let y = match centred {
-                Some(b) => (band_top(b) + band_bottom(b)) / 2.0 - SIZE / 2.0,
+            let y = match at {
+                Some((first, lines)) => y_of_line[first_table_line + first] + lines * PITCH,
                 None => y_of_line[i],
             };
             let mut x = x0;
@@ -187,5 +219,6 @@ pub fn print(c: &Case) -> Printed {
         pages,
         last_digit,
         ruled,
+        centred,
     }
 }

@@ -203,12 +203,14 @@ pub struct Piece {
 }
 
 /// A ruled row of the table: lines `first..first + count`; `level` is its
-/// place in the header (0 = top), None for a body row.
+/// place in the header (0 = top), None for a body row, whose text takes
+/// its first `text_lines` lines (a blank line may follow).
 #[derive(Debug, Clone, Copy)]
 pub struct Band {
     pub first: usize,
     pub count: usize,
     pub level: Option<usize>,
+    pub text_lines: usize,
 }
 
 /// The table as drawn: its pieces, its rows (header and body, in line
@@ -628,6 +630,7 @@ pub fn render(t: &GTable, l: &Layout, rng: &mut Rng) -> Rendered {
             first,
             count,
             level: None,
+            text_lines: h,
         });
     }
     if l.note {
@@ -731,6 +734,7 @@ fn render_header(
             first,
             count,
             level,
+            text_lines: count,
         });
     };
     let mut project_level = None;

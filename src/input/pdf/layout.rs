@@ -542,12 +542,48 @@ fn free_lines(runs: Vec<TextRun>) -> Vec<OutLine> {
             })
             .collect(),
     );
+    join_centred_figures(&mut lines);
     for line in lines.iter_mut().filter(|l| l.pieces.len() > 1) {
         for p in line.pieces.iter_mut().filter(|p| !is_amount(&p.text)) {
             p.anchor = Anchor::Centre;
         }
     }
     lines
+}
+
+/// In a table without rulings, figures centred beside a label wrapped over
+/// an even number of lines lie between two of its lines, on a line of
+/// their own, which a reader of lines takes for a row without a label.
+/// Such a line (a figure, no text where the label is) between two lines
+/// of text closer than two lines' height whose pieces lie one over the
+/// other (the label, wrapped) is set on the upper one: the row as a label
+/// with its figures on its first line, and the rest of the label below.
+fn join_centred_figures(lines: &mut Vec<OutLine>) {
+    let overlaps = |a: &Piece, b: &Piece| a.bbox.x0 < b.bbox.x1 && b.bbox.x0 < a.bbox.x1;
+    let mut i = 1;
+    while i + 1 < lines.len() {
+        let (above, line, below) = (&lines[i - 1], &lines[i], &lines[i + 1]);
+        let size = line.size.max(above.size).max(below.size);
+        let between =
+            above.y < line.y && line.bottom < below.bottom && below.y - above.y < 2.0 * size;
+        let wrapped_label = above.pieces.iter().any(|a| {
+            !is_amount(&a.text)
+                && below
+                    .pieces
+                    .iter()
+                    .any(|b| !is_amount(&b.text) && overlaps(a, b))
+                && !line.pieces.iter().any(|p| overlaps(a, p))
+        });
+        if between && wrapped_label && line.pieces.iter().any(|p| is_amount(&p.text)) {
+            let moved = lines.remove(i);
+            let above = &mut lines[i - 1];
+            above.bottom = above.bottom.max(moved.bottom);
+            above.pieces.extend(moved.pieces);
+            above.pieces.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+        } else {
+            i += 1;
+        }
+    }
 }
 
 /// An amount as printed in a table: an optional sign, digits with
@@ -802,6 +838,51 @@ mod tests {
             let f = centre(cols_of(line, fig));
             assert!((f - h1).abs() < (f - h2).abs(), "{fig}:\n{}", r.text);
         }
+    }
+
+    /// Without rulings, figures centred beside a label over two lines lie
+    /// between its lines; they are set on its first line, the rest of the
+    /// label below it. Lines further apart than a wrapped label's are not
+    /// joined.
+    #[test]
+    fn unruled_figures_between_the_lines_of_their_label_join_its_first_line() {
+        let mut g = glyphs("2013999", 50.0, 108.0, 10.0);
+        g.extend(glyphs("其他社会工作", 100.0, 100.0, 10.0));
+        g.extend(glyphs("事务支出", 100.0, 116.0, 10.0));
+        g.extend(glyphs("202.24", 250.0, 108.0, 10.0));
+        g.extend(glyphs("合计", 100.0, 140.0, 10.0));
+        g.extend(glyphs("307.82", 250.0, 140.0, 10.0));
+        // A figure alone between two lines of prose far apart.
+        g.extend(glyphs("一段文字", 100.0, 200.0, 10.0));
+        g.extend(glyphs("12.00", 250.0, 215.0, 10.0));
+        g.extend(glyphs("又一段文字", 100.0, 230.0, 10.0));
+        let page = Page {
+            number: 1,
+            width: 400.0,
+            height: 300.0,
+            glyphs: g,
+            ..Page::default()
+        };
+        let r = render(&[page]);
+        let words: Vec<Vec<&str>> = r
+            .text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.split_whitespace().collect())
+            .collect();
+        assert_eq!(
+            words,
+            [
+                vec!["2013999", "其他社会工作", "202.24"],
+                vec!["事务支出"],
+                vec!["合计", "307.82"],
+                vec!["一段文字"],
+                vec!["12.00"],
+                vec!["又一段文字"],
+            ],
+            "{}",
+            r.text
+        );
     }
 
     #[test]
