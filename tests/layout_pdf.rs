@@ -194,11 +194,12 @@ fn judge(c: &Case, got: &Read) -> Outcome {
 
 fn show(c: &Case, p: &Printed, got: &Read, why: &str) {
     eprintln!(
-        "--- seed {} {:?} {} ruled {} centred {} features {:?}\n{why}",
+        "--- seed {} {:?} {} ruled {} three-line {} centred {} features {:?}\n{why}",
         c.seed,
         c.form,
         c.kind.name(),
         p.ruled,
+        p.three_line,
         p.centred,
         c.features
     );
@@ -222,7 +223,7 @@ fn pct(a: usize, b: usize) -> f64 {
 /// Consistent tables printed as pages: exact or abstained, never a finding.
 #[test]
 fn consistent_tables_on_pages_are_read_exactly_or_abstain() {
-    let (mut n, mut exact, mut ruled_n, mut ruled_exact) = (0, 0, 0, 0);
+    let (mut n, mut exact, mut ruled_n, mut ruled_exact, mut three_line_n) = (0, 0, 0, 0, 0);
     let mut failures = Vec::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     for c in cases() {
@@ -230,6 +231,7 @@ fn consistent_tables_on_pages_are_read_exactly_or_abstain() {
         let got = read(&c, &p.pages);
         n += 1;
         ruled_n += p.ruled as usize;
+        three_line_n += p.three_line as usize;
         match judge(&c, &got) {
             Outcome::Exact => {
                 exact += 1;
@@ -246,7 +248,7 @@ fn consistent_tables_on_pages_are_read_exactly_or_abstain() {
         }
     }
     eprintln!(
-        "{n} tables on pages: {exact} read exactly ({:.1}%; ruled {ruled_exact}/{ruled_n}, unruled {}/{}), {} failed; abstained: {reasons:#?}",
+        "{n} tables on pages: {exact} read exactly ({:.1}%; ruled {ruled_exact}/{ruled_n}, unruled {}/{} of which {three_line_n} three-line), {} failed; abstained: {reasons:#?}",
         pct(exact, n),
         exact - ruled_exact,
         n - ruled_n,

@@ -8,6 +8,9 @@
 //!   vertically beside a label wrapped over several lines, on no text line
 //!   of the label (as Word and WPS print them), and header cells merged
 //!   over the columns they head;
+//! * of the tables not ruled, half are three-line tables (三线表: a rule
+//!   above and below the header and one under the last row, no vertical
+//!   rules);
 //! * in a table without rulings, half the time, the same centring: beside
 //!   a label over two lines the figures sit between them, on a line of
 //!   their own, as `pdftotext -layout` then prints them.
@@ -36,6 +39,8 @@ pub struct Printed {
     /// digit.
     pub last_digit: Vec<Option<(usize, usize)>>,
     pub ruled: bool,
+    /// Rules above and below the header and under the last row only.
+    pub three_line: bool,
     /// Figures centred beside wrapped labels (always when ruled).
     pub centred: bool,
 }
@@ -61,6 +66,7 @@ pub fn print(c: &Case) -> Printed {
     let mut own = Rng::new(c.seed ^ 0x9d6f_5eed);
     let ruled = own.chance(50);
     let centred = ruled || own.chance(50);
+    let three_line = !ruled && own.chance(50);
     let (a, b) = c.table_range;
     let (head, table, tail) = (&c.text[..a], &c.text[a..b], &c.text[b..]);
     let d: &Drawn = &c.drawn;
@@ -209,6 +215,31 @@ pub fn print(c: &Case) -> Printed {
             }
         }
     }
+    if three_line {
+        let xs: Vec<f64> = d.verticals.iter().map(|v| LEFT + v.0 * COL).collect();
+        let (from, to) = (
+            xs.iter().copied().fold(f64::MAX, f64::min),
+            xs.iter().copied().fold(f64::MIN, f64::max),
+        );
+        let mut rule = |b: &Band, y: f64| {
+            pages[page_of_line[first_table_line + b.first]]
+                .horizontal
+                .push(Ruling { pos: y, from, to });
+        };
+        for (i, b) in d.bands.iter().enumerate() {
+            let next = d.bands.get(i + 1);
+            let page = |b: &Band| page_of_line[first_table_line + b.first];
+            if b.level == Some(0) {
+                rule(b, band_top(b));
+            }
+            let header_ends = b.level.is_some() && next.is_none_or(|n| n.level.is_none());
+            let body_ends =
+                b.level.is_none() && next.is_none_or(|n| n.level.is_some() || page(n) != page(b));
+            if header_ends || body_ends {
+                rule(b, band_bottom(b));
+            }
+        }
+    }
     for p in &mut pages {
         let right = p.glyphs.iter().map(|g| g.bbox.x1).fold(0.0, f64::max);
         let bottom = p.glyphs.iter().map(|g| g.bbox.y1).fold(0.0, f64::max);
@@ -219,6 +250,7 @@ pub fn print(c: &Case) -> Printed {
         pages,
         last_digit,
         ruled,
+        three_line,
         centred,
     }
 }
