@@ -195,6 +195,7 @@ pub fn verify(t: &Table) -> Verdict {
     let checked = evals.len();
     let broken = evals.iter().filter(|e| e.broken).count();
     let (suspects, unexplained) = suspects(&evals);
+    let shifted = shifted_figure(t, &evals);
     let disorder = code_disorder(t);
     let mut verdict = Verdict {
         reliability: Reliability::Reliable,
@@ -213,6 +214,10 @@ pub fn verify(t: &Table) -> Verdict {
     } else if one_sided > 0 {
         Some(format!(
             "{one_sided} 处合计与其各项只读到一边（共核对 {checked} 处）"
+        ))
+    } else if let Some(figure) = shifted {
+        Some(format!(
+            "两处勾稽关系相差同一数额、方向相反，似是“{figure}”读入了相邻的栏"
         ))
     } else if unexplained >= 2 {
         Some(format!(
@@ -649,6 +654,42 @@ fn suspects(evals: &[Evaluated]) -> (Vec<CellKey>, usize) {
     (picked, open.len())
 }
 
+/// A figure read into the column beside its own breaks two identities that
+/// share no cell, by its own amount, in opposite directions: counted in
+/// the one, missing from the other. Each alone looks like a slip of the
+/// report, one suspect each; together they are a reading failure. Returns
+/// the figure, as printed, when two broken identities with no cell in
+/// common are off by opposite amounts equal to a figure printed in one of
+/// them.
+fn shifted_figure(t: &Table, evals: &[Evaluated]) -> Option<String> {
+    let broken: Vec<&Evaluated> = evals.iter().filter(|e| e.broken).collect();
+    for (i, a) in broken.iter().enumerate() {
+        for b in &broken[i + 1..] {
+            let shared = a
+                .terms
+                .iter()
+                .any(|(k, _)| b.terms.iter().any(|(l, _)| k == l));
+            if shared || a.residual.agrees(&b.residual.neg()) != Agreement::Consistent {
+                continue;
+            }
+            let amount = a.residual.abs();
+            let printed = a.terms.iter().chain(&b.terms).find_map(|((ri, col), _)| {
+                let cell = t.rows[*ri]
+                    .cells
+                    .iter()
+                    .find(|c| c.column.as_deref() == Some(col.as_str()))?;
+                let n = cell.number.as_ref()?;
+                (!n.value.is_zero() && n.quantity().agrees(&amount) == Agreement::Consistent)
+                    .then(|| cell.text.clone())
+            });
+            if printed.is_some() {
+                return printed;
+            }
+        }
+    }
+    None
+}
+
 /// Coded rows whose parent code is printed in the table but not above them
 /// (a 项 after another 类 began): the sign of rows read out of place.
 fn code_disorder(t: &Table) -> usize {
@@ -872,5 +913,45 @@ mod tests {
         assert_eq!(t.verdict.broken, 1);
         let suspect = t.verdict.suspects.first().expect("a suspect");
         assert_eq!(&text[suspect.range()], "900,000");
+    }
+
+    /// A figure read into the column beside its own (here 37.45, the
+    /// 预算数 of 因公出国（境）费, taken for its 决算数, as a one-row table of a
+    /// generated page came out of the PDF layout): the 预算数 and 决算数 sums are off by
+    /// +37.45 and −37.45 with no cell in common. One suspect each would
+    /// pass for two slips of the report; the gate sees the move.
+    const SHIFTED: &str = "\
+                                       表一财政拨款“三公”经费支出决算表
+编制部门：上海市普陀区示例局                                                                              单位：万元
+           合计           因公出国（境）费                    公务用车购置及运行维护费                       公务接待费
+                                          小计             公务用车购置费       公务用车运行维护费
+      预算数       决算数     预算数   决算数     预算数      决算数       预算数     决算数  预算数   决算数       预算数     决算数
+
+      121,909.06  940.54  37.45      59,927.63  940.54  59,927.63            940.54  61,943.98
+";
+
+    #[test]
+    fn a_figure_read_into_the_next_column_makes_the_table_unreliable() {
+        let doc = parse(SHIFTED);
+        let t = doc
+            .tables
+            .iter()
+            .find(|t| t.standard == Some(StandardTable::ThreeCosts))
+            .expect("the table");
+        assert_eq!(
+            t.verdict.reliability,
+            Reliability::Unreliable,
+            "{:?}",
+            t.verdict
+        );
+        assert!(
+            t.verdict
+                .reason
+                .as_deref()
+                .unwrap_or("")
+                .contains("“37.45”读入了相邻的栏"),
+            "{:?}",
+            t.verdict
+        );
     }
 }
