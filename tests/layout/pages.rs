@@ -4,16 +4,16 @@
 //! as the text parser, plus what only a page has:
 //! * glyphs of their real widths (a Chinese character twice a digit), a
 //!   figure aligned to its column's right edge, a header centred over it;
-//! * in a ruled table (half the cases), a figure and a code centred
-//!   vertically beside a label wrapped over several lines, on no text line
-//!   of the label (as Word and WPS print them), and header cells merged
-//!   over the columns they head;
+//! * a ruled table (half the cases), header cells merged over the columns
+//!   they head;
+//! * half the tables, ruled or not, centre each row vertically: a figure
+//!   and a code beside a label wrapped over two lines lie between its
+//!   lines (as Word and WPS print a cell centred vertically), a one-line
+//!   label in a row made taller by the other side's is centred too; the
+//!   others keep the figures on the label's upper, middle or lower line;
 //! * of the tables not ruled, half are three-line tables (三线表: a rule
 //!   above and below the header and one under the last row, no vertical
-//!   rules);
-//! * in a table without rulings, half the time, the same centring: beside
-//!   a label over two lines the figures sit between them, on a line of
-//!   their own, as `pdftotext -layout` then prints them.
+//!   rules).
 //!
 //! Page breaks are where the text rendering put its form feeds.
 
@@ -41,7 +41,8 @@ pub struct Printed {
     pub ruled: bool,
     /// Rules above and below the header and under the last row only.
     pub three_line: bool,
-    /// Figures centred beside wrapped labels (always when ruled).
+    /// Figures centred beside wrapped labels (else on the label's upper,
+    /// middle or lower line, as the text rendering has them).
     pub centred: bool,
 }
 
@@ -65,7 +66,7 @@ type LinePiece = (usize, String, Anchor, Option<usize>, Option<(usize, f64)>);
 pub fn print(c: &Case) -> Printed {
     let mut own = Rng::new(c.seed ^ 0x9d6f_5eed);
     let ruled = own.chance(50);
-    let centred = ruled || own.chance(50);
+    let centred = own.chance(50);
     let three_line = !ruled && own.chance(50);
     let (a, b) = c.table_range;
     let (head, table, tail) = (&c.text[..a], &c.text[a..b], &c.text[b..]);
