@@ -1,21 +1,20 @@
-//! Layout variations printed as pages (issue 12 "…and, once PDF input
-//! exists, as PDF"; issue 11 "tables from geometry"): every generated case
-//! of tests/layout_variations.rs, printed as the PDF reader's page model
-//! (tests/layout/pages.rs: glyph boxes, and in half the cases ruling lines
-//! with figures centred beside wrapped labels), read by the same code that
-//! reads a PDF's pages (gouji::input::pdf::from_pages) and checked as a
-//! whole report:
+//! Layout variations as PDF (issue 12 "…and, once PDF input exists, as
+//! PDF"; issue 11 "tables from geometry"): every generated case of
+//! tests/layout_variations.rs is printed as pages (tests/layout/pages.rs:
+//! glyph boxes of their real widths; ruled, three-line or without rules;
+//! rows centred vertically or not), written as a PDF file
+//! (tests/layout/pdfwrite.rs: one font with a Unicode map and widths, no
+//! font program), read as any PDF is (`gouji::input::read`: interpreter,
+//! reader, layout) and checked as a whole report:
 //! * a consistent table: its cells recovered exactly, or it abstains;
 //!   never an error or warning;
 //! * one figure changed: when the table is read as reliable, an error
 //!   lands on that figure.
 //!
-//! The page model, not PDF bytes: the interpreter (fonts, content streams)
-//! is tested on the corpus PDFs and on fixtures/pdf; here it is the
-//! geometry. Knobs as in layout_variations.rs: `GOUJI_LAYOUT_CASES`
-//! (rounds, 20 by default), `GOUJI_LAYOUT_SEED`, `GOUJI_LAYOUT_SHOW=1`,
-//! `GOUJI_LAYOUT_DUMP=dir` (each failing report's text rendering as
-//! dir/SEED.pages.txt).
+//! Knobs as in layout_variations.rs: `GOUJI_LAYOUT_CASES` (rounds, 20 by
+//! default), `GOUJI_LAYOUT_SEED`, `GOUJI_LAYOUT_SHOW=1`,
+//! `GOUJI_LAYOUT_DUMP=dir` (each failing case as dir/SEED.pdf and its text
+//! rendering as dir/SEED.pages.txt).
 
 #![cfg(feature = "pdf")]
 
@@ -30,8 +29,8 @@ use gouji::document::table::Reliability;
 use gouji::document::text::fold;
 use gouji::document::{RowKind, Table};
 use gouji::input::pdf::model::Page;
-use gouji::source::{Encoding, SourceFile};
 use layout::pages::{self, Printed};
+use layout::pdfwrite;
 use layout::render::Expected;
 use layout::rng::Rng;
 use layout::Case;
@@ -61,11 +60,12 @@ struct Read {
     table: Option<Table>,
 }
 
-/// Read the pages as a PDF's pages are read, and check the report.
+/// Write the pages as a PDF, read it as any PDF is read, and check it.
 fn read(c: &Case, pages: &[Page]) -> Read {
-    let got = gouji::input::pdf::from_pages(pages).expect("pages with text");
-    let mut src = SourceFile::new("report.pdf", got.text, Encoding::Utf8);
-    src.pages = Some(got.pages);
+    let bytes = pdfwrite::write(pages);
+    let src = gouji::input::read("report.pdf", &bytes, None)
+        .expect("the written PDF reads")
+        .source;
     let r = check_source(&src, shipped(), &Config::default());
     let table = r
         .document
@@ -207,8 +207,36 @@ fn show(c: &Case, p: &Printed, got: &Read, why: &str) {
         eprintln!("{}", got.text);
     }
     if let Some(dir) = std::env::var_os("GOUJI_LAYOUT_DUMP") {
-        let p = std::path::Path::new(&dir).join(format!("{}.pages.txt", c.seed));
-        std::fs::write(&p, &got.text).expect("GOUJI_LAYOUT_DUMP is a writable folder");
+        let dir = std::path::Path::new(&dir);
+        std::fs::write(dir.join(format!("{}.pages.txt", c.seed)), &got.text)
+            .and_then(|_| {
+                std::fs::write(
+                    dir.join(format!("{}.pdf", c.seed)),
+                    pdfwrite::write(&p.pages),
+                )
+            })
+            .expect("GOUJI_LAYOUT_DUMP is a writable folder");
+    }
+}
+
+/// The written PDF reads back as the pages it was written from: the PDF
+/// path (interpreter, reader) adds nothing and loses nothing, so what the
+/// tests below find is the layout's and the parser's.
+#[test]
+fn the_written_pdf_reads_as_its_pages() {
+    for c in cases().take(60) {
+        let p = pages::print(&c);
+        let direct = gouji::input::pdf::from_pages(&p.pages).expect("pages with text");
+        let bytes = pdfwrite::write(&p.pages);
+        let read = gouji::input::read("report.pdf", &bytes, None).expect("reads");
+        assert_eq!(read.source.text, direct.text, "seed {}", c.seed);
+        let pages = read.source.pages.expect("a page map");
+        assert_eq!(
+            pages.page_starts, direct.pages.page_starts,
+            "seed {}",
+            c.seed
+        );
+        assert_eq!(pages.regions, direct.pages.regions, "seed {}", c.seed);
     }
 }
 

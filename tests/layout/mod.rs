@@ -11,6 +11,8 @@
 pub mod model;
 #[cfg(feature = "pdf")]
 pub mod pages;
+#[cfg(feature = "pdf")]
+pub mod pdfwrite;
 pub mod render;
 pub mod rng;
 
