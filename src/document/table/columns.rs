@@ -42,6 +42,35 @@ pub(super) struct Anchors {
     /// A side's headers are printed in another order than the form's, but
     /// not all of them could be read (see [`printed_order`]).
     pub(super) order_unknown: bool,
+    /// Centres of the `行次` / `栏次` headers: the row numbers printed under
+    /// them are no figures of the table.
+    pub(super) ordinal_x: Vec<f64>,
+}
+
+/// The header of a column of row numbers (`项目 | 行次 | 金额`, as the
+/// national 决算 template prints its 收支总表).
+const ORDINAL_WORDS: [&str; 2] = ["行次", "栏次"];
+
+/// A row number under a `行次` header: a whole number of at most three
+/// digits, nearer that header's centre than any figure column's, within a
+/// few characters of it.
+fn is_row_number(f: &Fragment, a: &Anchors) -> bool {
+    if f.kind != FragmentKind::Num
+        || f.text.len() > 3
+        || !f.text.bytes().all(|b| b.is_ascii_digit())
+    {
+        return false;
+    }
+    let c = f.centre();
+    let nearest_col = a
+        .cols
+        .iter()
+        .flatten()
+        .map(|x| (x - c).abs())
+        .fold(f64::MAX, f64::min);
+    a.ordinal_x
+        .iter()
+        .any(|x| (x - c).abs() <= 4.0 && (x - c).abs() < nearest_col)
 }
 
 fn header_word(w: &str, keys: &[String]) -> bool {
@@ -140,6 +169,11 @@ fn anchors_from_header(pieces: &[Fragment], cols: &[ColDef], nsides: usize) -> A
         col_spans: vec![None; cols.len()],
         reordered: vec![false; nsides],
         order_unknown: false,
+        ordinal_x: pieces
+            .iter()
+            .filter(|p| ORDINAL_WORDS.contains(&p.text.as_str()))
+            .map(|p| p.centre())
+            .collect(),
     };
     // label / code anchors: occurrences in x order, one per side
     let mut lab: Vec<&Fragment> = pieces
@@ -567,7 +601,19 @@ pub(super) fn parse_table(
     for &li in &body {
         let l = &lines[li];
         let a = anchors_for(l.page);
-        for (s, chunks) in split_sides(&l.fragments, nsides, coded, a, &cols) {
+        let numbered: Vec<Fragment>;
+        let fragments = if a.ordinal_x.is_empty() {
+            &l.fragments
+        } else {
+            numbered = l
+                .fragments
+                .iter()
+                .filter(|f| !is_row_number(f, a))
+                .cloned()
+                .collect();
+            &numbered
+        };
+        for (s, chunks) in split_sides(fragments, nsides, coded, a, &cols) {
             if let Some(seg) = make_seg(li, l.page, chunks, coded, a, &cols, s) {
                 segs[s].push(seg);
             }

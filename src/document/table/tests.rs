@@ -1155,3 +1155,26 @@ fn figures_that_fit_their_columns_drop_nothing() {
     let ts = find_layout_tables(GUESSED_PAGE);
     assert_eq!(table(&ts, Expenditure).dropped_figure, None);
 }
+
+/// The national 决算 template prints a 行次 column of row numbers beside
+/// the figures (`项目 | 行次 | 决算数`): they are no figures of the table,
+/// neither taken into a column nor dropped as figures that fit none.
+#[test]
+fn row_numbers_under_a_row_number_header_are_no_figures() {
+    let text = "\
+                              收入支出决算总表
+编制部门：上海市普陀区示例局                                              单位：万元
+                 收入                                          支出
+    项目               行次          决算数    项目                   行次          决算数
+    一、财政拨款收入          1       100.00    一、一般公共服务支出           28       100.00
+    二、上级补助收入          2                 二、社会保障和就业支出          29
+    本年收入合计            6       100.00    本年支出合计               57       100.00
+";
+    let ts = find_layout_tables(text);
+    let t = table(&ts, IncomeExpenditureTotal);
+    assert_eq!(t.dropped_figure, None);
+    cell_is(text, t, "一、一般公共服务支出", "决算数", "100.00");
+    cell_none(t, "二、社会保障和就业支出", "决算数");
+    let doc = crate::document::parse(text);
+    assert_eq!(doc.tables[0].verdict.reliability, Reliability::Reliable);
+}

@@ -217,7 +217,7 @@ pub fn verify(t: &Table) -> Verdict {
         ))
     } else if let Some(figure) = shifted {
         Some(format!(
-            "两处勾稽关系相差同一数额、方向相反，似是“{figure}”读入了相邻的栏"
+            "两处勾稽关系相差同一数额、方向相反：“{figure}”似应在相邻的空栏（读错或印错）"
         ))
     } else if unexplained >= 2 {
         Some(format!(
@@ -654,14 +654,16 @@ fn suspects(evals: &[Evaluated]) -> (Vec<CellKey>, usize) {
     (picked, open.len())
 }
 
-/// A figure read into the column beside its own breaks two identities that
-/// share no cell, by its own amount, in opposite directions: counted in
-/// the one, missing from the other. Each alone looks like a slip of the
-/// report, one suspect each; together they are a reading failure. Returns
-/// the figure, as printed, when two broken identities with no cell in
-/// common are off by opposite amounts equal to a figure printed in one of
-/// them.
+/// A figure in the column beside its own (read there, or printed there)
+/// breaks two identities that share no cell, by its own amount, in
+/// opposite directions: counted in the one, missing from the other. Each
+/// alone looks like a slip, one suspect each; together they say the
+/// figure is one column off, and the table is not judged. Returns the
+/// figure, as printed, when two broken identities with no cell in common
+/// are off by opposite amounts equal to a figure of one of them whose
+/// neighbouring cell in the same row, in the other identity, is blank.
 fn shifted_figure(t: &Table, evals: &[Evaluated]) -> Option<String> {
+    let column_at = |path: &str| t.columns.iter().position(|c| c.path == path);
     let broken: Vec<&Evaluated> = evals.iter().filter(|e| e.broken).collect();
     for (i, a) in broken.iter().enumerate() {
         for b in &broken[i + 1..] {
@@ -673,17 +675,28 @@ fn shifted_figure(t: &Table, evals: &[Evaluated]) -> Option<String> {
                 continue;
             }
             let amount = a.residual.abs();
-            let printed = a.terms.iter().chain(&b.terms).find_map(|((ri, col), _)| {
-                let cell = t.rows[*ri]
-                    .cells
-                    .iter()
-                    .find(|c| c.column.as_deref() == Some(col.as_str()))?;
-                let n = cell.number.as_ref()?;
-                (!n.value.is_zero() && n.quantity().agrees(&amount) == Agreement::Consistent)
-                    .then(|| cell.text.clone())
-            });
-            if printed.is_some() {
-                return printed;
+            let moved = |from: &Evaluated, to: &Evaluated| {
+                from.terms.iter().find_map(|((ri, col), _)| {
+                    let row = &t.rows[*ri];
+                    let cell = row
+                        .cells
+                        .iter()
+                        .find(|c| c.column.as_deref() == Some(col.as_str()))?;
+                    let n = cell.number.as_ref()?;
+                    let at = column_at(col)?;
+                    let beside_blank = to.terms.iter().any(|((rj, other), _)| {
+                        rj == ri
+                            && column_at(other).is_some_and(|o| o.abs_diff(at) == 1)
+                            && !printed(row, other)
+                    });
+                    (beside_blank
+                        && !n.value.is_zero()
+                        && n.quantity().agrees(&amount) == Agreement::Consistent)
+                        .then(|| cell.text.clone())
+                })
+            };
+            if let Some(figure) = moved(a, b).or_else(|| moved(b, a)) {
+                return Some(figure);
             }
         }
     }
@@ -949,9 +962,42 @@ mod tests {
                 .reason
                 .as_deref()
                 .unwrap_or("")
-                .contains("“37.45”读入了相邻的栏"),
+                .contains("“37.45”似应在相邻的空栏"),
             "{:?}",
             t.verdict
+        );
+    }
+
+    /// The same row read right (37.45 under 预算数), then with two slips of
+    /// the report off by opposite amounts, ±940.54, in the 预算数 and the
+    /// 决算数 sums: 940.54 is printed in the one (小计), but between two
+    /// printed cells, so no figure moved: two slips, judged.
+    #[test]
+    fn opposite_slips_without_a_moved_figure_are_judged() {
+        let row = "      121,909.06  940.54  37.45      59,927.63";
+        let right = "      121,909.06  940.54 37.45       59,927.63";
+        let read = |text: &str| {
+            parse(text)
+                .tables
+                .into_iter()
+                .find(|t| t.standard == Some(StandardTable::ThreeCosts))
+                .expect("the table")
+                .verdict
+        };
+        let v = read(&SHIFTED.replace(row, right));
+        assert_eq!(
+            (v.reliability, v.broken),
+            (Reliability::Reliable, 0),
+            "{v:?}"
+        );
+        let slips = SHIFTED
+            .replace(row, &right.replace("940.54 37.45", "  0.00 37.45"))
+            .replace("61,943.98", "61,003.44");
+        let v = read(&slips);
+        assert_eq!(
+            (v.reliability, v.broken),
+            (Reliability::Reliable, 2),
+            "{v:?}"
         );
     }
 }

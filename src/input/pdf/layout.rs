@@ -454,7 +454,9 @@ fn grid_lines(g: &Grid, runs: Vec<TextRun>) -> Vec<OutLine> {
 }
 
 /// A figure as the table parser reads one: digits with thousands commas,
-/// a decimal point, a sign.
+/// a decimal point, a sign. Looser than [`is_amount`] (a date range
+/// passes): it decides which bands of a ruled table are rows to be joined
+/// into one line, where a 实施周期 `2025.1.1-2025.12.31` cell is one too.
 fn is_figure(s: &str) -> bool {
     s.chars().any(|c| c.is_ascii_digit())
         && s.chars()
@@ -503,11 +505,11 @@ fn line_of(pieces: Vec<Piece>) -> OutLine {
 /// lines share (the right one when as many share each); an amount alone
 /// in its column keeps its centre, the least it can be off by.
 ///
-/// Text on a line of several pieces (a table's header or label) keeps its
-/// centre: on a page of figures the column unit is a digit's width, and a
-/// Chinese header placed by its left edge would take half its width in
-/// the text, ending up over the figures of the column before (a prose
-/// line, one piece, keeps its left edge and so its indent).
+/// Text on a line of several pieces and no amount (a table's header) keeps
+/// its centre: on a page of figures the column unit is a digit's width,
+/// and a Chinese header placed by its left edge would take half its width
+/// in the text, ending up over the figures of the column before. A prose
+/// line (one piece) and a row's label keep their left edge.
 fn free_lines(runs: Vec<TextRun>) -> Vec<OutLine> {
     let amounts: Vec<&Rect> = runs
         .iter()
@@ -543,7 +545,10 @@ fn free_lines(runs: Vec<TextRun>) -> Vec<OutLine> {
             .collect(),
     );
     join_centred_figures(&mut lines);
-    for line in lines.iter_mut().filter(|l| l.pieces.len() > 1) {
+    for line in lines
+        .iter_mut()
+        .filter(|l| l.pieces.len() > 1 && !l.pieces.iter().any(|p| is_amount(&p.text)))
+    {
         for p in line.pieces.iter_mut().filter(|p| !is_amount(&p.text)) {
             p.anchor = Anchor::Centre;
         }
@@ -554,18 +559,19 @@ fn free_lines(runs: Vec<TextRun>) -> Vec<OutLine> {
 /// In a table without rulings, figures centred beside a label wrapped over
 /// an even number of lines lie between two of its lines, on a line of
 /// their own, which a reader of lines takes for a row without a label.
-/// Such a line (a figure, no text where the label is) between two lines
-/// of text closer than two lines' height whose pieces lie one over the
-/// other (the label, wrapped) is set on the upper one: the row as a label
-/// with its figures on its first line, and the rest of the label below.
+/// Such a line (a figure, no text where the label is), centred between two
+/// lines of text closer than two of its lines' height whose pieces lie one
+/// over the other (the label, wrapped), is set on the upper one: the
+/// figures beside a line of their label (its first of two, its second of
+/// four), the rest of the label around them.
 fn join_centred_figures(lines: &mut Vec<OutLine>) {
     let overlaps = |a: &Piece, b: &Piece| a.bbox.x0 < b.bbox.x1 && b.bbox.x0 < a.bbox.x1;
     let mut i = 1;
     while i + 1 < lines.len() {
         let (above, line, below) = (&lines[i - 1], &lines[i], &lines[i + 1]);
-        let size = line.size.max(above.size).max(below.size);
-        let between =
-            above.y < line.y && line.bottom < below.bottom && below.y - above.y < 2.0 * size;
+        let centre = |l: &OutLine| (l.y + l.bottom) / 2.0;
+        let between = below.y - above.y < 2.0 * line.size
+            && (centre(line) - (centre(above) + centre(below)) / 2.0).abs() < 0.25 * line.size;
         let wrapped_label = above.pieces.iter().any(|a| {
             !is_amount(&a.text)
                 && below
