@@ -216,3 +216,68 @@ fn code_side(cx: &mut RuleContext<'_>, rule: &CodeSide) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{findings, run};
+
+    const RULE: &str = "[[rule]]\nid = \"t\"\nkind = \"code-side\"\nseverity = \"error\"\nmessage = \"{rows}\"\ntable = \"一般公共预算财政拨款基本支出决算表\"\nclasses = { \"人员经费\" = [\"301\", \"303\"], \"公用经费\" = [\"302\", \"310\"] }\n";
+
+    /// The two-sided 基本支出决算表 with these rows between its header and
+    /// its two totals.
+    fn basic(rows: &str, personnel: &str, public: &str) -> String {
+        format!(
+            "\
+                一般公共预算财政拨款基本支出决算表
+                                                  单位：万元
+经济分类                              经济分类
+            科目名称       决算数                      科目名称      决算数
+科目编码                              科目编码
+{rows}
+      人员经费合计           {personnel}       公用经费合计               {public}
+    注：本表反映部门本年度一般公共预算财政拨款基本支出明细情况。
+"
+        )
+    }
+
+    #[test]
+    fn a_302_class_on_the_personnel_side() {
+        // 302 and its 款 stand on the 人员经费 side, and that side's total
+        // (100.00 + 50.00) bears the reading out.
+        let rows = "\
+301     工资福利支出          100.00   302     商品和服务支出          42.18
+30101    基本工资            100.00   30201    办公费              40.00
+302     商品和服务支出         50.00   30217    公务接待费             2.18
+30239    其他交通费用          50.00   310     资本性支出              0.00
+303     对个人和家庭的补助       0.00";
+        assert_eq!(findings(RULE, &basic(rows, "150.00", "42.18")), ["50.00"]);
+    }
+
+    #[test]
+    fn each_class_on_its_own_side() {
+        let rows = "\
+301     工资福利支出          150.00   302     商品和服务支出          42.18
+30101    基本工资            100.00   30201    办公费              40.00
+30102    津贴补贴             50.00   30217    公务接待费             2.18
+303     对个人和家庭的补助       0.00   310     资本性支出              0.00";
+        let (found, notes) = run(RULE, &basic(rows, "150.00", "42.18"));
+        assert!(found.is_empty() && notes.is_empty(), "{found:?} {notes:?}");
+    }
+
+    #[test]
+    fn a_kuan_away_from_its_class_is_a_misreading_not_judged() {
+        // 31002 on the 人员经费 side without its class 310 there: the reader
+        // more likely put the row on the wrong side.
+        let rows = "\
+301     工资福利支出          100.00   302     商品和服务支出          47.18
+30101    基本工资            100.00   30201    办公费              40.00
+31002    办公设备购置           5.00   30217    公务接待费             2.18
+303     对个人和家庭的补助       0.00   310     资本性支出              5.00";
+        let (found, notes) = run(RULE, &basic(rows, "100.00", "52.18"));
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(
+            notes,
+            ["未能核对：有金额似在人员经费、公用经费的另一侧，但所属类或该侧合计不能印证这样的读法"]
+        );
+    }
+}

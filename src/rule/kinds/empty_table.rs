@@ -88,3 +88,79 @@ fn empty(cx: &mut RuleContext<'_>, names: &[TableName]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{findings, run};
+
+    const RULE: &str = "[[rule]]\nid = \"t\"\nkind = \"empty-table\"\nseverity = \"error\"\nmessage = \"“{label}”没有数据，却未说明本表为空表\"\n";
+
+    /// A 一般公共预算财政拨款支出决算表 with figures, then an empty 政府性基金
+    /// table, each followed by these notes.
+    fn report(appropriation_notes: &str, fund_notes: &str) -> String {
+        format!(
+            "\
+                 一般公共预算财政拨款支出决算表
+                                              单位：万元
+          项目
+                       合计          基本支出       项目支出
+ 功能分类
+               科目名称
+ 科目编码
+201        一般公共服务支出     257.05       149.23     107.82
+20103      政府办公厅（室）及相关机构事务  257.05  149.23  107.82
+2010301    行政运行           257.05       149.23     107.82
+           合计            257.05       149.23     107.82
+注：本表反映部门本年度一般公共预算财政拨款支出情况。
+{appropriation_notes}
+                           政府性基金预算财政拨款收入支出决算表
+                                                            单位：万元
+         项目
+                   年初结转和                                  年末结转和
+  功能分类                       本年收入           本年支出
+          科目名称      结余                                      结余
+  科目编码
+
+         合计                           合计    基本支出   项目支出
+
+注：本表反映部门本年度政府性基金预算财政拨款收入支出及结转和结余情况。
+{fund_notes}
+"
+        )
+    }
+
+    const FUND_EMPTY: &str =
+        "说明：上海市普陀区示例局本年度没有政府性基金预算财政拨款收入和支出，故本表无数据。";
+
+    #[test]
+    fn an_empty_table_that_does_not_say_so() {
+        assert_eq!(
+            findings(RULE, &report("", "")),
+            ["政府性基金预算财政拨款收入支出决算表"]
+        );
+    }
+
+    #[test]
+    fn an_empty_table_that_says_so() {
+        assert_eq!(run(RULE, &report("", FUND_EMPTY)), (vec![], vec![]));
+    }
+
+    #[test]
+    fn a_table_with_figures_that_says_it_is_empty() {
+        // A template's statement left under a table that has figures.
+        let stale = "说明：上海市普陀区示例局本年度没有一般公共预算财政拨款支出，故本表无数据。";
+        assert_eq!(findings(RULE, &report(stale, FUND_EMPTY)), [stale]);
+    }
+
+    #[test]
+    fn a_blank_template_says_not_checked() {
+        // No standard table carries a figure: nothing is stated either way.
+        let text = report("", "")
+            .replace("257.05", "")
+            .replace("149.23", "")
+            .replace("107.82", "");
+        let (found, notes) = run(RULE, &text);
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(notes, ["未能核对：报告的表格中没有数字"]);
+    }
+}

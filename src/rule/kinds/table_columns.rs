@@ -136,3 +136,57 @@ fn table_columns(cx: &mut RuleContext<'_>, tables: &[TableName], identities: &[I
         cx.not_checked(format!("“{table}”中没有可按栏目核对的行"), None);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{findings, run};
+
+    const RULE: &str = "[[rule]]\nid = \"t\"\nkind = \"table-columns\"\nseverity = \"error\"\nmessage = \"{label}\"\ntable = \"一般公共预算财政拨款支出决算表\"\nidentities = [\"合计 = 基本支出 + 项目支出\"]\n";
+
+    /// The 一般公共预算财政拨款支出决算表 with its 208 row's 基本支出 as given.
+    fn appropriation(basic_208: &str) -> String {
+        format!(
+            "\
+                 一般公共预算财政拨款支出决算表
+                                              单位：万元
+          项目
+                       合计          基本支出       项目支出
+ 功能分类
+               科目名称
+ 科目编码
+201        一般公共服务支出     257.05       149.23     107.82
+20103      政府办公厅（室）及相关机构事务  257.05  149.23  107.82
+2010301    行政运行           257.05       149.23     107.82
+208        社会保障和就业支出    42.95        {basic_208}       0.00
+20805      行政事业单位养老支出   42.95        42.95       0.00
+2080505    机关事业单位基本养老保险缴费支出  42.95  42.95   0.00
+           合计            300.00       192.18     107.82
+注：本表反映部门本年度一般公共预算财政拨款支出情况。
+"
+        )
+    }
+
+    #[test]
+    fn a_row_whose_total_is_not_the_sum_of_its_columns() {
+        // 42.59 + 0.00 ≠ 42.95: the finding stands on the row's 合计.
+        assert_eq!(findings(RULE, &appropriation("42.59")), ["42.95"]);
+    }
+
+    #[test]
+    fn rows_whose_columns_add_up() {
+        let (found, notes) = run(RULE, &appropriation("42.95"));
+        assert!(found.is_empty() && notes.is_empty(), "{found:?} {notes:?}");
+    }
+
+    #[test]
+    fn a_table_without_the_columns_says_not_checked() {
+        // The table is there, but no row has 合计, 基本支出 and 项目支出.
+        let rule = RULE.replace("基本支出 + 项目支出", "基本支出 + 经营支出");
+        let (found, notes) = run(&rule, &appropriation("42.95"));
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(
+            notes,
+            ["未能核对：“一般公共预算财政拨款支出决算表”中没有可按栏目核对的行"]
+        );
+    }
+}

@@ -217,3 +217,58 @@ fn table_row(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{findings, run};
+
+    const SCORE: &str = "[[rule]]\nid = \"t\"\nkind = \"table-row\"\nseverity = \"error\"\nmessage = \"{label}\"\ntable = \"指标得分\"\nassert = \"指标得分 == 指标权重 * 得分系数 / 100\"\nexact = [\"指标权重\", \"得分系数\"]\n";
+
+    /// A 项目支出绩效自评表 with one indicator row.
+    fn self_evaluation(row: &str) -> String {
+        format!(
+            "\
+2025年度项目支出绩效自评表
+绩效指标 | 指标名称 | 指标值 | 全年完成值 | 得分系数（%） | 指标权重（分） | 指标得分（分） |
+{row}
+"
+        )
+    }
+
+    #[test]
+    fn a_score_that_is_not_weight_times_coefficient() {
+        let text = self_evaluation("产出指标 | 保证正常办公率 | ≥90% | 95% | 100 | 30 | 25 |");
+        assert_eq!(findings(SCORE, &text), ["25"]);
+    }
+
+    #[test]
+    fn a_score_that_is() {
+        let text = self_evaluation("产出指标 | 保证正常办公率 | ≥90% | 95% | 100 | 30 | 30 |");
+        let (found, notes) = run(SCORE, &text);
+        assert!(found.is_empty() && notes.is_empty(), "{found:?} {notes:?}");
+    }
+
+    #[test]
+    fn without_a_table_that_has_the_header_it_says_not_checked() {
+        let (found, notes) = run(SCORE, "一、绩效自评结果\n本局对1个项目开展了绩效自评。\n");
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(notes, ["未能核对：未找到表头含“指标得分”的表格"]);
+    }
+
+    #[test]
+    fn a_division_by_zero_says_not_checked() {
+        let rule = "[[rule]]\nid = \"t\"\nkind = \"table-row\"\nseverity = \"error\"\nmessage = \"{label}\"\ntable = \"执行率\"\nassert = \"执行率 == 全年执行数 / 全年预算数 * 100\"\n";
+        let text = "\
+2025年度项目支出绩效自评表
+项目资金 | 年初预算数 | 全年预算数 | 全年执行数 | 执行率 |
+年度资金总额 | 0.00 | 0.00 | 0.00 | 100 |
+";
+        let (found, notes) = run(rule, text);
+        assert!(found.is_empty(), "{found:?}");
+        // (Followed by the note that no row could be computed.)
+        assert_eq!(
+            notes[0],
+            "未能核对：“年度资金总额”行：执行率 == 全年执行数 / 全年预算数 * 100 中出现除以 0，无法计算"
+        );
+    }
+}

@@ -313,3 +313,75 @@ fn check_rows_sum(
     }
     n
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{findings, run};
+
+    const NUMBERED: &str = "[[rule]]\nid = \"t\"\nkind = \"table-sum\"\nseverity = \"error\"\nmessage = \"{label}\"\ntable = \"收入支出决算总表\"\ntotal = [\"本年收入合计\", \"本年支出合计\"]\nby = \"numbered\"\n";
+
+    const CODES: &str = "[[rule]]\nid = \"t\"\nkind = \"table-sum\"\nseverity = \"error\"\nmessage = \"{label}\"\ntable = \"一般公共预算财政拨款支出决算表\"\ntotal = \"合计\"\nby = \"codes\"\n";
+
+    /// The 收入支出决算总表 with its 本年收入合计 as given.
+    fn final_total(income_total: &str) -> String {
+        format!(
+            "\
+                    收入支出决算总表
+                                               单位：万元
+              收入                          支出
+         项目        决算数               项目         决算数
+一、一般公共预算财政拨款收入     300.00   一、一般公共服务支出          264.87
+八、其他收入                 7.82   三、社会保障和就业支出          42.95
+    本年收入合计       {income_total}          本年支出合计       307.82
+注：本表反映部门本年度的总收支和年末结转结余情况。
+"
+        )
+    }
+
+    /// The 一般公共预算财政拨款支出决算表 with its 2010350 row as given.
+    fn appropriation(item: &str) -> String {
+        format!(
+            "\
+                 一般公共预算财政拨款支出决算表
+                                              单位：万元
+          项目
+                       合计          基本支出       项目支出
+ 功能分类
+               科目名称
+ 科目编码
+201        一般公共服务支出     257.05       149.23     107.82
+20103      政府办公厅（室）及相关机构事务  257.05  149.23  107.82
+2010301    行政运行           200.00       142.18      57.82
+{item}
+           合计            257.05       149.23     107.82
+注：本表反映部门本年度一般公共预算财政拨款支出情况。
+"
+        )
+    }
+
+    #[test]
+    fn a_total_that_is_not_the_sum_of_the_numbered_rows_above_it() {
+        // 300.00 + 7.82 = 307.82; the 支出 side adds up.
+        assert_eq!(findings(NUMBERED, &final_total("317.82")), ["317.82"]);
+        assert_eq!(run(NUMBERED, &final_total("307.82")), (vec![], vec![]));
+    }
+
+    #[test]
+    fn a_kuan_that_is_not_the_sum_of_its_xiang() {
+        // 事业运行 printed 57.50 = 7.50 + 50.00: 20103 is then short in 合计
+        // and 基本支出, where its two 项 add up to 257.50 and 149.68.
+        let bad = appropriation("2010350    事业运行            57.50         7.50      50.00");
+        let ok = appropriation("2010350    事业运行            57.05         7.05      50.00");
+        assert_eq!(findings(CODES, &bad), ["257.05", "149.23"]);
+        assert_eq!(run(CODES, &ok), (vec![], vec![]));
+    }
+
+    #[test]
+    fn without_its_table_it_says_not_checked() {
+        // The report has a standard table, but not the rule's.
+        let text = appropriation("2010350    事业运行            57.05         7.05      50.00");
+        let (found, notes) = run(NUMBERED, &text);
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(notes, ["未能核对：报告中未找到“收入支出决算总表”"]);
+    }
+}

@@ -129,3 +129,51 @@ fn bigrams(s: &str) -> Vec<(char, char)> {
     }
     c.windows(2).map(|w| (w[0], w[1])).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{findings, run};
+
+    const RULE: &str = "[[rule]]\nid = \"t\"\nkind = \"toc-match\"\nseverity = \"warning\"\nmessage = \"{found}\"\n";
+
+    /// A report whose contents list three parts, and whose body has these
+    /// headings.
+    fn report(body: &str) -> String {
+        format!(
+            "\
+上海市普陀区示例局2024年度部门决算
+目   录
+一、部门主要职能
+二、部门机构设置
+三、其他重要事项说明
+{body}"
+        )
+    }
+
+    #[test]
+    fn an_entry_the_body_does_not_have() {
+        let body = "\
+一、部门主要职能
+本局负责本区示例工作。
+二、部门机构设置
+本局内设三个科室。
+";
+        assert_eq!(findings(RULE, &report(body)), ["三、其他重要事项说明"]);
+    }
+
+    #[test]
+    fn every_entry_in_the_body_in_the_templates_wording() {
+        // The body names the unit for 部门 and words the third part a little
+        // otherwise: the same parts.
+        let body = "\
+一、部门主要职能
+本局负责本区示例工作。
+二、上海市普陀区示例局机构设置
+本局内设三个科室。
+三、其他重要事项的情况说明
+本局本年度无其他重要事项。
+";
+        let (found, notes) = run(RULE, &report(body));
+        assert!(found.is_empty() && notes.is_empty(), "{found:?} {notes:?}");
+    }
+}
