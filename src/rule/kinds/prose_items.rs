@@ -86,9 +86,10 @@ fn items(
 ) {
     let table_names = table_list_name(tables);
     let table = table_names.as_str();
-    let tis: Vec<usize> = cx
-        .tables_any(tables)
-        .into_iter()
+    let usable = cx.tables_any(tables);
+    let tis: Vec<usize> = usable
+        .iter()
+        .copied()
         .filter(|&i| cx.doc.tables[i].has_figures())
         .collect();
     let found = crate::document::items::prose_items(cx.doc, cx.text);
@@ -96,9 +97,15 @@ fn items(
         return;
     }
     let Some(&ti) = tis.first() else {
+        // Not there: say so. There but read without figures (an empty
+        // table): say so too. There but not read reliably: the table gate
+        // has said so once.
+        let at = Span::new(found[0].start as usize, found[0].end as usize);
         if !tables.iter().any(|n| cx.table_present(n)) {
-            let at = Span::new(found[0].start as usize, found[0].end as usize);
             cx.not_checked(format!("说明中列有科目，但报告中未找到“{table}”"), Some(at));
+        } else if let Some(&empty) = usable.first() {
+            let at = cx.title_span(empty);
+            cx.not_checked(format!("说明中列有科目，但“{table}”中没有数字"), Some(at));
         }
         return;
     };
@@ -301,6 +308,20 @@ mod tests {
 注：本表反映部门本年度一般公共预算财政拨款支出情况。
 ";
 
+    /// Another standard table, with figures.
+    const BASIC: &str = "\
+                一般公共预算财政拨款基本支出决算表
+                                                  单位：万元
+经济分类                              经济分类
+            科目名称       决算数                      科目名称      决算数
+科目编码                              科目编码
+301     工资福利支出          150.00   302     商品和服务支出          42.18
+30101    基本工资            100.00   30201    办公费              40.00
+30102    津贴补贴             50.00   30217    公务接待费             2.18
+303     对个人和家庭的补助       0.00   310     资本性支出              0.00
+      人员经费合计           150.00       公用经费合计               42.18
+";
+
     /// The prose on one item: its 项 name and its 支出决算.
     fn prose(item: &str, spent: &str) -> String {
         format!(
@@ -333,24 +354,35 @@ mod tests {
     #[test]
     fn items_without_their_table_say_not_checked() {
         // Another standard table is there, not the one the items are in.
-        let other = "\
-                一般公共预算财政拨款基本支出决算表
-                                                  单位：万元
-经济分类                              经济分类
-            科目名称       决算数                      科目名称      决算数
-科目编码                              科目编码
-301     工资福利支出          150.00   302     商品和服务支出          42.18
-30101    基本工资            100.00   30201    办公费              40.00
-30102    津贴补贴             50.00   30217    公务接待费             2.18
-303     对个人和家庭的补助       0.00   310     资本性支出              0.00
-      人员经费合计           150.00       公用经费合计               42.18
-";
-        let text = format!("{other}{}", prose("行政运行", "257.50 万元"));
+        let text = format!("{BASIC}{}", prose("行政运行", "257.50 万元"));
         let (found, notes) = run(&rule("amounts"), &text);
         assert!(found.is_empty(), "{found:?}");
         assert_eq!(
             notes,
             ["未能核对：说明中列有科目，但报告中未找到“一般公共预算财政拨款支出决算表”"]
+        );
+    }
+
+    /// The table is there but holds no figures (本表无数据) while the prose
+    /// lists its items: not checked, and said so, not a silent pass.
+    #[test]
+    fn items_beside_an_empty_table_say_not_checked() {
+        let empty: String = TABLE
+            .lines()
+            .filter(|l| !l.contains("257.05"))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+            .replace(
+                "注：本表反映部门本年度一般公共预算财政拨款支出情况。",
+                "说明：本单位本年度没有一般公共预算财政拨款支出，故本表无数据。",
+            );
+        let text = format!("{BASIC}{empty}{}", prose("行政运行", "257.50 万元"));
+        let (found, notes) = run(&rule("amounts"), &text);
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(
+            notes,
+            ["未能核对：说明中列有科目，但“一般公共预算财政拨款支出决算表”中没有数字"],
+            "{empty}"
         );
     }
 }
