@@ -336,8 +336,11 @@ fn a_changed_figure_on_a_page_is_caught_on_that_figure() {
             };
             if t.verdict.reliability == Reliability::Unreliable {
                 abstained += 1;
-                if unreadable(&changed.diags).len() != 1 {
-                    failures.push(format!("seed {}: abstained without one note", c.seed));
+                if unreadable(&changed.diags).len() != 1 || !findings(&changed.diags).is_empty() {
+                    failures.push(format!(
+                        "seed {}: abstained with findings or not one note",
+                        c.seed
+                    ));
                 }
                 continue;
             }
