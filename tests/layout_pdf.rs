@@ -24,7 +24,7 @@ mod layout;
 use common::*;
 use gouji::check::check_source;
 use gouji::config::Config;
-use gouji::diagnostic::{codes, Diagnostic, Severity};
+use gouji::diagnostic::{Diagnostic, Severity};
 use gouji::document::table::Reliability;
 use gouji::document::text::fold;
 use gouji::document::{RowKind, Table};
@@ -33,15 +33,8 @@ use layout::pages::{self, Printed};
 use layout::pdfwrite;
 use layout::render::Expected;
 use layout::rng::Rng;
-use layout::Case;
+use layout::{assert_change_rates, env_u64, pct, unreadable, Case};
 use std::collections::BTreeMap;
-
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn show_cases() -> bool {
     std::env::var_os("GOUJI_LAYOUT_SHOW").is_some()
@@ -121,13 +114,6 @@ fn expected(c: &Case) -> Vec<Key> {
     let mut out: Vec<Key> = c.cells.iter().map(key).collect();
     out.sort();
     out
-}
-
-fn unreadable(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
-    diags
-        .iter()
-        .filter(|d| d.code == codes::TABLE_UNREADABLE)
-        .collect()
 }
 
 enum Outcome {
@@ -237,14 +223,6 @@ fn the_written_pdf_reads_as_its_pages() {
             c.seed
         );
         assert_eq!(pages.regions, direct.pages.regions, "seed {}", c.seed);
-    }
-}
-
-fn pct(a: usize, b: usize) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        a as f64 * 100.0 / b as f64
     }
 }
 
@@ -360,17 +338,7 @@ fn a_changed_figure_on_a_page_is_caught_on_that_figure() {
         pct(caught, reliable),
     );
     assert!(failures.is_empty(), "{failures:#?}");
-    assert!(tried > 100, "only {tried} changes tried");
-    assert!(
-        pct(caught, reliable) >= CAUGHT_FLOOR,
-        "{caught}/{reliable} caught (floor {CAUGHT_FLOOR}%)"
-    );
-    // A gate that abstained on most changed tables would catch every
-    // change it judged: the changes judged are bounded too.
-    assert!(
-        pct(reliable, tried) >= RELIABLE_FLOOR,
-        "{reliable}/{tried} judged (floor {RELIABLE_FLOOR}%)"
-    );
+    assert_change_rates(tried, reliable, caught, (CAUGHT_FLOOR, RELIABLE_FLOOR));
 }
 
 /// The share of changed tables still read as reliable (98.4% of 1,067 on the CI seed),

@@ -19,22 +19,15 @@ mod layout;
 use common::*;
 use gouji::check::check_source;
 use gouji::config::Config;
-use gouji::diagnostic::{codes, Diagnostic, Severity};
+use gouji::diagnostic::{Diagnostic, Severity};
 use gouji::document::table::Reliability;
 use gouji::document::text::fold;
 use gouji::document::{RowKind, Table};
 use gouji::source::{Encoding, SourceFile};
 use layout::render::Expected;
 use layout::rng::Rng;
-use layout::Case;
+use layout::{assert_change_rates, env_u64, pct, unreadable, Case};
 use std::collections::BTreeMap;
-
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// Rounds (one case per standard table per form each), first seed, and
 /// whether to print failing cases.
@@ -107,13 +100,6 @@ fn findings_in<'a>(c: &Case, diags: &'a [Diagnostic]) -> Vec<&'a Diagnostic> {
                 .iter()
                 .any(|l| (l.span.start as usize) < b && (l.span.end as usize) > a)
         })
-        .collect()
-}
-
-fn unreadable(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
-    diags
-        .iter()
-        .filter(|d| d.code == codes::TABLE_UNREADABLE)
         .collect()
 }
 
@@ -214,14 +200,6 @@ fn show(c: &Case, why: &str) {
 struct Tally {
     n: usize,
     abstained: usize,
-}
-
-fn pct(a: usize, b: usize) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        a as f64 * 100.0 / b as f64
-    }
 }
 
 /// Consistent tables in every layout: exact or abstained, never a finding.
@@ -380,17 +358,7 @@ fn a_changed_figure_is_caught_on_that_figure() {
         pct(abstained, tried)
     );
     assert!(failures.is_empty(), "{failures:#?}");
-    assert!(tried > 100, "only {tried} changes tried");
-    assert!(
-        pct(caught, reliable) >= CAUGHT_FLOOR,
-        "{caught}/{reliable} caught (floor {CAUGHT_FLOOR}%)"
-    );
-    // A gate that abstained on most changed tables would catch every
-    // change it judged: the changes judged are bounded too.
-    assert!(
-        pct(reliable, tried) >= RELIABLE_FLOOR,
-        "{reliable}/{tried} judged (floor {RELIABLE_FLOOR}%)"
-    );
+    assert_change_rates(tried, reliable, caught, (CAUGHT_FLOOR, RELIABLE_FLOOR));
 }
 
 /// The share of changed tables still read as reliable (98.4% of 1,606 on the CI seed),

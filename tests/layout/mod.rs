@@ -16,6 +16,7 @@ pub mod pdfwrite;
 pub mod render;
 pub mod rng;
 
+use gouji::diagnostic::{codes, Diagnostic};
 use gouji::document::table::StandardTable;
 use model::Form;
 use render::{Drawn, Expected, Layout};
@@ -135,4 +136,45 @@ fn frame(form: Form) -> (&'static str, &'static str) {
             "\n六、其他相关情况说明\n\n   本单位的预算情况见上表。\n",
         ),
     }
+}
+
+pub fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// `a` in percent of `b` (0 when `b` is 0).
+pub fn pct(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 * 100.0 / b as f64
+    }
+}
+
+/// The `table-unreadable` notes among `diags`.
+pub fn unreadable(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
+    diags
+        .iter()
+        .filter(|d| d.code == codes::TABLE_UNREADABLE)
+        .collect()
+}
+
+/// The rates of a single-figure-change run against their floors: enough
+/// changes tried, the changes judged caught on their figure, and the
+/// changed tables judged at all (a gate that abstained on most of them
+/// would catch every change it judged).
+pub fn assert_change_rates(tried: usize, reliable: usize, caught: usize, floors: (f64, f64)) {
+    let (caught_floor, reliable_floor) = floors;
+    assert!(tried > 100, "only {tried} changes tried");
+    assert!(
+        pct(caught, reliable) >= caught_floor,
+        "{caught}/{reliable} caught (floor {caught_floor}%)"
+    );
+    assert!(
+        pct(reliable, tried) >= reliable_floor,
+        "{reliable}/{tried} judged (floor {reliable_floor}%)"
+    );
 }

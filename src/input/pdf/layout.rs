@@ -634,6 +634,28 @@ mod tests {
         }
     }
 
+    /// A page of `glyphs`, without rulings.
+    fn unruled(glyphs: Vec<Glyph>) -> Page {
+        Page {
+            number: 1,
+            width: 500.0,
+            height: 300.0,
+            glyphs,
+            ..Page::default()
+        }
+    }
+
+    /// A page of `glyphs` ruled as a grid: rows at `ys`, columns at `xs`.
+    fn ruled(glyphs: Vec<Glyph>, ys: &[f64], xs: &[f64]) -> Page {
+        let (left, right) = (xs[0], xs[xs.len() - 1]);
+        let (top, bottom) = (ys[0], ys[ys.len() - 1]);
+        Page {
+            horizontal: ys.iter().map(|&y| h(y, left, right)).collect(),
+            vertical: xs.iter().map(|&x| h(x, top, bottom)).collect(),
+            ..unruled(glyphs)
+        }
+    }
+
     #[test]
     fn a_wrapped_label_and_its_centred_figure_are_one_line() {
         // Columns 50 | 100 | 200 | 300; rows 100 | 140 | 160.
@@ -643,22 +665,7 @@ mod tests {
         g.extend(glyphs("2013999", 52.0, 112.0, 10.0));
         g.extend(glyphs("合计", 105.0, 145.0, 10.0));
         g.extend(glyphs("307.82", 260.0, 145.0, 10.0));
-        let page = Page {
-            number: 1,
-            width: 400.0,
-            height: 300.0,
-            glyphs: g,
-            horizontal: vec![
-                h(100.0, 50.0, 300.0),
-                h(140.0, 50.0, 300.0),
-                h(160.0, 50.0, 300.0),
-            ],
-            vertical: [50.0, 100.0, 200.0, 300.0]
-                .iter()
-                .map(|&x| h(x, 100.0, 160.0))
-                .collect(),
-            ..Page::default()
-        };
+        let page = ruled(g, &[100.0, 140.0, 160.0], &[50.0, 100.0, 200.0, 300.0]);
         let r = render(&[page]);
         let lines: Vec<&str> = r.text.lines().map(str::trim_end).collect();
         assert_eq!(lines.len(), 2, "{}", r.text);
@@ -720,13 +727,7 @@ mod tests {
             g.extend(glyphs(a, 295.0 - 5.0 * a.len() as f64, y, 10.0));
             g.extend(glyphs(b, 375.0 - 5.0 * b.len() as f64, y, 10.0));
         }
-        let page = Page {
-            number: 1,
-            width: 420.0,
-            height: 300.0,
-            glyphs: g,
-            ..Page::default()
-        };
+        let page = unruled(g);
         let r = render(&[page]);
         let lines: Vec<&str> = r.text.lines().collect();
         let (head1, head2) = (
@@ -752,13 +753,7 @@ mod tests {
         let mut g = glyphs("财政拨款收入", 220.0, 100.0, 10.0);
         g.extend(glyphs("1615700", 205.0, 120.0, 10.0));
         g.extend(glyphs("8,600", 205.0, 140.0, 10.0));
-        let page = Page {
-            number: 1,
-            width: 420.0,
-            height: 300.0,
-            glyphs: g,
-            ..Page::default()
-        };
+        let page = unruled(g);
         let r = render(&[page]);
         let lines: Vec<&str> = r.text.lines().collect();
         assert_eq!(
@@ -786,13 +781,7 @@ mod tests {
             g.extend(glyphs(a, 295.0 - 5.0 * a.len() as f64, y, 10.0));
             g.extend(glyphs(b, 415.0 - 5.0 * b.len() as f64, y, 10.0));
         }
-        let page = Page {
-            number: 1,
-            width: 460.0,
-            height: 300.0,
-            glyphs: g,
-            ..Page::default()
-        };
+        let page = unruled(g);
         let r = render(&[page]);
         let lines: Vec<&str> = r.text.lines().collect();
         let centre = |c: std::ops::Range<usize>| (c.start + c.end) as f64 / 2.0;
@@ -818,21 +807,11 @@ mod tests {
         g.extend(glyphs("0.76", 270.0, 115.0, 10.0));
         g.extend(glyphs("行政运行", 55.0, 135.0, 10.0));
         g.extend(glyphs("430.15", 225.0, 135.0, 10.0));
-        let page = Page {
-            number: 1,
-            width: 400.0,
-            height: 300.0,
-            glyphs: g,
-            horizontal: [90.0, 110.0, 130.0, 150.0]
-                .iter()
-                .map(|&y| h(y, 50.0, 300.0))
-                .collect(),
-            vertical: [50.0, 100.0, 260.0, 300.0]
-                .iter()
-                .map(|&x| h(x, 90.0, 150.0))
-                .collect(),
-            ..Page::default()
-        };
+        let page = ruled(
+            g,
+            &[90.0, 110.0, 130.0, 150.0],
+            &[50.0, 100.0, 260.0, 300.0],
+        );
         let r = render(&[page]);
         let lines: Vec<&str> = r.text.lines().collect();
         let centre = |c: std::ops::Range<usize>| (c.start + c.end) as f64 / 2.0;
@@ -862,13 +841,7 @@ mod tests {
         g.extend(glyphs("一段文字", 100.0, 200.0, 10.0));
         g.extend(glyphs("12.00", 250.0, 215.0, 10.0));
         g.extend(glyphs("又一段文字", 100.0, 230.0, 10.0));
-        let page = Page {
-            number: 1,
-            width: 400.0,
-            height: 300.0,
-            glyphs: g,
-            ..Page::default()
-        };
+        let page = unruled(g);
         let r = render(&[page]);
         let words: Vec<Vec<&str>> = r
             .text
@@ -915,13 +888,7 @@ mod tests {
         g.extend(glyphs("242.27", 200.0, 100.0, 10.0));
         g.extend(glyphs("项目支出", 50.0, 114.0, 10.0));
         g.extend(glyphs("66.70", 205.0, 114.0, 10.0));
-        let page = Page {
-            number: 1,
-            width: 400.0,
-            height: 300.0,
-            glyphs: g,
-            ..Page::default()
-        };
+        let page = unruled(g);
         let r = render(&[page.clone(), page]);
         assert_eq!(
             r.text.matches('\u{c}').count(),

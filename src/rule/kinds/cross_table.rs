@@ -287,7 +287,7 @@ fn cross_classes(cx: &mut RuleContext<'_>, p: &Pair) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::{findings, run};
+    use super::super::testkit::{findings, run, APPROPRIATION_HEAD, BASIC_EXPENDITURE};
 
     const RULE: &str = "[[rule]]\nid = \"t\"\nkind = \"cross-table\"\nseverity = \"error\"\nmessage = \"{label}\"\ntable = \"一般公共预算财政拨款支出决算表\"\nrow = \"合计\"\ncolumn = \"基本支出\"\nother = \"一般公共预算财政拨款基本支出决算表\"\nother_row = [\"人员经费合计\", \"公用经费合计\"]\nother_column = \"决算数\"\n";
 
@@ -296,14 +296,7 @@ mod tests {
     fn appropriation(total: &str, basic: &str) -> String {
         format!(
             "\
-                 一般公共预算财政拨款支出决算表
-                                              单位：万元
-          项目
-                       合计          基本支出       项目支出
- 功能分类
-               科目名称
- 科目编码
-201        一般公共服务支出     {total}       {basic}     107.82
+{APPROPRIATION_HEAD}201        一般公共服务支出     {total}       {basic}     107.82
 20103      政府办公厅（室）及相关机构事务  {total}  {basic}  107.82
 2010301    行政运行           {total}       {basic}     107.82
            合计            {total}       {basic}     107.82
@@ -312,30 +305,15 @@ mod tests {
         )
     }
 
-    /// Its 基本支出 in the 基本支出决算表: 150.00 + 42.18 = 192.18.
-    const BASIC: &str = "\
-                一般公共预算财政拨款基本支出决算表
-                                                  单位：万元
-经济分类                              经济分类
-            科目名称       决算数                      科目名称      决算数
-科目编码                              科目编码
-301     工资福利支出          150.00   302     商品和服务支出          42.18
-30101    基本工资            100.00   30201    办公费              40.00
-30102    津贴补贴             50.00   30217    公务接待费             2.18
-303     对个人和家庭的补助       0.00   310     资本性支出              0.00
-      人员经费合计           150.00       公用经费合计               42.18
-    注：本表反映部门本年度一般公共预算财政拨款基本支出明细情况。
-";
-
     #[test]
     fn a_cell_that_differs_from_the_sum_of_rows_in_another_table() {
-        let text = appropriation("300.63", "192.81") + BASIC;
+        let text = appropriation("300.63", "192.81") + BASIC_EXPENDITURE;
         assert_eq!(findings(RULE, &text), ["192.81"]);
     }
 
     #[test]
     fn the_same_figure_in_both_tables() {
-        let text = appropriation("300.00", "192.18") + BASIC;
+        let text = appropriation("300.00", "192.18") + BASIC_EXPENDITURE;
         assert_eq!(run(RULE, &text), (vec![], vec![]));
     }
 

@@ -91,7 +91,7 @@ fn empty(cx: &mut RuleContext<'_>, names: &[TableName]) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::{findings, run};
+    use super::super::testkit::{findings, run, APPROPRIATION_HEAD};
 
     const RULE: &str = "[[rule]]\nid = \"t\"\nkind = \"empty-table\"\nseverity = \"error\"\nmessage = \"“{label}”没有数据，却未说明本表为空表\"\n";
 
@@ -100,14 +100,7 @@ mod tests {
     fn report(appropriation_notes: &str, fund_notes: &str) -> String {
         format!(
             "\
-                 一般公共预算财政拨款支出决算表
-                                              单位：万元
-          项目
-                       合计          基本支出       项目支出
- 功能分类
-               科目名称
- 科目编码
-201        一般公共服务支出     257.05       149.23     107.82
+{APPROPRIATION_HEAD}201        一般公共服务支出     257.05       149.23     107.82
 20103      政府办公厅（室）及相关机构事务  257.05  149.23  107.82
 2010301    行政运行           257.05       149.23     107.82
            合计            257.05       149.23     107.82

@@ -214,6 +214,34 @@ pub(crate) mod testkit {
     pub(crate) fn findings(rule: &str, text: &str) -> Vec<String> {
         run(rule, text).0
     }
+
+    /// Title, unit and header of the 一般公共预算财政拨款支出决算表 as
+    /// `pdftotext -layout` prints them; its rows follow.
+    pub(crate) const APPROPRIATION_HEAD: &str = "\
+                 一般公共预算财政拨款支出决算表
+                                              单位：万元
+          项目
+                       合计          基本支出       项目支出
+ 功能分类
+               科目名称
+ 科目编码
+";
+
+    /// The 一般公共预算财政拨款基本支出决算表: 人员经费合计 150.00, 公用经费合计
+    /// 42.18.
+    pub(crate) const BASIC_EXPENDITURE: &str = "\
+                一般公共预算财政拨款基本支出决算表
+                                                  单位：万元
+经济分类                              经济分类
+            科目名称       决算数                      科目名称      决算数
+科目编码                              科目编码
+301     工资福利支出          150.00   302     商品和服务支出          42.18
+30101    基本工资            100.00   30201    办公费              40.00
+30102    津贴补贴             50.00   30217    公务接待费             2.18
+303     对个人和家庭的补助       0.00   310     资本性支出              0.00
+      人员经费合计           150.00       公用经费合计               42.18
+    注：本表反映部门本年度一般公共预算财政拨款基本支出明细情况。
+";
 }
 
 #[cfg(test)]

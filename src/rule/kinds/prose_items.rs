@@ -286,41 +286,24 @@ fn items(
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::{findings, run};
+    use super::super::testkit::{findings, run, APPROPRIATION_HEAD, BASIC_EXPENDITURE};
 
     fn rule(check: &str) -> String {
         format!("[[rule]]\nid = \"t\"\nkind = \"prose-items\"\nseverity = \"error\"\nmessage = \"{{label}}\"\ntable = \"一般公共预算财政拨款支出决算表\"\ncolumn = \"合计\"\nfigure = \"支出决算\"\ncheck = [\"{check}\"]\n")
     }
 
     /// 行政运行 spends 257.05 in all.
-    const TABLE: &str = "\
-                 一般公共预算财政拨款支出决算表
-                                              单位：万元
-          项目
-                       合计          基本支出       项目支出
- 功能分类
-               科目名称
- 科目编码
-201        一般公共服务支出     257.05       149.23     107.82
+    fn table() -> String {
+        format!(
+            "\
+{APPROPRIATION_HEAD}201        一般公共服务支出     257.05       149.23     107.82
 20103      政府办公厅（室）及相关机构事务  257.05  149.23  107.82
 2010301    行政运行           257.05       149.23     107.82
            合计            257.05       149.23     107.82
 注：本表反映部门本年度一般公共预算财政拨款支出情况。
-";
-
-    /// Another standard table, with figures.
-    const BASIC: &str = "\
-                一般公共预算财政拨款基本支出决算表
-                                                  单位：万元
-经济分类                              经济分类
-            科目名称       决算数                      科目名称      决算数
-科目编码                              科目编码
-301     工资福利支出          150.00   302     商品和服务支出          42.18
-30101    基本工资            100.00   30201    办公费              40.00
-30102    津贴补贴             50.00   30217    公务接待费             2.18
-303     对个人和家庭的补助       0.00   310     资本性支出              0.00
-      人员经费合计           150.00       公用经费合计               42.18
-";
+"
+        )
+    }
 
     /// The prose on one item: its 项 name and its 支出决算.
     fn prose(item: &str, spent: &str) -> String {
@@ -334,27 +317,27 @@ mod tests {
 
     #[test]
     fn an_item_whose_amount_differs_from_its_row() {
-        let text = format!("{TABLE}{}", prose("行政运行", "257.50 万元"));
+        let text = format!("{}{}", table(), prose("行政运行", "257.50 万元"));
         assert_eq!(findings(&rule("amounts"), &text), ["257.50 万元"]);
     }
 
     #[test]
     fn an_item_whose_amount_is_its_row() {
-        let text = format!("{TABLE}{}", prose("行政运行", "257.05 万元"));
+        let text = format!("{}{}", table(), prose("行政运行", "257.05 万元"));
         let (found, notes) = run(&rule("amounts"), &text);
         assert!(found.is_empty() && notes.is_empty(), "{found:?} {notes:?}");
     }
 
     #[test]
     fn an_item_name_the_table_does_not_have() {
-        let text = format!("{TABLE}{}", prose("机关运行", "257.05 万元"));
+        let text = format!("{}{}", table(), prose("机关运行", "257.05 万元"));
         assert_eq!(findings(&rule("names"), &text), ["机关运行"]);
     }
 
     #[test]
     fn items_without_their_table_say_not_checked() {
         // Another standard table is there, not the one the items are in.
-        let text = format!("{BASIC}{}", prose("行政运行", "257.50 万元"));
+        let text = format!("{BASIC_EXPENDITURE}{}", prose("行政运行", "257.50 万元"));
         let (found, notes) = run(&rule("amounts"), &text);
         assert!(found.is_empty(), "{found:?}");
         assert_eq!(
@@ -367,7 +350,7 @@ mod tests {
     /// lists its items: not checked, and said so, not a silent pass.
     #[test]
     fn items_beside_an_empty_table_say_not_checked() {
-        let empty: String = TABLE
+        let empty: String = table()
             .lines()
             .filter(|l| !l.contains("257.05"))
             .map(|l| format!("{l}\n"))
@@ -376,7 +359,10 @@ mod tests {
                 "注：本表反映部门本年度一般公共预算财政拨款支出情况。",
                 "说明：本单位本年度没有一般公共预算财政拨款支出，故本表无数据。",
             );
-        let text = format!("{BASIC}{empty}{}", prose("行政运行", "257.50 万元"));
+        let text = format!(
+            "{BASIC_EXPENDITURE}{empty}{}",
+            prose("行政运行", "257.50 万元")
+        );
         let (found, notes) = run(&rule("amounts"), &text);
         assert!(found.is_empty(), "{found:?}");
         assert_eq!(

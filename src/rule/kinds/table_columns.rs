@@ -139,7 +139,7 @@ fn table_columns(cx: &mut RuleContext<'_>, tables: &[TableName], identities: &[I
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::{findings, run};
+    use super::super::testkit::{findings, run, APPROPRIATION_HEAD};
 
     const RULE: &str = "[[rule]]\nid = \"t\"\nkind = \"table-columns\"\nseverity = \"error\"\nmessage = \"{label}\"\ntable = \"一般公共预算财政拨款支出决算表\"\nidentities = [\"合计 = 基本支出 + 项目支出\"]\n";
 
@@ -147,14 +147,7 @@ mod tests {
     fn appropriation(basic_208: &str) -> String {
         format!(
             "\
-                 一般公共预算财政拨款支出决算表
-                                              单位：万元
-          项目
-                       合计          基本支出       项目支出
- 功能分类
-               科目名称
- 科目编码
-201        一般公共服务支出     257.05       149.23     107.82
+{APPROPRIATION_HEAD}201        一般公共服务支出     257.05       149.23     107.82
 20103      政府办公厅（室）及相关机构事务  257.05  149.23  107.82
 2010301    行政运行           257.05       149.23     107.82
 208        社会保障和就业支出    42.95        {basic_208}       0.00

@@ -316,7 +316,7 @@ fn check_rows_sum(
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::{findings, run};
+    use super::super::testkit::{findings, run, APPROPRIATION_HEAD};
 
     const NUMBERED: &str = "[[rule]]\nid = \"t\"\nkind = \"table-sum\"\nseverity = \"error\"\nmessage = \"{label}\"\ntable = \"收入支出决算总表\"\ntotal = [\"本年收入合计\", \"本年支出合计\"]\nby = \"numbered\"\n";
 
@@ -342,14 +342,7 @@ mod tests {
     fn appropriation(item: &str) -> String {
         format!(
             "\
-                 一般公共预算财政拨款支出决算表
-                                              单位：万元
-          项目
-                       合计          基本支出       项目支出
- 功能分类
-               科目名称
- 科目编码
-201        一般公共服务支出     257.05       149.23     107.82
+{APPROPRIATION_HEAD}201        一般公共服务支出     257.05       149.23     107.82
 20103      政府办公厅（室）及相关机构事务  257.05  149.23  107.82
 2010301    行政运行           200.00       142.18      57.82
 {item}
