@@ -13,7 +13,7 @@ use regex::Regex;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use toml::Spanned;
 
 /// A script engine and the module resolver of its pack folder.
@@ -54,6 +54,31 @@ impl ScriptHosts {
     }
 }
 
+/// The regexes of one load, each pattern built once: the shipped pack
+/// writes one `unless` eight times, and building a regex is most of what
+/// compiling a pack costs. Rules compile on several threads, hence the
+/// lock; each pattern is built outside it.
+#[derive(Default)]
+pub struct Regexes {
+    built: Mutex<HashMap<String, Arc<BuiltOnce>>>,
+}
+
+/// One pattern's regex, built by the first rule that asks for it.
+type BuiltOnce = OnceLock<Result<Regex, regex::Error>>;
+
+impl Regexes {
+    fn get(&self, pattern: &str) -> Result<Regex, regex::Error> {
+        let slot = self
+            .built
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entry(pattern.to_owned())
+            .or_default()
+            .clone();
+        slot.get_or_init(|| Regex::new(pattern)).clone()
+    }
+}
+
 /// A rule file to load: display name, text, pack directory (None for the
 /// embedded pack).
 pub struct RuleFile {
@@ -73,6 +98,8 @@ pub struct CompileCx<'a> {
     /// The script engines of this load, one per pack folder, shared by
     /// the script rules compiled from it.
     pub scripts: &'a ScriptHosts,
+    /// The regexes built so far in this load.
+    pub regexes: &'a Regexes,
 }
 
 impl<'a> CompileCx<'a> {
@@ -81,6 +108,7 @@ impl<'a> CompileCx<'a> {
         offset: usize,
         id: String,
         scripts: &'a ScriptHosts,
+        regexes: &'a Regexes,
     ) -> CompileCx<'a> {
         CompileCx {
             file,
@@ -88,6 +116,7 @@ impl<'a> CompileCx<'a> {
             id,
             errors: Vec::new(),
             scripts,
+            regexes,
         }
     }
 
@@ -116,7 +145,7 @@ impl<'a> CompileCx<'a> {
 
     /// Build a regex, or record where and why it does not parse.
     pub fn regex(&mut self, s: &Spanned<String>) -> Option<Regex> {
-        match Regex::new(s.get_ref()) {
+        match self.regexes.get(s.get_ref()) {
             Ok(r) => Some(r),
             Err(e) => {
                 let msg = e.to_string();

@@ -3,7 +3,7 @@
 //! the body by its kind through the registry), and every error of every
 //! pack returned together, located.
 
-use super::compile::{labels, shift, CompileCx, RuleFile, ScriptHosts};
+use super::compile::{labels, shift, CompileCx, Regexes, RuleFile, ScriptHosts};
 use super::registry::{keys_of, Kind, COMMON_KEYS, KINDS};
 use super::shipped::SHIPPED;
 use super::spec::{chunks, ChunkSpec, PackHeader, RuleSpec};
@@ -118,6 +118,7 @@ pub fn compile(files: &[RuleFile]) -> Result<RuleSet, Vec<LoadError>> {
         })
         .collect();
     let scripts = ScriptHosts::default();
+    let regexes = Regexes::default();
     let compiled: Vec<(&RuleFile, Vec<Compiled>)> = jobs
         .into_par_iter()
         .map(|job| match job {
@@ -125,7 +126,9 @@ pub fn compile(files: &[RuleFile]) -> Result<RuleSet, Vec<LoadError>> {
                 Ok(_) => (f, Vec::new()),
                 Err(e) => (f, vec![Err(vec![toml_error(f, 0, &e)])]),
             },
-            Job::Chunk(f, offset, chunk) => (f, compile_chunk(f, offset, &chunk, &scripts)),
+            Job::Chunk(f, offset, chunk) => {
+                (f, compile_chunk(f, offset, &chunk, &scripts, &regexes))
+            }
         })
         .collect();
     scripts.freeze();
@@ -172,7 +175,13 @@ enum Job<'a> {
 type Compiled = Result<(Rule, std::ops::Range<usize>), Vec<LoadError>>;
 
 /// The rules of one `[[rule]]` chunk.
-fn compile_chunk(f: &RuleFile, offset: usize, chunk: &str, scripts: &ScriptHosts) -> Vec<Compiled> {
+fn compile_chunk(
+    f: &RuleFile,
+    offset: usize,
+    chunk: &str,
+    scripts: &ScriptHosts,
+    regexes: &Regexes,
+) -> Vec<Compiled> {
     let spec: ChunkSpec = match toml::from_str(chunk) {
         Ok(s) => s,
         Err(e) => return vec![Err(vec![toml_error(f, offset, &e)])],
@@ -185,7 +194,7 @@ fn compile_chunk(f: &RuleFile, offset: usize, chunk: &str, scripts: &ScriptHosts
         .enumerate()
         .map(|(i, rs)| {
             let id_span = shift(rs.id.span(), offset);
-            compile_rule(f, offset, rs, keys.get(i), scripts).map(|rule| (rule, id_span))
+            compile_rule(f, offset, rs, keys.get(i), scripts, regexes).map(|rule| (rule, id_span))
         })
         .collect()
 }
@@ -261,9 +270,10 @@ fn compile_rule(
     rs: RuleSpec,
     keys: Option<&BTreeMap<Spanned<String>, serde::de::IgnoredAny>>,
     scripts: &ScriptHosts,
+    regexes: &Regexes,
 ) -> Result<Rule, Vec<LoadError>> {
     let id = rs.id.get_ref().trim().to_owned();
-    let mut cx = CompileCx::new(f, offset, id.clone(), scripts);
+    let mut cx = CompileCx::new(f, offset, id.clone(), scripts, regexes);
     if id.is_empty() || id.contains(char::is_whitespace) {
         cx.err(
             &rs.id,
