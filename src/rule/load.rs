@@ -12,7 +12,7 @@ use crate::document::kind::{KindWord, KIND_WORDS};
 use crate::error::LoadError;
 use rayon::prelude::*;
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use toml::Spanned;
@@ -122,7 +122,7 @@ pub fn compile(files: &[RuleFile]) -> Result<RuleSet, Vec<LoadError>> {
     let compiled: Vec<(&RuleFile, Vec<Compiled>)> = jobs
         .into_par_iter()
         .map(|job| match job {
-            Job::Header(f, header) => match toml::from_str::<PackHeader>(&header) {
+            Job::Header(f, header) => match toml_edit::de::from_str::<PackHeader>(&header) {
                 Ok(_) => (f, Vec::new()),
                 Err(e) => (f, vec![Err(vec![toml_error(f, 0, &e)])]),
             },
@@ -182,24 +182,57 @@ fn compile_chunk(
     scripts: &ScriptHosts,
     regexes: &Regexes,
 ) -> Vec<Compiled> {
-    let spec: ChunkSpec = match toml::from_str(chunk) {
+    // One parse serves both the rules and the places of their keys.
+    let doc = match toml_edit::ImDocument::parse(chunk) {
+        Ok(d) => d,
+        Err(e) => return vec![Err(vec![toml_error(f, offset, &e.into())])],
+    };
+    let keys = rule_keys(&doc);
+    let spec = match ChunkSpec::deserialize(toml_edit::de::Deserializer::from(doc)) {
         Ok(s) => s,
         Err(e) => return vec![Err(vec![toml_error(f, offset, &e)])],
     };
-    let keys = toml::from_str::<ChunkKeys>(chunk)
-        .map(|k| k.rule)
-        .unwrap_or_default();
     spec.rule
         .into_iter()
         .enumerate()
         .map(|(i, rs)| {
             let id_span = shift(rs.id.span(), offset);
-            compile_rule(f, offset, rs, keys.get(i), scripts, regexes).map(|rule| (rule, id_span))
+            let keys = keys.get(i).map_or(&[][..], Vec::as_slice);
+            compile_rule(f, offset, rs, keys, scripts, regexes).map(|rule| (rule, id_span))
         })
         .collect()
 }
 
-fn toml_error(f: &RuleFile, offset: usize, e: &toml::de::Error) -> LoadError {
+/// The keys each `[[rule]]` of a chunk writes, with their places: read
+/// apart from `RuleSpec` so that a key another kind reads is located too.
+fn rule_keys(doc: &toml_edit::ImDocument<&str>) -> Vec<Vec<Spanned<String>>> {
+    let spanned = |key: Option<&toml_edit::Key>, name: &str| {
+        Spanned::new(key.and_then(|k| k.span()).unwrap_or(0..0), name.to_owned())
+    };
+    let Some(rules) = doc.as_table().get("rule") else {
+        return Vec::new();
+    };
+    if let Some(tables) = rules.as_array_of_tables() {
+        tables
+            .iter()
+            .map(|t| t.iter().map(|(k, _)| spanned(t.key(k), k)).collect())
+            .collect()
+    } else if let Some(inline) = rules.as_array() {
+        // `rule = [{ … }]`
+        inline
+            .iter()
+            .map(|v| {
+                v.as_inline_table().map_or(Vec::new(), |t| {
+                    t.iter().map(|(k, _)| spanned(t.key(k), k)).collect()
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    }
+}
+
+fn toml_error(f: &RuleFile, offset: usize, e: &toml_edit::de::Error) -> LoadError {
     let span = e.span().map(|r| shift(r, offset));
     let msg = e.message().trim().to_owned();
     let help = if msg.contains("unknown field") {
@@ -214,24 +247,12 @@ fn toml_error(f: &RuleFile, offset: usize, e: &toml::de::Error) -> LoadError {
     LoadError::new(&f.name, &f.text, span, msg, "here", help)
 }
 
-/// The keys a `[[rule]]` chunk writes, with their places: read apart from
-/// `RuleSpec` so that a key another kind reads is located too.
-#[derive(Deserialize)]
-struct ChunkKeys {
-    #[serde(default)]
-    rule: Vec<BTreeMap<Spanned<String>, serde::de::IgnoredAny>>,
-}
-
 /// A located error for every key the rule's kind does not read.
-fn check_keys(
-    cx: &mut CompileCx,
-    kind: &str,
-    keys: &BTreeMap<Spanned<String>, serde::de::IgnoredAny>,
-) {
+fn check_keys(cx: &mut CompileCx, kind: &str, keys: &[Spanned<String>]) {
     let Some(own) = keys_of(kind) else {
         return;
     };
-    let mut keys: Vec<&Spanned<String>> = keys.keys().collect();
+    let mut keys: Vec<&Spanned<String>> = keys.iter().collect();
     keys.sort_by_key(|k| k.span().start);
     for key in keys {
         let k = key.get_ref().as_str();
@@ -268,7 +289,7 @@ fn compile_rule(
     f: &RuleFile,
     offset: usize,
     rs: RuleSpec,
-    keys: Option<&BTreeMap<Spanned<String>, serde::de::IgnoredAny>>,
+    keys: &[Spanned<String>],
     scripts: &ScriptHosts,
     regexes: &Regexes,
 ) -> Result<Rule, Vec<LoadError>> {
@@ -283,9 +304,7 @@ fn compile_rule(
         );
     }
     let kind_name = rs.kind.get_ref().as_str();
-    if let Some(keys) = keys {
-        check_keys(&mut cx, kind_name, keys);
-    }
+    check_keys(&mut cx, kind_name, keys);
     let kind = match Kind::compile(kind_name, &rs, &mut cx) {
         Some(k) => k,
         None => {
