@@ -137,7 +137,8 @@ pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config)
     // as the document does; spans are the same, and findings are shown
     // on the text as written. One copy serves both.
     let simple = document::text::simplified(&src.text);
-    let mut doc = document::parse(&simple);
+    let titles = src.native.as_ref().map_or(&[][..], |n| &n.titles[..]);
+    let mut doc = document::parse_with_titles(&simple, titles);
     doc.kind.force(&config.kind_words(), config.kinds_from);
     // Script rule runs share the document and the text (their run state
     // cannot borrow: it is reached through a thread-local).

@@ -495,7 +495,7 @@ fn cmd_dump(path: PathBuf, encoding: Option<Encoding>) -> i32 {
             2
         }
         Ok(src) => {
-            let doc = gouji::document::parse(&src.text);
+            let doc = gouji::document::parse_source(&src);
             let v = gouji::dump::dump(&src, &doc);
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             0

@@ -249,6 +249,10 @@ pub struct NativeMap {
     /// page's text and its place. Each is a warning, as for a PDF checked
     /// alone.
     pub blank_pages: Vec<NativeRegion>,
+    /// Lines that the file itself marks as titles: a Word paragraph at
+    /// outline level 1 without a number. The text parser makes each a
+    /// top-level section, as it does a centred title line of a PDF.
+    pub titles: Vec<Span>,
 }
 
 /// A byte range of the text that came from one paragraph, cell or page.

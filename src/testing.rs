@@ -77,7 +77,7 @@ pub fn run_rule_tests(rule: &Rule) -> RuleTestReport {
             }
         };
         let src = SourceFile::new("<test>", text, crate::source::Encoding::Utf8);
-        let doc = std::sync::Arc::new(crate::document::parse(&src.text));
+        let doc = std::sync::Arc::new(crate::document::parse_source(&src));
         let text: std::sync::Arc<str> = src.text.as_str().into();
         let result = crate::rule::run(rule, &doc, &text);
         // A rule that fails on the case (a script that threw) is broken,

@@ -191,6 +191,74 @@ fn automatic_numbering_makes_the_headings() {
     );
 }
 
+/// A heading paragraph without a number (Word's 标题 1, a style based on
+/// it, or a paragraph's own outline level 0) is a title line: a top-level
+/// section, as a centred title line of a PDF is. A level-2 heading without
+/// a number, or a level-1 paragraph that reads as a sentence, is not.
+#[test]
+fn level_one_headings_without_a_number_are_sections() {
+    let heading = |style: Option<&'static str>, outline: Option<u32>, text: &str| Block::Styled {
+        style,
+        outline,
+        text: text.into(),
+    };
+    let blocks = vec![
+        Block::Para("上海市示例局2024年度部门决算".into()),
+        Block::Numbered {
+            num_id: 1,
+            ilvl: 0,
+            text: "部门决算情况".into(),
+        },
+        Block::Para("2024年度收入总计308.97万元。".into()),
+        heading(Some("Heading2"), None, "补充说明"),
+        Block::Para("本年无其他补充。".into()),
+        heading(Some("Heading1"), None, "名词解释"),
+        Block::Para("财政拨款收入：指本年度从本级财政部门取得的财政拨款。".into()),
+        heading(Some("ChapterTitle"), None, "专项经费情况说明"),
+        Block::Para("本年专项经费30.00万元。".into()),
+        heading(None, Some(0), "附件"),
+        Block::Para("附件一份。".into()),
+        heading(
+            Some("Heading1"),
+            None,
+            "本年收入合计308.97万元，较上年增加17.75万元。",
+        ),
+    ];
+    for style in [WORD, WPS] {
+        let src = read("titles.docx", &docx(&blocks, style));
+        let doc = gouji::document::parse_source(&src);
+        eprintln!(
+            "DEBUG {:?} {:?}",
+            src.text,
+            src.native.as_ref().map(|n| &n.titles)
+        );
+        let top: Vec<&str> = doc.sections[0]
+            .children
+            .iter()
+            .map(|&i| doc.sections[i].title.as_str())
+            .collect();
+        assert_eq!(
+            top,
+            ["部门决算情况", "名词解释", "专项经费情况说明", "附件"],
+            "{:#?}",
+            doc.sections
+        );
+        // The text alone (Word-export text) has no such sections: the
+        // titles come from the file's outline levels.
+        let plain = gouji::document::parse(&src.text);
+        assert_eq!(plain.sections[0].children.len(), 1, "{:#?}", plain.sections);
+        // Each title's paragraph lies in its section.
+        let of = |needle: &str| {
+            let at = src.text.find(needle).unwrap();
+            doc.sections[gouji::document::section_at(&doc, at as u32)]
+                .title
+                .clone()
+        };
+        assert_eq!(of("财政拨款收入："), "名词解释");
+        assert_eq!(of("附件一份"), "附件");
+    }
+}
+
 // ------------------------------------------------------------- bad input
 
 #[test]

@@ -47,6 +47,19 @@ pub(super) fn indent_len(s: &str) -> usize {
 /// A report in Traditional characters is read in Simplified ones (the
 /// spans are the same).
 pub fn parse(text: &str) -> Document {
+    parse_with_titles(text, &[])
+}
+
+/// The document of a decoded file: [`parse`], with the lines the file marks
+/// as titles (a Word heading without a number).
+pub fn parse_source(src: &crate::source::SourceFile) -> Document {
+    let titles = src.native.as_ref().map_or(&[][..], |n| &n.titles[..]);
+    parse_with_titles(&src.text, titles)
+}
+
+/// [`parse`], with `titles`: lines that the file itself marks as title
+/// lines, read as a centred title line of a PDF is.
+pub fn parse_with_titles(text: &str, titles: &[Span]) -> Document {
     let simple = super::text::simplified(text);
     let text: &str = &simple;
     let all_lines = lines(text);
@@ -62,8 +75,8 @@ pub fn parse(text: &str) -> Document {
         .zip(&in_toc)
         .map(|(a, b)| *a || *b)
         .collect();
-    let blocks = prose_blocks(text, &all_lines, &skip, &running, layout_mode);
-    headings_and_paragraphs(&mut doc, text, blocks, layout_mode);
+    let blocks = prose_blocks(text, &all_lines, &skip, &running, layout_mode, titles);
+    headings_and_paragraphs(&mut doc, text, blocks, layout_mode, titles);
     push_tables(&mut doc, text, &all_lines, tables);
     finish_sections(&mut doc, text.len());
     link_enumerations(&mut doc);
@@ -161,7 +174,10 @@ fn prose_blocks(
     skip: &[bool],
     running: &[bool],
     layout_mode: bool,
+    titles: &[Span],
 ) -> Vec<Block> {
+    // A line the file marks as a title is a block of its own.
+    let marked = |s: Span| is_marked(titles, s);
     let mut blocks: Vec<Block> = Vec::new();
     let mut current: Option<Block> = None;
     let not_prose: Vec<bool> = skip.iter().zip(running).map(|(a, b)| *a || *b).collect();
@@ -198,6 +214,8 @@ fn prose_blocks(
         let marker_start = content.start + debris as u32;
         let starts_new = numbering.is_some()
             || current.is_none()
+            || marked(content)
+            || current.as_ref().is_some_and(|b| marked(b.pieces[0]))
             || if layout_mode {
                 lead > 0
                     && raw[..lead].contains([' ', '\u{3000}'])
@@ -229,6 +247,13 @@ fn prose_blocks(
     }
 
     blocks
+}
+
+/// Does `span` lie in one of the lines the file marks as titles?
+fn is_marked(titles: &[Span], span: Span) -> bool {
+    titles
+        .iter()
+        .any(|t| t.start <= span.start && span.end <= t.end)
 }
 
 // ---- wrapped lines whose continuation is indented (issue 12, item 6) ----
@@ -295,7 +320,13 @@ fn runs_on(line: &str) -> bool {
 
 /// Headings, paragraphs and the section tree, from the prose blocks; the
 /// report title and kind from the lines before the first heading.
-fn headings_and_paragraphs(doc: &mut Document, text: &str, blocks: Vec<Block>, layout_mode: bool) {
+fn headings_and_paragraphs(
+    doc: &mut Document,
+    text: &str,
+    blocks: Vec<Block>,
+    layout_mode: bool,
+    titles: &[Span],
+) {
     doc.sections.push(Section {
         id: 0,
         title: String::new(),
@@ -355,11 +386,11 @@ fn headings_and_paragraphs(doc: &mut Document, text: &str, blocks: Vec<Block>, l
         }
         // In PDF text, a short line centred on its own is a title
         // (`名词解释`, `科技创新专项经费情况说明`): a top-level section, and
-        // the numbering under it starts afresh.
-        let is_title_line = layout_mode
+        // the numbering under it starts afresh. So is a line the file marks
+        // as a title (a Word heading without a number).
+        let is_title_line = (layout_mode && block.indent >= 8 || is_marked(titles, block_span))
             && block.numbering.is_none()
             && block.pieces.len() == 1
-            && block.indent >= 8
             && doc.title.as_ref().is_none_or(|t| t.1 != block_span)
             && {
                 let n = norm.text.chars().count();

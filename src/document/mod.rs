@@ -15,7 +15,7 @@ pub mod table;
 pub mod text;
 mod toc;
 
-pub use build::{parse, section_at};
+pub use build::{parse, parse_source, parse_with_titles, section_at};
 pub use kind::{DocumentForm, KindWord};
 pub use number::{Number, Unit};
 pub use table::strip_unit_suffix;

@@ -185,7 +185,7 @@ fn office_extension(path: &str) -> Option<String> {
 /// paragraph or cell of a Word or spreadsheet file, the page of a PDF (its
 /// boxes are not carried over), the file's name for a text.
 pub fn join(parts: Vec<SourceFile>) -> Option<SourceFile> {
-    use crate::source::{NativeLoc, NativeMap, NativeRegion};
+    use crate::source::{NativeLoc, NativeMap, NativeRegion, Span};
     let path = parts.first()?.path.clone();
     let mut text = String::new();
     let mut map = NativeMap::default();
@@ -248,6 +248,10 @@ pub fn join(parts: Vec<SourceFile>) -> Option<SourceFile> {
                     }));
                 map.notes
                     .extend(native.notes.into_iter().map(|n| format!("{file}：{n}")));
+                map.titles.extend(native.titles.into_iter().map(|t| Span {
+                    start: t.start + base,
+                    end: t.end + base,
+                }));
             }
             None if part.pages.is_some() => {}
             None => map.regions.push(NativeRegion {

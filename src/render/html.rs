@@ -632,7 +632,7 @@ fn report_facts(r: &FileReport, v: &SourceView, fs: &[Finding], opts: &HtmlOptio
     // The document is parsed again for the list of tables (a report keeps
     // only its diagnostics and coverage); parsing is deterministic, so these
     // are the tables the rules saw.
-    let doc = crate::document::parse(&v.src.text);
+    let doc = crate::document::parse_source(v.src);
     let abstained: Vec<&Finding> = fs
         .iter()
         .filter(|f| f.d.code == codes::TABLE_UNREADABLE)

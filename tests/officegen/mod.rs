@@ -25,6 +25,14 @@ pub enum Block {
         ilvl: u32,
         text: String,
     },
+    /// A paragraph in paragraph style `style` (an id of [`styles`]: `Heading1`,
+    /// `Heading2`, `ChapterTitle` based on `Heading1`), with its own
+    /// outline level `outline` when given.
+    Styled {
+        style: Option<&'static str>,
+        outline: Option<u32>,
+        text: String,
+    },
     /// A paragraph anchoring a text box: (anchor text, box paragraphs).
     WithBox(String, Vec<String>),
     Table(Vec<Vec<Cell>>),
@@ -161,6 +169,15 @@ fn table(p: &str, rows: &[Vec<Cell>], style: Style) -> String {
 const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
 /// Numbering: list 1 is the heading outline `一、` / `（一）` / `1.`.
+/// Paragraph styles as Word writes its built-in headings: `Heading1` at
+/// outline level 0, `Heading2` at 1, and `ChapterTitle` based on `Heading1`.
+fn styles(p: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<{p}:styles xmlns:{p}="{W_NS}"><{p}:style {p}:type="paragraph" {p}:default="1" {p}:styleId="Normal"><{p}:name {p}:val="Normal"/></{p}:style><{p}:style {p}:type="paragraph" {p}:styleId="Heading1"><{p}:name {p}:val="heading 1"/><{p}:basedOn {p}:val="Normal"/><{p}:pPr><{p}:keepNext/><{p}:outlineLvl {p}:val="0"/></{p}:pPr></{p}:style><{p}:style {p}:type="paragraph" {p}:styleId="Heading2"><{p}:name {p}:val="heading 2"/><{p}:basedOn {p}:val="Normal"/><{p}:pPr><{p}:outlineLvl {p}:val="1"/></{p}:pPr></{p}:style><{p}:style {p}:type="paragraph" {p}:styleId="ChapterTitle"><{p}:name {p}:val="Chapter Title"/><{p}:basedOn {p}:val="Heading1"/><{p}:pPr><{p}:jc {p}:val="center"/></{p}:pPr></{p}:style></{p}:styles>"#
+    )
+}
+
 fn numbering(p: &str) -> String {
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -188,6 +205,20 @@ pub fn docx_parts(blocks: &[Block], style: Style) -> Vec<(String, String)> {
                 r#"<{p}:p><{p}:pPr><{p}:numPr><{p}:ilvl {p}:val="{ilvl}"/><{p}:numId {p}:val="{num_id}"/></{p}:numPr></{p}:pPr>{}</{p}:p>"#,
                 runs(p, text, style)
             )),
+            Block::Styled {
+                style: para_style,
+                outline,
+                text,
+            } => {
+                let para_style =
+                    para_style.map_or(String::new(), |s| format!(r#"<{p}:pStyle {p}:val="{s}"/>"#));
+                let outline =
+                    outline.map_or(String::new(), |l| format!(r#"<{p}:outlineLvl {p}:val="{l}"/>"#));
+                body.push_str(&format!(
+                    r#"<{p}:p><{p}:pPr>{para_style}{outline}</{p}:pPr>{}</{p}:p>"#,
+                    runs(p, text, style)
+                ))
+            }
             Block::WithBox(t, boxed) => body.push_str(&format!(
                 "<{p}:p>{}{}</{p}:p>",
                 runs(p, t, style),
@@ -217,7 +248,7 @@ pub fn docx_parts(blocks: &[Block], style: Style) -> Vec<(String, String)> {
             "[Content_Types].xml".into(),
             format!(
                 r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/{main}" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/{dir}/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"#
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/{main}" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/{dir}/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/><Override PartName="/{dir}/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"#
             ),
         ),
         (
@@ -234,6 +265,7 @@ pub fn docx_parts(blocks: &[Block], style: Style) -> Vec<(String, String)> {
             ),
         ),
         (format!("{dir}/numbering.xml"), numbering(p)),
+        (format!("{dir}/styles.xml"), styles(p)),
         (main.into(), document),
     ];
     parts

@@ -6,8 +6,11 @@
 //!   (`一、` `（一）` `1.` from `numbering.xml`, through the paragraph's own
 //!   numbering or its style's), followed by the level's suffix (a tab or a
 //!   space become one space). Headings are found by the text parser from
-//!   that numbering, as for every other input; an outline level alone does
-//!   not make a heading;
+//!   that numbering, as for every other input. A paragraph without a number
+//!   at outline level 1 (its own `w:outlineLvl` 0, or its style's: Word's
+//!   and WPS's 标题 1) is a title line, a top-level section of its own, as
+//!   a centred title line of a PDF is (`NativeMap::titles`); deeper
+//!   outline levels without a number make no heading;
 //! * a table is written in the TAB form (`document::table::tab`): each cell
 //!   begins a line with a TAB, its further paragraphs follow on their own
 //!   lines, a blank line ends a row. One cell per `w:tc`, as Word-export text
@@ -48,7 +51,7 @@
 //! crate's reader may panic on malformed input.
 
 use super::{attr, part, OfficeError, OfficeText, Zip};
-use crate::source::{NativeLoc, NativeMap, NativeRegion};
+use crate::source::{NativeLoc, NativeMap, NativeRegion, Span};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::QName;
 use quick_xml::Reader;
@@ -452,6 +455,8 @@ fn roman(mut n: u32) -> String {
 struct Style {
     num_id: Option<String>,
     ilvl: Option<usize>,
+    /// `w:outlineLvl`: 0 for a level-1 heading, 9 for body text.
+    outline: Option<u8>,
     based_on: Option<String>,
 }
 
@@ -488,6 +493,11 @@ fn parse_styles(xml: &[u8]) -> Result<HashMap<String, Style>, OfficeError> {
                             s.ilvl = val(e).and_then(|v| v.parse().ok());
                         }
                     }
+                    Some("outlineLvl") => {
+                        if let Some((_, s)) = cur.as_mut() {
+                            s.outline = val(e).and_then(|v| v.parse().ok());
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -519,6 +529,19 @@ fn style_numbering(styles: &HashMap<String, Style>, id: &str) -> (Option<String>
     (num, ilvl)
 }
 
+/// The outline level a style gives its paragraphs, through its parents.
+fn style_outline(styles: &HashMap<String, Style>, id: &str) -> Option<u8> {
+    let mut at = Some(id.to_owned());
+    for _ in 0..16 {
+        let s = at.as_ref().and_then(|i| styles.get(i))?;
+        if s.outline.is_some() {
+            return s.outline;
+        }
+        at = s.based_on.clone();
+    }
+    None
+}
+
 // ----------------------------------------------------------------- document
 
 /// A paragraph being read.
@@ -530,6 +553,7 @@ struct Para {
     style: Option<String>,
     num_id: Option<String>,
     ilvl: Option<usize>,
+    outline: Option<u8>,
     numbered: bool,
 }
 
@@ -538,6 +562,8 @@ struct Para {
 struct Line {
     text: String,
     n: u32,
+    /// A level-1 heading without a number: a title line.
+    title: bool,
 }
 
 #[derive(Debug, Default)]
@@ -628,11 +654,21 @@ impl State {
         let Some(p) = self.paras.pop() else {
             return;
         };
+        let outline = p.outline.or_else(|| {
+            p.style
+                .as_deref()
+                .and_then(|s| style_outline(&self.styles, s))
+        });
+        let title = p.label.is_none() && outline == Some(0);
         let text = match p.label {
             Some(l) => format!("{l}{}", p.text),
             None => p.text,
         };
-        let line = Line { text, n: p.n };
+        let line = Line {
+            text,
+            n: p.n,
+            title,
+        };
         if self.boxes > 0 {
             self.box_lines.push(line);
         } else if let Some(cell) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
@@ -804,6 +840,11 @@ fn read_body(
                     "ilvl" if st.in_ppr => {
                         if let Some(p) = st.paras.last_mut() {
                             p.ilvl = val(e).and_then(|v| v.parse().ok());
+                        }
+                    }
+                    "outlineLvl" if st.in_ppr => {
+                        if let Some(p) = st.paras.last_mut() {
+                            p.outline = val(e).and_then(|v| v.parse().ok());
                         }
                     }
                     "r" if !empty => st.vanish = false,
@@ -1013,6 +1054,7 @@ fn as_sheet(
 fn render(blocks: &[Block]) -> OfficeText {
     let mut text = String::new();
     let mut regions = Vec::new();
+    let mut titles = Vec::new();
     let mut tables = 0u32;
     fn emit(text: &mut String, regions: &mut Vec<NativeRegion>, line: &str, loc: NativeLoc) {
         let start = text.len();
@@ -1039,12 +1081,19 @@ fn render(blocks: &[Block]) -> OfficeText {
             }
             Block::Para(l) => {
                 for piece in l.text.split('\n') {
+                    let start = text.len() as u32;
                     emit(
                         &mut text,
                         &mut regions,
                         piece.trim_end(),
                         NativeLoc::paragraph(l.n),
                     );
+                    if l.title && text.len() as u32 > start {
+                        titles.push(Span {
+                            start,
+                            end: text.len() as u32,
+                        });
+                    }
                     text.push('\n');
                 }
             }
@@ -1082,6 +1131,7 @@ fn render(blocks: &[Block]) -> OfficeText {
         text,
         native: NativeMap {
             regions,
+            titles,
             ..NativeMap::default()
         },
     }

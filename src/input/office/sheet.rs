@@ -464,7 +464,7 @@ fn finish(sheets: Vec<Sheet>, notes: Vec<String>) -> Result<OfficeText, OfficeEr
         native: NativeMap {
             regions,
             notes,
-            blank_pages: Vec::new(),
+            ..NativeMap::default()
         },
     })
 }
