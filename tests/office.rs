@@ -481,6 +481,35 @@ fn sheets_read_as_the_same_tables_as_their_text() {
     assert_eq!(loc.to_string(), "表1!B16");
 }
 
+/// An .xls workbook (BIFF8, as Excel 97–2003 saves it) reads as the same
+/// tables as its .xlsx, each figure located in its sheet and cell, and a
+/// hidden sheet is noted as in an .xlsx. The .xls carries no number
+/// formats here (nor does calamine read them): its figures get their
+/// column's decimals (`300.00` beside `192.18`), as the sheet shows them.
+#[test]
+fn an_xls_workbook_reads_as_its_xlsx() {
+    let src = read("tables.xls", &xls(&final_sheets(false)));
+    let doc = gouji::document::parse(&src.text);
+    let want = final_ok_doc();
+    for kind in FINAL_TABLES {
+        let got = table_cells(&doc, kind);
+        assert!(!got.is_empty(), "{kind}\n{}", src.text);
+        assert_eq!(got, table_cells(&want, kind), "{kind}\n{}", src.text);
+    }
+    let at = src.text.find("317.82").unwrap();
+    let loc = src.native_of(gouji::source::Span::new(at, at + 6)).unwrap();
+    assert_eq!(loc.to_string(), "表1!B16");
+
+    let mut sheets = final_sheets(false);
+    sheets[2].hidden = true;
+    let src = read("hidden.xls", &xls(&sheets));
+    assert!(!src.text.contains("一般公共预算财政拨款基本支出决算表"));
+    assert_eq!(
+        notes(&src),
+        ["工作表“表6”是隐藏的，未读取；如其中有应公开的表格，请取消隐藏"]
+    );
+}
+
 #[test]
 fn figures_stored_as_text_are_read_as_figures() {
     let src = read("text-figures.xlsx", &xlsx(&final_sheets(true)));

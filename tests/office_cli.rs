@@ -166,6 +166,29 @@ fn join_checks_a_docx_and_its_xlsx_as_one_report() {
     assert_eq!(l["native"]["cell"], "B13");
     assert_eq!(l["native"]["file"], "表格.xlsx");
 
+    // The workbook saved as .xls (Excel 97–2003): the same findings, the
+    // sum's on the same cell.
+    let xs = write(&dir, "表格.xls", &xls(&sheets));
+    let o = gouji(&["check", "--join", &d, &xs, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let w: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let said = |v: &serde_json::Value| -> Vec<(String, String)> {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["code"].to_string(), d["message"].to_string()))
+            .collect()
+    };
+    assert_eq!(said(&w), said(&v));
+    let sum = w["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "table-numbered-totals")
+        .unwrap_or_else(|| panic!("{w:#}"));
+    assert_eq!(sum["labels"][0]["locator"], "表格.xls 表1!B13");
+
     // The tables alone: the cell in the human output and the HTML page.
     let o = gouji(&["check", &x, "--color", "never"]);
     let human = stdout(&o);

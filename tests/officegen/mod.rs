@@ -14,6 +14,9 @@
 
 use std::io::Write;
 
+mod xls;
+pub use xls::xls;
+
 /// One block of a Word body.
 #[derive(Debug, Clone)]
 pub enum Block {
@@ -402,9 +405,78 @@ pub struct SheetSpec {
     pub hidden: bool,
 }
 
-/// Write `sheets` as one .xlsx workbook: the title merged over the width
-/// in row 1, the unit in the last column of row 2, then the header and
-/// body rows, then the footnote.
+/// One value of a sheet as written: a value in a cell, or a range merged
+/// with its text in the first cell.
+pub enum Put {
+    Value(u32, u16, V),
+    Merged {
+        first: (u32, u16),
+        last: (u32, u16),
+        text: &'static str,
+    },
+}
+
+/// Where the values of `s` go: the title merged over the width in row 1,
+/// the unit in the last column of row 2, then the header and body rows,
+/// then the footnote.
+pub fn placed(s: &SheetSpec) -> Vec<Put> {
+    let text_of = |v: &V| match v {
+        V::Text(t) => *t,
+        _ => "",
+    };
+    let last = s.width - 1;
+    let mut out = vec![
+        Put::Merged {
+            first: (0, 0),
+            last: (0, last),
+            text: s.title,
+        },
+        Put::Value(1, last, V::Text("单位：万元")),
+    ];
+    let mut row = 2u32;
+    for cells in &s.header {
+        for (c, v) in cells.iter().enumerate() {
+            let c = c as u16;
+            if let Some(&(_, _, r1, c1)) = s.header_merges.iter().find(|m| m.0 == row && m.1 == c) {
+                out.push(Put::Merged {
+                    first: (row, c),
+                    last: (r1, c1),
+                    text: text_of(v),
+                });
+            } else if !s
+                .header_merges
+                .iter()
+                .any(|m| (m.0..=m.2).contains(&row) && (m.1..=m.3).contains(&c))
+            {
+                out.push(Put::Value(row, c, v.clone()));
+            }
+        }
+        row += 1;
+    }
+    for (i, cells) in s.body.iter().enumerate() {
+        for (c, v) in cells.iter().enumerate() {
+            let c = c as u16;
+            if s.merged_label_rows.contains(&i) && c < 2 {
+                if c == 0 {
+                    out.push(Put::Merged {
+                        first: (row, 0),
+                        last: (row, 1),
+                        text: text_of(v),
+                    });
+                }
+                continue;
+            }
+            out.push(Put::Value(row, c, v.clone()));
+        }
+        row += 1;
+    }
+    if !s.note.is_empty() {
+        out.push(Put::Value(row, 0, V::Text(s.note)));
+    }
+    out
+}
+
+/// Write `sheets` as one .xlsx workbook, each laid out by [`placed`].
 pub fn xlsx(sheets: &[SheetSpec]) -> Vec<u8> {
     use rust_xlsxwriter::{Format, FormatAlign, Workbook};
     let mut wb = Workbook::new();
@@ -413,60 +485,20 @@ pub fn xlsx(sheets: &[SheetSpec]) -> Vec<u8> {
     for s in sheets {
         let ws = wb.add_worksheet();
         ws.set_name(s.name).unwrap();
-        let last = s.width - 1;
-        ws.merge_range(0, 0, 0, last, s.title, &centre).unwrap();
-        ws.write_string(1, last, "单位：万元").unwrap();
-        let mut row = 2u32;
-        let put = |ws: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, v: &V| match v {
-            V::Text(t) => {
-                ws.write_string(r, c, *t).unwrap();
-            }
-            V::Num(x) => {
-                ws.write_number_with_format(r, c, *x, &two).unwrap();
-            }
-            V::NumText(t) => {
-                ws.write_string(r, c, *t).unwrap();
-            }
-            V::Empty => {}
-        };
-        let merged: Vec<_> = s.header_merges.clone();
-        for cells in &s.header {
-            for (c, v) in cells.iter().enumerate() {
-                let c = c as u16;
-                if let Some(&(_, _, r1, c1)) = merged.iter().find(|m| m.0 == row && m.1 == c) {
-                    let t = match v {
-                        V::Text(t) => *t,
-                        _ => "",
-                    };
-                    ws.merge_range(row, c, r1, c1, t, &centre).unwrap();
-                } else if !merged
-                    .iter()
-                    .any(|m| (m.0..=m.2).contains(&row) && (m.1..=m.3).contains(&c))
-                {
-                    put(ws, row, c, v);
+        for put in placed(s) {
+            match put {
+                Put::Merged { first, last, text } => {
+                    ws.merge_range(first.0, first.1, last.0, last.1, text, &centre)
+                        .unwrap();
                 }
-            }
-            row += 1;
-        }
-        for (i, cells) in s.body.iter().enumerate() {
-            for (c, v) in cells.iter().enumerate() {
-                let c = c as u16;
-                if s.merged_label_rows.contains(&i) && c < 2 {
-                    if c == 0 {
-                        let t = match v {
-                            V::Text(t) => *t,
-                            _ => "",
-                        };
-                        ws.merge_range(row, 0, row, 1, t, &centre).unwrap();
-                    }
-                    continue;
+                Put::Value(r, c, V::Text(t) | V::NumText(t)) => {
+                    ws.write_string(r, c, t).unwrap();
                 }
-                put(ws, row, c, v);
+                Put::Value(r, c, V::Num(x)) => {
+                    ws.write_number_with_format(r, c, x, &two).unwrap();
+                }
+                Put::Value(_, _, V::Empty) => {}
             }
-            row += 1;
-        }
-        if !s.note.is_empty() {
-            ws.write_string(row, 0, s.note).unwrap();
         }
         if s.hidden {
             ws.set_hidden(true);

@@ -393,17 +393,23 @@ pub fn read_other(bytes: &[u8], kind: Other, max_cells: usize) -> Result<OfficeT
             name: meta.name.clone(),
             ..Sheet::default()
         };
+        let mut floats = Vec::new();
         for (r, c, v) in range.used_cells() {
-            if let Some(v) = data_val(v) {
+            if let Some(val) = data_val(v) {
                 total += 1;
                 if total > max_cells {
                     return Err(OfficeError::Sheet(format!(
                         "单元格超过 {max_cells} 个，不像公开说明的表格（上限可在 gouji.toml 的 [limits] 中用 max_sheet_cells 调整）"
                     )));
                 }
-                sheet.cells.insert((r0 + r as u32, c0 + c as u32), v);
+                let at = (r0 + r as u32, c0 + c as u32);
+                if let Data::Float(x) = v {
+                    floats.push((at, *x));
+                }
+                sheet.cells.insert(at, val);
             }
         }
+        pad_to_column_decimals(&mut sheet, &floats);
         // Formulas whose result was never stored (a file written by a
         // program that does not compute them): their cells read as empty.
         if let Ok(formulas) = wb.worksheet_formula(&meta.name) {
@@ -423,6 +429,84 @@ pub fn read_other(bytes: &[u8], kind: Other, max_cells: usize) -> Result<OfficeT
         sheets.push(sheet);
     }
     finish(sheets, notes)
+}
+
+/// An .xls or .ods number comes without its format (calamine tells an .xls
+/// format only as a date or not; an .ods cell's value is read, not its
+/// shown text), so it prints in its shortest form: `150` where the sheet
+/// shows `150.00`. Printed so, a column of figures loses the width and the
+/// look the table reader goes by: `150` beside a code `302` reads as two
+/// codes or two figures. So each figure gets the decimals of its column's
+/// figure with the most; in a column of whole numbers only, the most of
+/// the sheet's figures, unless it is a column of codes or ordinals: every
+/// value a 3-, 5- or 7-digit number (classification codes stored as
+/// numbers), or a header above naming one (编码, 行次, 序号, …). Only
+/// trailing zeros are added (at most 6 places): the value is the same,
+/// exact as stored.
+fn pad_to_column_decimals(sheet: &mut Sheet, floats: &[((u32, u32), f64)]) {
+    /// What the figures of one column are like.
+    struct Column {
+        /// The most decimals of its figures.
+        most: usize,
+        /// Codes or ordinals, not amounts.
+        not_amounts: bool,
+        /// The row of its first figure.
+        first_row: u32,
+    }
+    const NOT_AMOUNTS: [&str; 7] = ["编码", "代码", "编号", "序号", "行次", "栏次", "项次"];
+    let decimals = |x: f64| {
+        let t = print_number(x, NumFormat::default());
+        if t.contains('e') {
+            None
+        } else {
+            Some(t.split_once('.').map_or(0, |(_, d)| d.len()))
+        }
+    };
+    let code_like =
+        |x: f64| x > 0.0 && x.fract() == 0.0 && [3, 5, 7].contains(&format!("{x}").len());
+    let mut columns: BTreeMap<u32, Column> = BTreeMap::new();
+    for &((r, c), x) in floats {
+        let col = columns.entry(c).or_insert(Column {
+            most: 0,
+            not_amounts: true,
+            first_row: r,
+        });
+        if let Some(d) = decimals(x).filter(|&d| d <= 6) {
+            col.most = col.most.max(d);
+        }
+        col.not_amounts &= code_like(x);
+        col.first_row = col.first_row.min(r);
+    }
+    // A header above a column's figures that names codes or ordinals.
+    for (&(r, c), v) in &sheet.cells {
+        if let Some(col) = columns.get_mut(&c) {
+            if !v.num && r < col.first_row && NOT_AMOUNTS.iter().any(|w| v.text.contains(w)) {
+                col.not_amounts = true;
+            }
+        }
+    }
+    let sheet_most = columns.values().map(|c| c.most).max().unwrap_or(0);
+    for &(at, x) in floats {
+        let (Some(d), Some(col)) = (decimals(x), columns.get(&at.1)) else {
+            continue;
+        };
+        let want = match col.most {
+            0 if col.not_amounts => 0,
+            0 => sheet_most,
+            m => m,
+        };
+        if d < want {
+            if let Some(v) = sheet.cells.get_mut(&at) {
+                v.text = print_number(
+                    x,
+                    NumFormat {
+                        decimals: Some(want),
+                        ..NumFormat::default()
+                    },
+                );
+            }
+        }
+    }
 }
 
 /// The note naming a sheet's formula cells that have no stored result.
@@ -613,11 +697,62 @@ mod tests {
             number_val(0.0, f),
             Some(Val {
                 text: "-".into(),
-                num: false
+                num: false,
             })
         );
         assert_eq!(number_val(-3.0, f).unwrap().text, "-3.00");
         assert_eq!(number_val(0.0, num_format("0.00")).unwrap().text, "0.00");
+    }
+
+    /// Figures without a format get their column's decimals, or in a
+    /// column of whole numbers the sheet's; codes and ordinals keep theirs.
+    #[test]
+    fn figures_without_a_format_get_their_columns_decimals() {
+        let mut sheet = Sheet::default();
+        let mut floats = Vec::new();
+        let mut put = |r: u32, c: u32, x: Option<f64>, text: &str| {
+            if let Some(x) = x {
+                floats.push(((r, c), x));
+            }
+            let v = x.map_or_else(|| text_val(text), data_val_of);
+            sheet.cells.insert((r, c), v.unwrap());
+        };
+        put(0, 0, None, "行次");
+        put(0, 1, None, "科目编码");
+        put(0, 3, None, "决算数");
+        put(0, 4, None, "预算数");
+        for (r, (n, code, amount, budget)) in [(1.0, 301.0, 150.0, 42.18), (2.0, 30101.0, 0.0, 2.5)]
+            .into_iter()
+            .enumerate()
+        {
+            let r = r as u32 + 1;
+            put(r, 0, Some(n), "");
+            put(r, 1, Some(code), "");
+            put(r, 3, Some(amount), "");
+            put(r, 4, Some(budget), "");
+        }
+        pad_to_column_decimals(&mut sheet, &floats);
+        let text = |r: u32, c: u32| sheet.cells[&(r, c)].text.clone();
+        assert_eq!([text(1, 0), text(2, 0)], ["1", "2"], "ordinals as they are");
+        assert_eq!(
+            [text(1, 1), text(2, 1)],
+            ["301", "30101"],
+            "codes as they are"
+        );
+        assert_eq!(
+            [text(1, 3), text(2, 3)],
+            ["150.00", "0.00"],
+            "the sheet's decimals"
+        );
+        assert_eq!(
+            [text(1, 4), text(2, 4)],
+            ["42.18", "2.50"],
+            "the column's decimals"
+        );
+    }
+
+    fn data_val_of(x: f64) -> Option<Val> {
+        data_val(&Data::Float(x))
     }
 
     #[test]
