@@ -32,7 +32,6 @@ fn unit_name(cx: &mut RuleContext<'_>) {
         cx.not_checked("未能确定报告单位的全称".into(), None);
         return;
     };
-    let chars: Vec<(usize, char)> = norm.text.char_indices().collect();
     let cn: Vec<char> = canon.chars().collect();
     let tail: String = cn[cn.len().saturating_sub(3)..].iter().collect();
     let head: String = cn[..2.min(cn.len())].iter().collect();
@@ -41,9 +40,12 @@ fn unit_name(cx: &mut RuleContext<'_>) {
     for (pos, _) in norm.text.match_indices(&tail) {
         let end = pos + tail.len();
         // Look back for the head within the canonical length + 4 characters.
-        let ci = chars.partition_point(|&(b, _)| b < end);
-        let lo = ci.saturating_sub(cn.len() + 4);
-        let window: String = chars[lo..ci].iter().map(|&(_, c)| c).collect();
+        let lo = norm.text[..end]
+            .char_indices()
+            .rev()
+            .nth(cn.len() + 3)
+            .map_or(0, |(i, _)| i);
+        let window = &norm.text[lo..end];
         let Some(hpos) = window.rfind(&head) else {
             continue;
         };
