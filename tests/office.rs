@@ -1019,3 +1019,29 @@ fn write_fuzz_seeds() {
         std::fs::write(dir.join(name), bytes).unwrap();
     }
 }
+
+/// A table's title styled as a heading (标题 1, so that it shows in Word's
+/// navigation pane) stays the title of its table: the tables read as in
+/// the text, and no section is made of their titles.
+#[test]
+fn table_titles_styled_as_headings_stay_table_titles() {
+    let mut blocks = Vec::new();
+    for s in &final_sheets(false) {
+        let mut b = sheet_as_word(s);
+        b[0] = Block::Styled {
+            style: Some("Heading1"),
+            outline: None,
+            text: s.title.to_owned(),
+        };
+        blocks.extend(b);
+        blocks.push(Block::Para(String::new()));
+    }
+    let src = read("titled-tables.docx", &docx(&blocks, WORD));
+    assert_eq!(src.native.as_ref().map(|n| n.titles.len()), Some(3));
+    let doc = gouji::document::parse_source(&src);
+    let want = final_ok_doc();
+    for kind in FINAL_TABLES {
+        assert_eq!(table_cells(&doc, kind), table_cells(&want, kind), "{kind}");
+    }
+    assert_eq!(doc.sections.len(), 1, "{:#?}", doc.sections);
+}
