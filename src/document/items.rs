@@ -197,10 +197,17 @@ fn starts_with_year(s: &str) -> bool {
         && chars.next() == Some('年')
 }
 
-/// The end of the run of Han characters and brackets that starts at `from`.
+/// Han characters and brackets: what a unit's name is made of.
+static RUN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\p{Han}()]*").unwrap());
+
+/// The end of the run of Han characters and brackets that starts at `from`,
+/// looked for no further than a name reaches (43 characters).
 fn han_run_end(s: &str, from: usize) -> usize {
-    static RUN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\p{Han}()]*").unwrap());
-    from + RUN.find(&s[from..]).map_or(0, |m| m.end())
+    let mut cap = (from + 43 * 4).min(s.len());
+    while !s.is_char_boundary(cap) {
+        cap -= 1;
+    }
+    from + RUN.find(&s[from..cap]).map_or(0, |m| m.end())
 }
 
 /// The name starting at `from`: 4 to 40 characters of the run there, then
@@ -251,51 +258,51 @@ fn names_after<'a>(
 }
 
 /// The names right before each occurrence of one of `literals`, as a regex
-/// `name(?:literals)` finds them: for each literal, the leftmost start
-/// within the 43 characters before it (a name's most) from which a name
-/// reaches the literal. The matches a whole-text scan would find there are found
-/// the same way, one after another, in that window only.
-fn names_before<'a>(
-    s: &'a str,
-    literals: &'a [&'a str],
-    ends: &'a [&'a str],
-) -> impl Iterator<Item = &'a str> + 'a {
-    let mut literal_at: Vec<(usize, usize)> = literals
+/// `name(?:literals)` finds them in a scan of the whole text. The literals
+/// are made of Han characters and brackets, as names are, so a match (a
+/// name may even hold an earlier literal) lies in one run of them: each run
+/// that holds a literal is scanned once, from its start, one match after
+/// another.
+fn names_before<'a>(s: &'a str, literals: &[&str], ends: &[&str]) -> Vec<&'a str> {
+    let mut literal_at: Vec<usize> = literals
         .iter()
-        .flat_map(|l| s.match_indices(l).map(|(p, m)| (p, p + m.len())))
+        .flat_map(|l| s.match_indices(l).map(|(p, _)| p))
         .collect();
     literal_at.sort_unstable();
-    literal_at
-        .into_iter()
-        .filter_map(move |(lit_start, lit_end)| {
-            let window_start = s[..lit_start]
+    let followed = |rest: &str| literals.iter().any(|l| rest.starts_with(l));
+    let in_run = |c: char| {
+        RUN.find(c.encode_utf8(&mut [0; 4]))
+            .is_some_and(|m| !m.is_empty())
+    };
+    let mut out = Vec::new();
+    // Where the last scanned run ended.
+    let mut scanned_to = 0;
+    for lit_start in literal_at {
+        if lit_start < scanned_to {
+            continue;
+        }
+        let run_start = s[scanned_to..lit_start]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| in_run(c))
+            .last()
+            .map_or(lit_start, |(i, _)| scanned_to + i);
+        let run_end = lit_start + RUN.find(&s[lit_start..]).map_or(0, |m| m.end());
+        let mut pos = run_start;
+        while pos < run_end {
+            let found = s[pos..run_end]
                 .char_indices()
-                .rev()
-                .nth(42)
-                .map_or(0, |(i, _)| i);
-            let window = &s[window_start..lit_end];
-            let followed = |rest: &str| literals.iter().any(|l| rest.starts_with(l));
-            // The matches of a scan of the window, one after another; the
-            // last counts when it ends with this literal.
-            let mut from = 0;
-            let mut last = None;
-            while from < window.len() {
-                let found = window[from..]
-                    .char_indices()
-                    .map(|(i, _)| from + i)
-                    .find_map(|i| name_at(window, i, ends, followed).map(|n| (i, n)));
-                let Some((i, name)) = found else { break };
-                let end = i + name.len();
-                let matched_end = end
-                    + literals
-                        .iter()
-                        .find(|l| window[end..].starts_with(**l))?
-                        .len();
-                last = Some((name, matched_end));
-                from = matched_end;
-            }
-            last.filter(|(_, end)| *end == window.len()).map(|(n, _)| n)
-        })
+                .map(|(i, _)| pos + i)
+                .find_map(|i| name_at(s, i, ends, followed).map(|n| (i, n)));
+            let Some((i, name)) = found else { break };
+            let end = i + name.len();
+            let literal = literals.iter().find(|l| s[end..].starts_with(**l));
+            out.push(name);
+            pos = end + literal.map_or(0, |l| l.len());
+        }
+        scanned_to = run_end.max(lit_start + 1);
+    }
+    out
 }
 
 /// What a title says once numbering, unit names, years, part numbers and
@@ -355,8 +362,8 @@ mod tests {
                 r.starts_with("概况") || r.starts_with("基本情况")
             })
             .collect(),
-            2 => names_before(text, &["(部门)", "(单位)"], ends).collect(),
-            _ => names_before(text, &["(本级)"], ends).collect(),
+            2 => names_before(text, &["(部门)", "(单位)"], ends),
+            _ => names_before(text, &["(本级)"], ends),
         };
         found.into_iter().map(str::to_owned).collect()
     }
@@ -384,6 +391,8 @@ mod tests {
             "第一部分上海市示例局概况第一部分上海市示例中心基本情况".to_owned(),
             "编制单位:上海市示例办公室\n预算主管部门:上海市示例局本级".to_owned(),
             "没有单位名称".to_owned(),
+            // A run longer than a name: a match may hold an earlier literal.
+            format!(",甲乙丙丁局(部门){}办公室(部门)", "乙".repeat(33)),
         ];
         let pieces = [
             "甲",
@@ -424,12 +433,24 @@ mod tests {
             state ^= state << 17;
             (state % n as u64) as usize
         };
-        let random = (0..4000).map(|_| {
-            let len = next(40);
-            (0..len)
-                .map(|_| pieces[next(pieces.len())])
-                .collect::<String>()
-        });
+        // Texts with separators, and long runs without any (names and
+        // literals run together, as no report writes them).
+        let han_only: Vec<&str> = pieces
+            .iter()
+            .copied()
+            .filter(|p| !p.contains([',', '。', 'a', '\n', ':']) && !p.contains("2024"))
+            .collect();
+        let random: Vec<String> = (0..4000)
+            .map(|n| {
+                if n % 4 == 3 {
+                    let len = 20 + next(60);
+                    (0..len).map(|_| han_only[next(han_only.len())]).collect()
+                } else {
+                    let len = next(40);
+                    (0..len).map(|_| pieces[next(pieces.len())]).collect()
+                }
+            })
+            .collect();
         let mut named = 0;
         for text in set.into_iter().chain(random) {
             for (which, pattern) in PATTERNS.iter().enumerate() {
