@@ -249,11 +249,11 @@ fn prose_blocks(
     blocks
 }
 
-/// Does `span` lie in one of the lines the file marks as titles?
+/// Does `span` lie in one of the lines the file marks as titles (in text
+/// order, not overlapping)?
 fn is_marked(titles: &[Span], span: Span) -> bool {
-    titles
-        .iter()
-        .any(|t| t.start <= span.start && span.end <= t.end)
+    let i = titles.partition_point(|t| t.start <= span.start);
+    i > 0 && span.end <= titles[i - 1].end
 }
 
 // ---- wrapped lines whose continuation is indented (issue 12, item 6) ----

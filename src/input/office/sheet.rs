@@ -438,9 +438,10 @@ pub fn read_other(bytes: &[u8], kind: Other, max_cells: usize) -> Result<OfficeT
 /// look the table reader goes by: `150` beside a code `302` reads as two
 /// codes or two figures. So each figure gets the decimals of its column's
 /// figure with the most; in a column of whole numbers only, the most of
-/// the sheet's figures, unless it is a column of codes or ordinals: every
-/// value a 3-, 5- or 7-digit number (classification codes stored as
-/// numbers), or a header above naming one (编码, 行次, 序号, …). Only
+/// the sheet's figures, unless it is a column of codes, ordinals or years:
+/// every value a 3-, 5- or 7-digit number (classification codes stored as
+/// numbers), or a header above naming one (编码, 行次, 序号, 年份, …). A
+/// row of column numbers (栏次 1, 2, 3) keeps its numbers too. Only
 /// trailing zeros are added (at most 6 places): the value is the same,
 /// exact as stored.
 fn pad_to_column_decimals(sheet: &mut Sheet, floats: &[((u32, u32), f64)]) {
@@ -453,7 +454,9 @@ fn pad_to_column_decimals(sheet: &mut Sheet, floats: &[((u32, u32), f64)]) {
         /// The row of its first figure.
         first_row: u32,
     }
-    const NOT_AMOUNTS: [&str; 7] = ["编码", "代码", "编号", "序号", "行次", "栏次", "项次"];
+    const NOT_AMOUNTS: [&str; 8] = [
+        "编码", "代码", "编号", "序号", "行次", "栏次", "项次", "年份",
+    ];
     let decimals = |x: f64| {
         let t = print_number(x, NumFormat::default());
         if t.contains('e') {
@@ -485,8 +488,18 @@ fn pad_to_column_decimals(sheet: &mut Sheet, floats: &[((u32, u32), f64)]) {
             }
         }
     }
+    // A row of column numbers (`栏次 | 1 | 2 | 3`) under the header.
+    let ordinal_rows: BTreeSet<u32> = sheet
+        .cells
+        .iter()
+        .filter(|(_, v)| !v.num && ["栏次", "行次"].contains(&v.text.as_str()))
+        .map(|(&(r, _), _)| r)
+        .collect();
     let sheet_most = columns.values().map(|c| c.most).max().unwrap_or(0);
     for &(at, x) in floats {
+        if ordinal_rows.contains(&at.0) {
+            continue;
+        }
         let (Some(d), Some(col)) = (decimals(x), columns.get(&at.1)) else {
             continue;
         };
@@ -731,8 +744,16 @@ mod tests {
             put(r, 3, Some(amount), "");
             put(r, 4, Some(budget), "");
         }
+        put(3, 0, None, "栏次");
+        put(3, 3, Some(1.0), "");
+        put(3, 4, Some(2.0), "");
         pad_to_column_decimals(&mut sheet, &floats);
         let text = |r: u32, c: u32| sheet.cells[&(r, c)].text.clone();
+        assert_eq!(
+            [text(3, 3), text(3, 4)],
+            ["1", "2"],
+            "column numbers as they are"
+        );
         assert_eq!([text(1, 0), text(2, 0)], ["1", "2"], "ordinals as they are");
         assert_eq!(
             [text(1, 1), text(2, 1)],

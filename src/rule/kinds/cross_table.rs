@@ -101,7 +101,9 @@ fn cross(cx: &mut RuleContext<'_>, pairs: &[Pair]) {
         }
         report_pair(cx, p, &a, &b);
     }
-    // Pairs whose tables or rows were not found have said so.
+    // A pair whose table or row was not found has said so; one whose table
+    // was read unreliably has the table's own note (said once, for every
+    // rule that would have used it).
     if evaluated == 0 && noted == 0 && cx.any_figures() {
         cx.not_checked("没有可比较的表格数字".into(), None);
     }
