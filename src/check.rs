@@ -119,91 +119,119 @@ pub struct CheckResult {
 
 /// Check one decoded report.
 pub fn check_source(src: &SourceFile, rules: &RuleSet, config: &Config) -> CheckResult {
-    let d = check_source_detailed(src, rules, config);
-    // Every rule has run: no script run holds the document any more.
-    let document = Arc::try_unwrap(d.document).unwrap_or_else(|shared| (*shared).clone());
-    CheckResult {
-        document,
-        diagnostics: d.diagnostics,
-        coverage: d.coverage,
-        rules_run: d.rules.into_iter().map(|r| r.rule).collect(),
+    CheckResult::from(check_source_detailed(src, rules, config))
+}
+
+impl From<DetailedCheck> for CheckResult {
+    fn from(d: DetailedCheck) -> CheckResult {
+        // Every rule has run: no script run holds the document any more.
+        let document = Arc::try_unwrap(d.document).unwrap_or_else(|shared| (*shared).clone());
+        CheckResult {
+            document,
+            diagnostics: d.diagnostics,
+            coverage: d.coverage,
+            rules_run: d.rules.into_iter().map(|r| r.rule).collect(),
+        }
     }
 }
 
 /// Check one decoded report, keeping each rule's covered facts and findings.
 pub fn check_source_detailed(src: &SourceFile, rules: &RuleSet, config: &Config) -> DetailedCheck {
-    let held = gouji_meter::Mark::new();
-    // The rules read a Traditional-character report in Simplified ones,
-    // as the document does; spans are the same, and findings are shown
-    // on the text as written. One copy serves both.
-    let simple = document::text::simplified(&src.text);
-    let titles = src.native.as_ref().map_or(&[][..], |n| &n.titles[..]);
-    let mut doc = document::parse_with_titles(&simple, titles);
-    doc.kind.force(&config.kind_words(), config.kinds_from);
-    // Script rule runs share the document and the text (their run state
-    // cannot borrow: it is reached through a thread-local).
-    let doc = Arc::new(doc);
-    let text: Arc<str> = Arc::from(&*simple);
-    let mut diagnostics = Vec::new();
-    let mut covered = BTreeSet::new();
-    let mut outcomes = Vec::new();
-    let started = std::time::Instant::now();
-    let selected: Vec<_> = rules
-        .rules
-        .iter()
-        .filter(|r| config.runs(&r.id, r.enabled) && doc.kind.matches(&r.applies_to))
-        .collect();
-    for (ri, rule) in selected.iter().enumerate() {
-        if let Some(stop) = over_budget(&config.limits, started, &held, selected.len() - ri) {
-            diagnostics.push(stop);
-            break;
+    Parsed::new(src, config).check(src, rules, config)
+}
+
+/// A report's document model, built before its rules run (so that the
+/// first file can be parsed while the rule pack compiles).
+pub struct Parsed {
+    /// Memory held on this thread since the parse began (`max_memory_mb`).
+    held: gouji_meter::Mark,
+    /// Shared with script rule runs (their run state cannot borrow: it is
+    /// reached through a thread-local).
+    doc: Arc<Document>,
+    text: Arc<str>,
+}
+
+impl Parsed {
+    pub fn new(src: &SourceFile, config: &Config) -> Parsed {
+        let held = gouji_meter::Mark::new();
+        // The rules read a Traditional-character report in Simplified ones,
+        // as the document does; spans are the same, and findings are shown
+        // on the text as written. One copy serves both.
+        let simple = document::text::simplified(&src.text);
+        let titles = src.native.as_ref().map_or(&[][..], |n| &n.titles[..]);
+        let mut doc = document::parse_with_titles(&simple, titles);
+        doc.kind.force(&config.kind_words(), config.kinds_from);
+        Parsed {
+            held,
+            doc: Arc::new(doc),
+            text: Arc::from(&*simple),
         }
-        let result = crate::rule::run(rule, &doc, &text);
-        covered.extend(result.covered.iter().copied());
-        let mut own = Vec::with_capacity(result.diagnostics.len());
-        for mut d in result.diagnostics {
-            if d.outcome == Outcome::Finding {
-                if let Some(&sev) = config.severity.get(&rule.id) {
-                    d.severity = sev;
-                }
+    }
+
+    /// Run the rules over the document of `src`, on this thread.
+    pub fn check(self, src: &SourceFile, rules: &RuleSet, config: &Config) -> DetailedCheck {
+        let Parsed { held, doc, text } = self;
+        let mut diagnostics = Vec::new();
+        let mut covered = BTreeSet::new();
+        let mut outcomes = Vec::new();
+        let started = std::time::Instant::now();
+        let selected: Vec<_> = rules
+            .rules
+            .iter()
+            .filter(|r| config.runs(&r.id, r.enabled) && doc.kind.matches(&r.applies_to))
+            .collect();
+        for (ri, rule) in selected.iter().enumerate() {
+            if let Some(stop) = over_budget(&config.limits, started, &held, selected.len() - ri) {
+                diagnostics.push(stop);
+                break;
             }
-            own.push(d);
+            let result = crate::rule::run(rule, &doc, &text);
+            covered.extend(result.covered.iter().copied());
+            let mut own = Vec::with_capacity(result.diagnostics.len());
+            for mut d in result.diagnostics {
+                if d.outcome == Outcome::Finding {
+                    if let Some(&sev) = config.severity.get(&rule.id) {
+                        d.severity = sev;
+                    }
+                }
+                own.push(d);
+            }
+            diagnostics.extend(own.iter().cloned());
+            outcomes.push(RuleOutcome {
+                rule: rule.id.clone(),
+                covered: result.covered,
+                diagnostics: own,
+            });
         }
-        diagnostics.extend(own.iter().cloned());
-        outcomes.push(RuleOutcome {
-            rule: rule.id.clone(),
-            covered: result.covered,
-            diagnostics: own,
-        });
-    }
-    diagnostics.extend(unreadable_tables(src, &doc));
-    diagnostics.extend(unread_pages(src));
-    diagnostics.extend(blank_pages(src));
-    let coverage = coverage(src, &doc, &covered);
-    // A report whose figures mostly went unchecked must not look clean.
-    if coverage.figures > 0 && coverage.covered * 2 < coverage.figures && !outcomes.is_empty() {
-        diagnostics.push(
-            Diagnostic::new(
-                codes::COVERAGE,
-                Severity::Info,
-                format!(
-                    "未能核对：报告中 {} 个数字只有 {} 个参与了核对（{:.0}%），其余未经验证",
-                    coverage.figures,
-                    coverage.covered,
-                    coverage.ratio() * 100.0
-                ),
-            )
-            .with_help("用 --coverage 列出未核对的数字")
-            .with_outcome(Outcome::NotChecked),
-        );
-    }
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    diagnostics.dedup();
-    DetailedCheck {
-        document: doc,
-        rules: outcomes,
-        diagnostics,
-        coverage,
+        diagnostics.extend(unreadable_tables(src, &doc));
+        diagnostics.extend(unread_pages(src));
+        diagnostics.extend(blank_pages(src));
+        let coverage = coverage(src, &doc, &covered);
+        // A report whose figures mostly went unchecked must not look clean.
+        if coverage.figures > 0 && coverage.covered * 2 < coverage.figures && !outcomes.is_empty() {
+            diagnostics.push(
+                Diagnostic::new(
+                    codes::COVERAGE,
+                    Severity::Info,
+                    format!(
+                        "未能核对：报告中 {} 个数字只有 {} 个参与了核对（{:.0}%），其余未经验证",
+                        coverage.figures,
+                        coverage.covered,
+                        coverage.ratio() * 100.0
+                    ),
+                )
+                .with_help("用 --coverage 列出未核对的数字")
+                .with_outcome(Outcome::NotChecked),
+            );
+        }
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        diagnostics.dedup();
+        DetailedCheck {
+            document: doc,
+            rules: outcomes,
+            diagnostics,
+            coverage,
+        }
     }
 }
 
@@ -555,14 +583,79 @@ pub fn check_paths_with_progress(
     reports
 }
 
+/// [`check_paths_with_progress`] with the rules still to be loaded: `load`
+/// runs on a thread of its own (compiling the pack on the pool) while this
+/// thread reads and parses the first file, so that a one-file check waits
+/// for the longer of the two, not for both (a PDF's reading is as long as
+/// the pack's compiling). The first file's rules then run on this thread,
+/// the other files in parallel. When `load` fails, nothing is checked and
+/// its error is returned.
+pub fn check_paths_loading<E: Send>(
+    paths: &[PathBuf],
+    load: impl FnOnce() -> Result<RuleSet, E> + Send,
+    config: &Config,
+    encoding: Option<Encoding>,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<(RuleSet, Vec<FileReport>), E> {
+    let (files, mut reports) = collect_inputs(paths);
+    let (loaded, first) = std::thread::scope(|s| {
+        let loading = s.spawn(load);
+        let first = files
+            .first()
+            .map(|p| match read_source(p, encoding, &config.limits) {
+                Ok(src) => {
+                    let parsed = Parsed::new(&src, config);
+                    Ok((src, parsed))
+                }
+                Err(report) => Err(Box::new(report)),
+            });
+        // A panic while loading is a bug: pass it on as one.
+        let loaded = loading
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (loaded, first)
+    });
+    let rules = loaded?;
+    progress(Progress::Start(files.len()));
+    if let Some(first) = first {
+        reports.push(match first {
+            Err(report) => *report,
+            Ok((src, parsed)) => {
+                let d = parsed.check(&src, &rules, config);
+                file_report(src, d)
+            }
+        });
+        progress(Progress::Done);
+    }
+    let mut rest: Vec<FileReport> = files
+        .get(1..)
+        .unwrap_or_default()
+        .par_iter()
+        .map(|p| match read_source(p, encoding, &config.limits) {
+            Err(r) => r,
+            Ok(src) => checked_report(src, &rules, config),
+        })
+        .inspect(|_| progress(Progress::Done))
+        .collect();
+    reports.append(&mut rest);
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((rules, reports))
+}
+
 /// Check a source that was read and keep it for rendering.
 fn checked_report(src: SourceFile, rules: &RuleSet, config: &Config) -> FileReport {
+    let d = check_source_detailed(&src, rules, config);
+    file_report(src, d)
+}
+
+/// A checked source as a report, kept for rendering.
+fn file_report(src: SourceFile, d: DetailedCheck) -> FileReport {
     let CheckResult {
         diagnostics,
         coverage,
         rules_run,
         document,
-    } = check_source(&src, rules, config);
+    } = CheckResult::from(d);
     FileReport {
         path: src.path.clone(),
         source: Some(Arc::new(src)),

@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use gouji::baseline::{self, Baseline};
-use gouji::check::{self, FileReport};
+use gouji::check;
 use gouji::config::Config;
 use gouji::diagnostic::Severity;
 use gouji::error::LoadError;
@@ -302,7 +302,14 @@ fn print_load_errors(errors: &[LoadError]) {
 
 /// Load config and rule packs; every error at once.
 fn load(args: &RuleArgs) -> Result<(Config, RuleSet), Vec<LoadError>> {
-    let config = match &args.config {
+    let config = load_config(args)?;
+    let rules = rule::load_for(&config, &args.rules, args.no_default_rules)?;
+    Ok((config, rules))
+}
+
+/// The config given, or found (gouji.toml upwards from here), or the default.
+fn load_config(args: &RuleArgs) -> Result<Config, Vec<LoadError>> {
+    Ok(match &args.config {
         Some(p) => Config::load(p).map_err(|e| vec![e])?,
         None => match std::env::current_dir()
             .ok()
@@ -311,9 +318,7 @@ fn load(args: &RuleArgs) -> Result<(Config, RuleSet), Vec<LoadError>> {
             Some(p) => Config::load(&p).map_err(|e| vec![e])?,
             None => Config::default(),
         },
-    };
-    let rules = rule::load_for(&config, &args.rules, args.no_default_rules)?;
-    Ok((config, rules))
+    })
 }
 
 struct CheckArgs {
@@ -336,8 +341,8 @@ struct CheckArgs {
 }
 
 fn cmd_check(a: CheckArgs, args: RuleArgs) -> i32 {
-    let (mut config, rules) = match load(&args) {
-        Ok(x) => x,
+    let mut config = match load_config(&args) {
+        Ok(c) => c,
         Err(errors) => {
             print_load_errors(&errors);
             return 2;
@@ -347,6 +352,27 @@ fn cmd_check(a: CheckArgs, args: RuleArgs) -> i32 {
         config.kinds = a.kind.clone();
         config.kinds_from = "--kind";
     }
+    let load_rules = || rule::load_for(&config, &args.rules, args.no_default_rules);
+    let bar = BatchBar::default();
+    let checked = if a.join {
+        load_rules().map(|rules| {
+            let reports = check::check_joined(&a.paths, &rules, &config, a.encoding);
+            (rules, reports)
+        })
+    } else {
+        // The pack compiles while the first file is read and parsed.
+        check::check_paths_loading(&a.paths, load_rules, &config, a.encoding, &|p| {
+            bar.update(p)
+        })
+    };
+    bar.finish();
+    let (rules, mut reports) = match checked {
+        Ok(x) => x,
+        Err(errors) => {
+            print_load_errors(&errors);
+            return 2;
+        }
+    };
     let old_baseline = match &a.baseline {
         Some(p) => match Baseline::load(p) {
             Ok(b) => Some(b),
@@ -363,13 +389,6 @@ fn cmd_check(a: CheckArgs, args: RuleArgs) -> i32 {
         FailOn::Info => Some(Severity::Info),
         FailOn::Never => None,
     };
-    let bar = BatchBar::default();
-    let mut reports: Vec<FileReport> = if a.join {
-        check::check_joined(&a.paths, &rules, &config, a.encoding)
-    } else {
-        check::check_paths_with_progress(&a.paths, &rules, &config, a.encoding, &|p| bar.update(p))
-    };
-    bar.finish();
 
     let mut active = old_baseline;
     if let Some(path) = &a.write_baseline {

@@ -397,10 +397,14 @@ fn the_memory_budget_stops_a_report_with_one_error_and_the_run_goes_on() {
         .as_str()
         .unwrap()
         .contains("读取时内存超限"));
-    // No rule ran to its end on any of them: no finding of any rule.
+    // Parsing big.txt alone held more than the budget: none of its rules
+    // ran. (The sample may be stopped after some rules, or not at all:
+    // which allocations fall to it depends on what its thread did before,
+    // such as building the shared patterns on first use.)
     assert!(
         diags
             .iter()
+            .filter(|d| d["path"].as_str().unwrap().ends_with("big.txt"))
             .all(|d| d["code"].as_str().unwrap().starts_with("gouji::")),
         "{diags:?}"
     );
