@@ -556,34 +556,32 @@ pub fn check_paths(
     config: &Config,
     encoding: Option<Encoding>,
 ) -> Vec<FileReport> {
-    check_paths_with_progress(paths, rules, config, encoding, &|_| {})
+    let (files, mut reports) = collect_inputs(paths);
+    reports.append(&mut check_files(&files, rules, config, encoding, &|_| {}));
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    reports
 }
 
-/// [`check_paths`], telling `progress` the number of files and each one
-/// done (from the worker threads, in any order).
-pub fn check_paths_with_progress(
-    paths: &[PathBuf],
+/// Read and check `files` in parallel, telling `progress` of each one done
+/// (from the worker threads, in any order).
+fn check_files(
+    files: &[PathBuf],
     rules: &RuleSet,
     config: &Config,
     encoding: Option<Encoding>,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Vec<FileReport> {
-    let (files, mut reports) = collect_inputs(paths);
-    progress(Progress::Start(files.len()));
-    let mut checked: Vec<FileReport> = files
+    files
         .par_iter()
         .map(|p| match read_source(p, encoding, &config.limits) {
             Err(r) => r,
             Ok(src) => checked_report(src, rules, config),
         })
         .inspect(|_| progress(Progress::Done))
-        .collect();
-    reports.append(&mut checked);
-    reports.sort_by(|a, b| a.path.cmp(&b.path));
-    reports
+        .collect()
 }
 
-/// [`check_paths_with_progress`] with the rules still to be loaded: `load`
+/// [`check_paths`] with the rules still to be loaded: `load`
 /// runs on a thread of its own (compiling the pack on the pool) while this
 /// thread reads and parses the first file, so that a one-file check waits
 /// for the longer of the two, not for both (a PDF's reading is as long as
@@ -627,17 +625,8 @@ pub fn check_paths_loading<E: Send>(
         });
         progress(Progress::Done);
     }
-    let mut rest: Vec<FileReport> = files
-        .get(1..)
-        .unwrap_or_default()
-        .par_iter()
-        .map(|p| match read_source(p, encoding, &config.limits) {
-            Err(r) => r,
-            Ok(src) => checked_report(src, &rules, config),
-        })
-        .inspect(|_| progress(Progress::Done))
-        .collect();
-    reports.append(&mut rest);
+    let rest = files.get(1..).unwrap_or_default();
+    reports.append(&mut check_files(rest, &rules, config, encoding, progress));
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((rules, reports))
 }

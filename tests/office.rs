@@ -465,9 +465,9 @@ fn final_ok_doc() -> gouji::document::Document {
     gouji::document::parse(&text)
 }
 
-#[test]
-fn sheets_read_as_the_same_tables_as_their_text() {
-    let src = read("tables.xlsx", &xlsx(&final_sheets(false)));
+/// A workbook of `final_sheets` reads as the tables of final_ok.txt, cell
+/// for cell, each figure located in its cell.
+fn reads_as_the_final_tables(src: &SourceFile) {
     let doc = gouji::document::parse(&src.text);
     let want = final_ok_doc();
     for kind in FINAL_TABLES {
@@ -475,10 +475,30 @@ fn sheets_read_as_the_same_tables_as_their_text() {
         assert!(!got.is_empty(), "{kind}\n{}", src.text);
         assert_eq!(got, table_cells(&want, kind), "{kind}\n{}", src.text);
     }
-    // Each figure is located in its cell.
     let at = src.text.find("317.82").unwrap();
     let loc = src.native_of(gouji::source::Span::new(at, at + 6)).unwrap();
     assert_eq!(loc.to_string(), "表1!B16");
+}
+
+/// A workbook of `final_sheets` with its third sheet hidden: the sheet is
+/// not read, and a note names it.
+fn hidden_sheet_is_noted(src: &SourceFile) {
+    assert!(!src.text.contains("一般公共预算财政拨款基本支出决算表"));
+    assert_eq!(
+        notes(src),
+        ["工作表“表6”是隐藏的，未读取；如其中有应公开的表格，请取消隐藏"]
+    );
+}
+
+fn with_third_sheet_hidden() -> Vec<SheetSpec> {
+    let mut sheets = final_sheets(false);
+    sheets[2].hidden = true;
+    sheets
+}
+
+#[test]
+fn sheets_read_as_the_same_tables_as_their_text() {
+    reads_as_the_final_tables(&read("tables.xlsx", &xlsx(&final_sheets(false))));
 }
 
 /// An .xls workbook (BIFF8, as Excel 97–2003 saves it) reads as the same
@@ -488,26 +508,8 @@ fn sheets_read_as_the_same_tables_as_their_text() {
 /// column's decimals (`300.00` beside `192.18`), as the sheet shows them.
 #[test]
 fn an_xls_workbook_reads_as_its_xlsx() {
-    let src = read("tables.xls", &xls(&final_sheets(false)));
-    let doc = gouji::document::parse(&src.text);
-    let want = final_ok_doc();
-    for kind in FINAL_TABLES {
-        let got = table_cells(&doc, kind);
-        assert!(!got.is_empty(), "{kind}\n{}", src.text);
-        assert_eq!(got, table_cells(&want, kind), "{kind}\n{}", src.text);
-    }
-    let at = src.text.find("317.82").unwrap();
-    let loc = src.native_of(gouji::source::Span::new(at, at + 6)).unwrap();
-    assert_eq!(loc.to_string(), "表1!B16");
-
-    let mut sheets = final_sheets(false);
-    sheets[2].hidden = true;
-    let src = read("hidden.xls", &xls(&sheets));
-    assert!(!src.text.contains("一般公共预算财政拨款基本支出决算表"));
-    assert_eq!(
-        notes(&src),
-        ["工作表“表6”是隐藏的，未读取；如其中有应公开的表格，请取消隐藏"]
-    );
+    reads_as_the_final_tables(&read("tables.xls", &xls(&final_sheets(false))));
+    hidden_sheet_is_noted(&read("hidden.xls", &xls(&with_third_sheet_hidden())));
 }
 
 #[test]
@@ -634,14 +636,8 @@ fn notes(src: &SourceFile) -> Vec<String> {
 
 #[test]
 fn a_hidden_sheet_is_noted_not_read() {
-    let mut sheets = final_sheets(false);
-    sheets[2].hidden = true;
-    let src = read("hidden.xlsx", &xlsx(&sheets));
-    assert!(!src.text.contains("一般公共预算财政拨款基本支出决算表"));
-    assert_eq!(
-        notes(&src),
-        ["工作表“表6”是隐藏的，未读取；如其中有应公开的表格，请取消隐藏"]
-    );
+    let src = read("hidden.xlsx", &xlsx(&with_third_sheet_hidden()));
+    hidden_sheet_is_noted(&src);
     // The note is an info of the report: not checked, not a finding.
     let d = check_source(&src, shipped(), &Config::default()).diagnostics;
     assert!(

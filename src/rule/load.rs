@@ -205,31 +205,26 @@ fn compile_chunk(
 
 /// The keys each `[[rule]]` of a chunk writes, with their places: read
 /// apart from `RuleSpec` so that a key another kind reads is located too.
+/// (A chunk starts with its `[[rule]]` header: `rule` is an array of tables.)
 fn rule_keys(doc: &toml_edit::ImDocument<&str>) -> Vec<Vec<Spanned<String>>> {
-    let spanned = |key: Option<&toml_edit::Key>, name: &str| {
-        Spanned::new(key.and_then(|k| k.span()).unwrap_or(0..0), name.to_owned())
-    };
-    let Some(rules) = doc.as_table().get("rule") else {
+    let Some(tables) = doc
+        .as_table()
+        .get("rule")
+        .and_then(|r| r.as_array_of_tables())
+    else {
         return Vec::new();
     };
-    if let Some(tables) = rules.as_array_of_tables() {
-        tables
-            .iter()
-            .map(|t| t.iter().map(|(k, _)| spanned(t.key(k), k)).collect())
-            .collect()
-    } else if let Some(inline) = rules.as_array() {
-        // `rule = [{ … }]`
-        inline
-            .iter()
-            .map(|v| {
-                v.as_inline_table().map_or(Vec::new(), |t| {
-                    t.iter().map(|(k, _)| spanned(t.key(k), k)).collect()
+    tables
+        .iter()
+        .map(|t| {
+            t.iter()
+                .map(|(k, _)| {
+                    let span = t.key(k).and_then(|key| key.span()).unwrap_or(0..0);
+                    Spanned::new(span, k.to_owned())
                 })
-            })
-            .collect()
-    } else {
-        Vec::new()
-    }
+                .collect()
+        })
+        .collect()
 }
 
 fn toml_error(f: &RuleFile, offset: usize, e: &toml_edit::de::Error) -> LoadError {

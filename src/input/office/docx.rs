@@ -514,32 +514,33 @@ fn parse_styles(xml: &[u8]) -> Result<HashMap<String, Style>, OfficeError> {
     Ok(out)
 }
 
+/// A style and its parents (`basedOn`), at most 16 deep.
+fn style_chain<'a>(
+    styles: &'a HashMap<String, Style>,
+    id: &str,
+) -> impl Iterator<Item = &'a Style> {
+    let mut at = styles.get(id);
+    std::iter::from_fn(move || {
+        let s = at?;
+        at = s.based_on.as_ref().and_then(|b| styles.get(b));
+        Some(s)
+    })
+    .take(16)
+}
+
 /// The numbering a style gives its paragraphs, through its parents.
 fn style_numbering(styles: &HashMap<String, Style>, id: &str) -> (Option<String>, Option<usize>) {
     let (mut num, mut ilvl) = (None, None);
-    let mut at = Some(id.to_owned());
-    for _ in 0..16 {
-        let Some(s) = at.as_ref().and_then(|i| styles.get(i)) else {
-            break;
-        };
+    for s in style_chain(styles, id) {
         num = num.or(s.num_id.clone());
         ilvl = ilvl.or(s.ilvl);
-        at = s.based_on.clone();
     }
     (num, ilvl)
 }
 
 /// The outline level a style gives its paragraphs, through its parents.
 fn style_outline(styles: &HashMap<String, Style>, id: &str) -> Option<u8> {
-    let mut at = Some(id.to_owned());
-    for _ in 0..16 {
-        let s = at.as_ref().and_then(|i| styles.get(i))?;
-        if s.outline.is_some() {
-            return s.outline;
-        }
-        at = s.based_on.clone();
-    }
-    None
+    style_chain(styles, id).find_map(|s| s.outline)
 }
 
 // ----------------------------------------------------------------- document

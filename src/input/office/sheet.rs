@@ -449,7 +449,7 @@ fn pad_to_column_decimals(sheet: &mut Sheet, floats: &[((u32, u32), f64)]) {
     struct Column {
         /// The most decimals of its figures.
         most: usize,
-        /// Codes or ordinals, not amounts.
+        /// Codes, ordinals or years, not amounts.
         not_amounts: bool,
         /// The row of its first figure.
         first_row: u32,
@@ -457,24 +457,21 @@ fn pad_to_column_decimals(sheet: &mut Sheet, floats: &[((u32, u32), f64)]) {
     const NOT_AMOUNTS: [&str; 8] = [
         "编码", "代码", "编号", "序号", "行次", "栏次", "项次", "年份",
     ];
-    let decimals = |x: f64| {
-        let t = print_number(x, NumFormat::default());
-        if t.contains('e') {
-            None
-        } else {
-            Some(t.split_once('.').map_or(0, |(_, d)| d.len()))
-        }
+    // The decimals a figure printed with (its shortest form, `data_val`).
+    let decimals = |at: &(u32, u32)| {
+        let t = &sheet.cells.get(at)?.text;
+        (!t.contains('e')).then(|| t.split_once('.').map_or(0, |(_, d)| d.len()))
     };
     let code_like =
         |x: f64| x > 0.0 && x.fract() == 0.0 && [3, 5, 7].contains(&format!("{x}").len());
     let mut columns: BTreeMap<u32, Column> = BTreeMap::new();
-    for &((r, c), x) in floats {
+    for &(at @ (r, c), x) in floats {
         let col = columns.entry(c).or_insert(Column {
             most: 0,
             not_amounts: true,
             first_row: r,
         });
-        if let Some(d) = decimals(x).filter(|&d| d <= 6) {
+        if let Some(d) = decimals(&at).filter(|&d| d <= 6) {
             col.most = col.most.max(d);
         }
         col.not_amounts &= code_like(x);
@@ -496,11 +493,12 @@ fn pad_to_column_decimals(sheet: &mut Sheet, floats: &[((u32, u32), f64)]) {
         .map(|(&(r, _), _)| r)
         .collect();
     let sheet_most = columns.values().map(|c| c.most).max().unwrap_or(0);
+    let mut padded = Vec::new();
     for &(at, x) in floats {
         if ordinal_rows.contains(&at.0) {
             continue;
         }
-        let (Some(d), Some(col)) = (decimals(x), columns.get(&at.1)) else {
+        let (Some(d), Some(col)) = (decimals(&at), columns.get(&at.1)) else {
             continue;
         };
         let want = match col.most {
@@ -509,15 +507,16 @@ fn pad_to_column_decimals(sheet: &mut Sheet, floats: &[((u32, u32), f64)]) {
             m => m,
         };
         if d < want {
-            if let Some(v) = sheet.cells.get_mut(&at) {
-                v.text = print_number(
-                    x,
-                    NumFormat {
-                        decimals: Some(want),
-                        ..NumFormat::default()
-                    },
-                );
-            }
+            let f = NumFormat {
+                decimals: Some(want),
+                ..NumFormat::default()
+            };
+            padded.push((at, print_number(x, f)));
+        }
+    }
+    for (at, text) in padded {
+        if let Some(v) = sheet.cells.get_mut(&at) {
+            v.text = text;
         }
     }
 }

@@ -91,7 +91,7 @@ fn empty(cx: &mut RuleContext<'_>, names: &[TableName]) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::{findings, run, APPROPRIATION_HEAD};
+    use super::super::testkit::{appropriation_table, findings, run};
 
     const RULE: &str = "[[rule]]\nid = \"t\"\nkind = \"empty-table\"\nseverity = \"error\"\nmessage = \"“{label}”没有数据，却未说明本表为空表\"\n";
 
@@ -100,12 +100,7 @@ mod tests {
     fn report(appropriation_notes: &str, fund_notes: &str) -> String {
         format!(
             "\
-{APPROPRIATION_HEAD}201        一般公共服务支出     257.05       149.23     107.82
-20103      政府办公厅（室）及相关机构事务  257.05  149.23  107.82
-2010301    行政运行           257.05       149.23     107.82
-           合计            257.05       149.23     107.82
-注：本表反映部门本年度一般公共预算财政拨款支出情况。
-{appropriation_notes}
+{}{appropriation_notes}
                            政府性基金预算财政拨款收入支出决算表
                                                             单位：万元
          项目
@@ -118,7 +113,8 @@ mod tests {
 
 注：本表反映部门本年度政府性基金预算财政拨款收入支出及结转和结余情况。
 {fund_notes}
-"
+",
+            appropriation_table()
         )
     }
 

@@ -227,6 +227,20 @@ pub(crate) mod testkit {
  科目编码
 ";
 
+    /// The 一般公共预算财政拨款支出决算表 with one 项, 行政运行, spending
+    /// 257.05 (149.23 basic, 107.82 project), and its note.
+    pub(crate) fn appropriation_table() -> String {
+        format!(
+            "\
+{APPROPRIATION_HEAD}201        一般公共服务支出     257.05       149.23     107.82
+20103      政府办公厅（室）及相关机构事务  257.05  149.23  107.82
+2010301    行政运行           257.05       149.23     107.82
+           合计            257.05       149.23     107.82
+注：本表反映部门本年度一般公共预算财政拨款支出情况。
+"
+        )
+    }
+
     /// The 一般公共预算财政拨款基本支出决算表: 人员经费合计 150.00, 公用经费合计
     /// 42.18.
     pub(crate) const BASIC_EXPENDITURE: &str = "\

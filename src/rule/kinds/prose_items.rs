@@ -286,23 +286,10 @@ fn items(
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::{findings, run, APPROPRIATION_HEAD, BASIC_EXPENDITURE};
+    use super::super::testkit::{appropriation_table, findings, run, BASIC_EXPENDITURE};
 
     fn rule(check: &str) -> String {
         format!("[[rule]]\nid = \"t\"\nkind = \"prose-items\"\nseverity = \"error\"\nmessage = \"{{label}}\"\ntable = \"一般公共预算财政拨款支出决算表\"\ncolumn = \"合计\"\nfigure = \"支出决算\"\ncheck = [\"{check}\"]\n")
-    }
-
-    /// 行政运行 spends 257.05 in all.
-    fn table() -> String {
-        format!(
-            "\
-{APPROPRIATION_HEAD}201        一般公共服务支出     257.05       149.23     107.82
-20103      政府办公厅（室）及相关机构事务  257.05  149.23  107.82
-2010301    行政运行           257.05       149.23     107.82
-           合计            257.05       149.23     107.82
-注：本表反映部门本年度一般公共预算财政拨款支出情况。
-"
-        )
     }
 
     /// The prose on one item: its 项 name and its 支出决算.
@@ -317,20 +304,32 @@ mod tests {
 
     #[test]
     fn an_item_whose_amount_differs_from_its_row() {
-        let text = format!("{}{}", table(), prose("行政运行", "257.50 万元"));
+        let text = format!(
+            "{}{}",
+            appropriation_table(),
+            prose("行政运行", "257.50 万元")
+        );
         assert_eq!(findings(&rule("amounts"), &text), ["257.50 万元"]);
     }
 
     #[test]
     fn an_item_whose_amount_is_its_row() {
-        let text = format!("{}{}", table(), prose("行政运行", "257.05 万元"));
+        let text = format!(
+            "{}{}",
+            appropriation_table(),
+            prose("行政运行", "257.05 万元")
+        );
         let (found, notes) = run(&rule("amounts"), &text);
         assert!(found.is_empty() && notes.is_empty(), "{found:?} {notes:?}");
     }
 
     #[test]
     fn an_item_name_the_table_does_not_have() {
-        let text = format!("{}{}", table(), prose("机关运行", "257.05 万元"));
+        let text = format!(
+            "{}{}",
+            appropriation_table(),
+            prose("机关运行", "257.05 万元")
+        );
         assert_eq!(findings(&rule("names"), &text), ["机关运行"]);
     }
 
@@ -350,7 +349,7 @@ mod tests {
     /// lists its items: not checked, and said so, not a silent pass.
     #[test]
     fn items_beside_an_empty_table_say_not_checked() {
-        let empty: String = table()
+        let empty: String = appropriation_table()
             .lines()
             .filter(|l| !l.contains("257.05"))
             .map(|l| format!("{l}\n"))
