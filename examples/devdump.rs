@@ -4,7 +4,13 @@ fn main() {
     let src = gouji::source::SourceFile::from_bytes(p, &bytes, None).unwrap();
     let doc = gouji::document::parse(&src.text);
     for s in &doc.sections {
-        println!("S{} L{} {:?} {}", s.id, s.level, s.path, s.span);
+        println!(
+            "S{} L{} {:?} {}",
+            s.id,
+            s.level,
+            doc.section_path(s.id),
+            s.span
+        );
     }
     for i in &doc.numbering_issues {
         println!("ISSUE {:?}", i);

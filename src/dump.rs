@@ -24,7 +24,7 @@ pub fn dump(src: &SourceFile, doc: &Document) -> Value {
         .iter()
         .map(|s| {
             let mut v = json!({
-                "id": s.id, "title": s.title, "level": s.level, "path": s.path,
+                "id": s.id, "title": s.title, "level": s.level, "path": doc.section_path(s.id),
                 "parent": s.parent, "span": pos(src, s.span),
             });
             if let Some(h) = s.heading {
@@ -75,7 +75,7 @@ pub fn dump(src: &SourceFile, doc: &Document) -> Value {
                 "wan": f.number.as_ref().and_then(|n| n.wan()).map(|w| w.to_string()),
                 "text": src.slice(f.span),
                 "start": f.span.start, "end": f.span.end, "line": lc.line, "column": lc.column,
-                "section": doc.sections[f.section].path,
+                "section": doc.section_path(f.section),
                 "links": f.links,
             });
             locate(src, f.span, &mut v);

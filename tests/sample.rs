@@ -127,8 +127,8 @@ fn count_of_projects_in_the_performance_section() {
         .unwrap();
     assert_eq!(src.slice(f.span), "2个");
     assert_eq!(f.number.as_ref().unwrap().value.to_string(), "2");
-    assert!(doc.sections[f.section]
-        .path
+    assert!(doc
+        .section_path(f.section)
         .iter()
         .any(|p| p.contains("绩效")));
 }
@@ -161,11 +161,13 @@ fn section_tree_survives_mixed_numbering() {
         .find(|s| s.title == "一般公共预算财政拨款基本支出情况")
         .unwrap();
     assert_eq!(
-        s.path,
+        doc.section_path(s.id),
         vec!["部门决算情况", "一般公共预算财政拨款基本支出情况"]
     );
     let s = doc.sections.iter().find(|s| s.title == "机构设置").unwrap();
-    assert_eq!(s.path, vec!["单位基本情况", "机构设置"]);
+    assert_eq!(doc.section_path(s.id), vec!["单位基本情况", "机构设置"]);
+    assert_eq!(doc.path_key(s.id), "单位基本情况/机构设置");
+    assert!(doc.section_path(0).is_empty());
 }
 
 #[test]

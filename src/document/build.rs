@@ -331,7 +331,6 @@ fn headings_and_paragraphs(
         id: 0,
         title: String::new(),
         level: 0,
-        path: Vec::new(),
         parent: None,
         children: Vec::new(),
         heading: None,
@@ -414,7 +413,6 @@ fn headings_and_paragraphs(
                 id: section_id,
                 title: title.clone(),
                 level: 1,
-                path: vec![title.clone()],
                 parent: Some(0),
                 children: Vec::new(),
                 heading: Some(heading_id),
@@ -451,13 +449,10 @@ fn headings_and_paragraphs(
                 block.marker_start as usize,
                 (block.marker_start as usize + numbering.len).min(text.len()),
             );
-            let mut path = doc.sections[parent].path.clone();
-            path.push(title.clone());
             doc.sections.push(Section {
                 id: section_id,
                 title: title.clone(),
                 level: doc.sections[parent].level + 1,
-                path,
                 parent: Some(parent),
                 children: Vec::new(),
                 heading: Some(heading_id),

@@ -131,8 +131,6 @@ pub struct Section {
     pub title: String,
     /// 0 for the document root, 1 for top-level headings …
     pub level: usize,
-    /// Titles from the top level down to this section.
-    pub path: Vec<String>,
     pub parent: Option<usize>,
     pub children: Vec<usize>,
     pub heading: Option<usize>,
@@ -456,8 +454,8 @@ pub struct Document {
     pub by_label: std::collections::HashMap<String, Vec<usize>>,
     /// Fact ids of each table row: (table, row) → facts.
     pub by_row: std::collections::HashMap<(usize, usize), Vec<usize>>,
-    /// Each section's path, folded and joined with `/` (for rule scopes).
-    pub path_keys: Vec<String>,
+    /// Each section's title, folded (its path's part of a rule scope key).
+    pub title_keys: Vec<String>,
 }
 
 impl Document {
@@ -497,11 +495,7 @@ impl Document {
                 self.by_row.entry((c.table, c.row)).or_default().push(f.id);
             }
         }
-        self.path_keys = self
-            .sections
-            .iter()
-            .map(|s| text::fold(&s.path.join("/")))
-            .collect();
+        self.title_keys = self.sections.iter().map(|s| text::fold(&s.title)).collect();
     }
 
     /// Facts with any of these labels (folded), in document order.
@@ -528,8 +522,41 @@ impl Document {
         section
     }
 
-    pub fn section_path(&self, section: usize) -> &[String] {
-        &self.sections[section].path
+    /// The titles from the top level down to `section` (none for the root).
+    /// Walked up, not stored: a stored path per section grows with the
+    /// square of the nesting.
+    pub fn section_path(&self, section: usize) -> Vec<&str> {
+        let mut path = Vec::new();
+        let mut at = Some(section);
+        while let Some(s) = at.and_then(|s| self.sections.get(s)) {
+            if s.parent.is_none() {
+                break;
+            }
+            path.push(s.title.as_str());
+            at = s.parent;
+        }
+        path.reverse();
+        path
+    }
+
+    /// `section`'s path folded and joined with `/`: what a rule's `scope`
+    /// is looked for in.
+    pub fn path_key(&self, section: usize) -> String {
+        let mut keys = Vec::new();
+        let mut at = Some(section);
+        while let Some(s) = at.and_then(|s| self.sections.get(s)) {
+            if s.parent.is_none() {
+                break;
+            }
+            // Before `build_indexes` (a document put together by hand), fold here.
+            keys.push(match self.title_keys.get(s.id) {
+                Some(k) => std::borrow::Cow::Borrowed(k.as_str()),
+                None => std::borrow::Cow::Owned(text::fold(&s.title)),
+            });
+            at = s.parent;
+        }
+        keys.reverse();
+        keys.join("/")
     }
     /// Is `section` the section `ancestor` or inside it?
     pub fn section_within(&self, mut section: usize, ancestor: usize) -> bool {

@@ -48,7 +48,7 @@ impl RuleOutput {
 /// Is `section` inside one of these headings (text or path)? The rule's
 /// `scope` is tested with this, by the kinds and by the script host.
 pub fn in_scopes(doc: &Document, section: usize, scope: &[String]) -> bool {
-    let joined = doc.path_keys.get(section).map(String::as_str).unwrap_or("");
+    let joined = doc.path_key(section);
     scope.iter().any(|s| joined.contains(fold(s).as_str()))
 }
 

@@ -68,7 +68,7 @@ pub(super) fn register(e: &mut Engine) {
                         cx.in_scope[s.id]
                             && s.id != 0
                             && (fold(&s.title).contains(&want)
-                                || cx.doc.path_keys[s.id].contains(&want))
+                                || cx.doc.path_key(s.id).contains(&want))
                     })
                     .map_or(unit(), |s| cx.section_node(s.id)))
             })

@@ -18,6 +18,7 @@ use regex::Regex;
 use rhai::{Array, Dynamic, Engine, ImmutableString, INT};
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use crate::rule::sandbox::api_error;
 
@@ -94,11 +95,13 @@ pub(super) fn s(v: &str) -> Dynamic {
 // ---- regexes ---------------------------------------------------------------
 
 thread_local! {
-    static REGEXES: RefCell<HashMap<String, Regex>> = RefCell::new(HashMap::new());
+    static REGEXES: RefCell<HashMap<String, Rc<Regex>>> = RefCell::new(HashMap::new());
 }
 
-/// A compiled regex, cached per thread (at most 256 patterns).
-fn regex(pattern: &str) -> RhaiResult<Regex> {
+/// A compiled regex, cached per thread (at most 256 patterns). Shared, not
+/// cloned: a cloned `Regex` starts with an empty pool of match caches, and
+/// allocating one costs more than a short match.
+fn regex(pattern: &str) -> RhaiResult<Rc<Regex>> {
     if let Some(r) = REGEXES.with(|c| c.borrow().get(pattern).cloned()) {
         return Ok(r);
     }
@@ -106,6 +109,7 @@ fn regex(pattern: &str) -> RhaiResult<Regex> {
         .size_limit(1 << 20)
         .dfa_size_limit(1 << 20)
         .build()
+        .map(Rc::new)
         .map_err(|e| {
             let msg = e.to_string();
             let last = msg

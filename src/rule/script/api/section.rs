@@ -18,7 +18,9 @@ pub(super) fn register(e: &mut Engine) {
         get(n, |_, x| x.title.clone())
     });
     e.register_fn("to_debug", |n: &mut SectionNode| {
-        get(n, |_, x| format!("Section#{}({})", x.id, x.path.join("/")))
+        get(n, |cx, x| {
+            format!("Section#{}({})", x.id, cx.doc.section_path(x.id).join("/"))
+        })
     });
     e.register_get("id", |n: &mut SectionNode| get(n, |_, x| x.id as INT));
     e.register_get("title", |n: &mut SectionNode| {
@@ -26,7 +28,9 @@ pub(super) fn register(e: &mut Engine) {
     });
     e.register_get("level", |n: &mut SectionNode| get(n, |_, x| x.level as INT));
     e.register_get("path", |n: &mut SectionNode| {
-        get(n, |_, x| -> Array { x.path.iter().map(|p| s(p)).collect() })
+        get(n, |cx, x| -> Array {
+            cx.doc.section_path(x.id).into_iter().map(s).collect()
+        })
     });
     e.register_get("text", |n: &mut SectionNode| {
         get(n, |cx, x| cx.slice(x.span).to_owned())
