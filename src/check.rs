@@ -168,24 +168,21 @@ impl Parsed {
         }
     }
 
-    /// Run the rules over the document of `src`, on this thread.
+    /// Run the rules over the document of `src` (see [`run_rules`]).
     pub fn check(self, src: &SourceFile, rules: &RuleSet, config: &Config) -> DetailedCheck {
         let Parsed { held, doc, text } = self;
         let mut diagnostics = Vec::new();
         let mut covered = BTreeSet::new();
         let mut outcomes = Vec::new();
-        let started = std::time::Instant::now();
         let selected: Vec<_> = rules
             .rules
             .iter()
             .filter(|r| config.runs(&r.id, r.enabled) && doc.kind.matches(&r.applies_to))
             .collect();
-        for (ri, rule) in selected.iter().enumerate() {
-            if let Some(stop) = over_budget(&config.limits, started, &held, selected.len() - ri) {
-                diagnostics.push(stop);
-                break;
-            }
-            let result = crate::rule::run(rule, &doc, &text);
+        let (results, stop) = run_rules(&selected, &doc, &text, &config.limits, &held);
+        let left = results.iter().filter(|r| r.is_none()).count();
+        for (rule, result) in selected.iter().zip(results) {
+            let Some(result) = result else { continue };
             covered.extend(result.covered.iter().copied());
             let mut own = Vec::with_capacity(result.diagnostics.len());
             for mut d in result.diagnostics {
@@ -202,6 +199,9 @@ impl Parsed {
                 covered: result.covered,
                 diagnostics: own,
             });
+        }
+        if let Some(stop) = stop.filter(|_| left > 0) {
+            diagnostics.push(stop.diagnostic(left, &config.limits));
         }
         diagnostics.extend(unreadable_tables(src, &doc));
         diagnostics.extend(unread_pages(src));
@@ -235,45 +235,114 @@ impl Parsed {
     }
 }
 
-/// The one error of a report whose check ran past `max_seconds_per_file`
-/// or held more than `max_memory_mb` (checked after parsing and between
-/// rules): the `left` rules not yet run are not run.
-fn over_budget(
+/// Run the selected rules over one document: each rule's output, in the
+/// rules' order (`None` for a rule not run), and why the rest stopped.
+///
+/// Off the pool (one report: `gouji check` of a file, an editor's
+/// re-check) the rules run on the pool's idle threads; on a pool thread (a
+/// batch, its files already in parallel) in turn. The budget is looked at
+/// before each rule (time) and after it (memory: the parse's peak on this
+/// thread plus the rule's own on the thread that ran it; in turn, all that
+/// this thread has held since the parse began).
+fn run_rules(
+    selected: &[&crate::rule::Rule],
+    doc: &Arc<Document>,
+    text: &Arc<str>,
     limits: &Limits,
-    started: std::time::Instant,
     held: &gouji_meter::Mark,
-    left: usize,
-) -> Option<Diagnostic> {
-    let (used, key) = if started.elapsed().as_secs() >= limits.max_seconds_per_file {
-        (
-            format!(
-                "检查超时：本报告已用 {:.1} 秒，超过每个文件 {} 秒的上限",
-                started.elapsed().as_secs_f64(),
-                limits.max_seconds_per_file
-            ),
-            "max_seconds_per_file",
-        )
-    } else if over_memory(limits, held) {
-        (
-            format!(
-                "内存超限：本报告的检查已占用 {} MB，超过每个文件 {} MB 的上限",
-                mib(held.peak()),
-                limits.max_memory_mb
-            ),
-            "max_memory_mb",
-        )
-    } else {
-        return None;
+) -> (Vec<Option<crate::rule::RuleOutput>>, Option<Stop>) {
+    let started = std::time::Instant::now();
+    if rayon::current_thread_index().is_some() || rayon::current_num_threads() < 2 {
+        let mut results = Vec::with_capacity(selected.len());
+        let mut stop = None;
+        for rule in selected {
+            stop = stop.or_else(|| Stop::find(limits, started, held.peak()));
+            results.push(stop.is_none().then(|| crate::rule::run(rule, doc, text)));
+        }
+        return (results, stop);
+    }
+    let parsed = held.peak();
+    let stop = std::sync::Mutex::new(None);
+    let stopped = std::sync::atomic::AtomicBool::new(false);
+    let halt = |why: Stop| {
+        stopped.store(true, std::sync::atomic::Ordering::Relaxed);
+        let mut stop = stop.lock().unwrap_or_else(|e| e.into_inner());
+        stop.get_or_insert(why);
     };
-    Some(
+    let results = selected
+        .par_iter()
+        .map(|rule| {
+            if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                return None;
+            }
+            if let Some(why) = Stop::find(limits, started, parsed) {
+                halt(why);
+                return None;
+            }
+            let own = gouji_meter::Mark::new();
+            let result = crate::rule::run(rule, doc, text);
+            if let Some(why) = Stop::find_memory(limits, parsed + own.peak()) {
+                halt(why);
+            }
+            Some(result)
+        })
+        .collect();
+    (
+        results,
+        stop.into_inner().unwrap_or_else(|e| e.into_inner()),
+    )
+}
+
+/// Why a report's rules stopped: its check ran past `max_seconds_per_file`
+/// or held more than `max_memory_mb`.
+enum Stop {
+    Time(f64),
+    Memory(usize),
+}
+
+impl Stop {
+    fn find(limits: &Limits, started: std::time::Instant, held: usize) -> Option<Stop> {
+        let elapsed = started.elapsed();
+        if elapsed.as_secs() >= limits.max_seconds_per_file {
+            return Some(Stop::Time(elapsed.as_secs_f64()));
+        }
+        Stop::find_memory(limits, held)
+    }
+
+    /// Only the binary's allocator measures memory: in a library without
+    /// it, never.
+    fn find_memory(limits: &Limits, held: usize) -> Option<Stop> {
+        let budget = limits.max_memory_mb.saturating_mul(1 << 20);
+        (gouji_meter::installed() && held as u64 > budget).then_some(Stop::Memory(held))
+    }
+
+    /// The one error of the report: the `left` rules not run are not run.
+    fn diagnostic(&self, left: usize, limits: &Limits) -> Diagnostic {
+        let (used, key) = match *self {
+            Stop::Time(seconds) => (
+                format!(
+                    "检查超时：本报告已用 {seconds:.1} 秒，超过每个文件 {} 秒的上限",
+                    limits.max_seconds_per_file
+                ),
+                "max_seconds_per_file",
+            ),
+            Stop::Memory(bytes) => (
+                format!(
+                    "内存超限：本报告的检查已占用 {} MB，超过每个文件 {} MB 的上限",
+                    mib(bytes),
+                    limits.max_memory_mb
+                ),
+                "max_memory_mb",
+            ),
+        };
         Diagnostic::new(
             codes::LIMIT,
             Severity::Error,
             format!("{used}，其余 {left} 条规则未运行"),
         )
         .with_help(format!("在 gouji.toml 的 [limits] 中调整 {key}"))
-        .with_outcome(Outcome::ToolError),
-    )
+        .with_outcome(Outcome::ToolError)
+    }
 }
 
 /// Bytes as MiB with one decimal (`0.4`, not a rounded-down `0`).
@@ -281,11 +350,9 @@ fn mib(bytes: usize) -> String {
     format!("{:.1}", bytes as f64 / f64::from(1 << 20))
 }
 
-/// Has the check since `held` held more heap than `max_memory_mb`? Only the
-/// binary's allocator measures it: in a library without it, never.
+/// Has the reading since `held` held more heap than `max_memory_mb`?
 fn over_memory(limits: &Limits, held: &gouji_meter::Mark) -> bool {
-    let budget = limits.max_memory_mb.saturating_mul(1 << 20);
-    gouji_meter::installed() && held.peak() as u64 > budget
+    Stop::find_memory(limits, held.peak()).is_some()
 }
 
 /// One note per table that the gate found unreliable: the rules that would
