@@ -200,7 +200,9 @@ impl Parsed {
                 diagnostics: own,
             });
         }
-        if let Some(stop) = stop.filter(|_| left > 0) {
+        // A memory stop found after a rule ran is reported even when no
+        // rule was left (rules spread over threads: see run_rules).
+        if let Some(stop) = stop.filter(|s| left > 0 || matches!(s, Stop::Memory(_))) {
             diagnostics.push(stop.diagnostic(left, &config.limits));
         }
         diagnostics.extend(unreadable_tables(src, &doc));
@@ -240,10 +242,16 @@ impl Parsed {
 ///
 /// Off the pool (one report: `gouji check` of a file, an editor's
 /// re-check) the rules run on the pool's idle threads; on a pool thread (a
-/// batch, its files already in parallel) in turn. The budget is looked at
-/// before each rule (time) and after it (memory: the parse's peak on this
-/// thread plus the rule's own on the thread that ran it; in turn, all that
-/// this thread has held since the parse began).
+/// batch, its files already in parallel) in turn.
+///
+/// In turn, the budget is looked at before each rule: time, and all that
+/// this thread has held since the parse began. Spread, time is looked at
+/// before each rule and memory after it, as the parse's peak plus the
+/// rule's own peak on the thread that ran it (a thread's meter cannot be
+/// read from another, and rules running beside each other are not
+/// summed); a rule that went over is reported even when every other rule
+/// had already started, since the one that went over may well be the last
+/// to finish. After a stop, which rules still ran depends on timing.
 fn run_rules(
     selected: &[&crate::rule::Rule],
     doc: &Arc<Document>,
@@ -335,13 +343,14 @@ impl Stop {
                 "max_memory_mb",
             ),
         };
-        Diagnostic::new(
-            codes::LIMIT,
-            Severity::Error,
-            format!("{used}，其余 {left} 条规则未运行"),
-        )
-        .with_help(format!("在 gouji.toml 的 [limits] 中调整 {key}"))
-        .with_outcome(Outcome::ToolError)
+        let rest = if left > 0 {
+            format!("，其余 {left} 条规则未运行")
+        } else {
+            String::new()
+        };
+        Diagnostic::new(codes::LIMIT, Severity::Error, format!("{used}{rest}"))
+            .with_help(format!("在 gouji.toml 的 [limits] 中调整 {key}"))
+            .with_outcome(Outcome::ToolError)
     }
 }
 
@@ -652,8 +661,8 @@ fn check_files(
 /// runs on a thread of its own (compiling the pack on the pool) while this
 /// thread reads and parses the first file, so that a one-file check waits
 /// for the longer of the two, not for both (a PDF's reading is as long as
-/// the pack's compiling). The first file's rules then run on this thread,
-/// the other files in parallel. When `load` fails, nothing is checked and
+/// the pack's compiling). The first file's rules then run on the pool's
+/// threads, then the other files in parallel. When `load` fails, nothing is checked and
 /// its error is returned.
 pub fn check_paths_loading<E: Send>(
     paths: &[PathBuf],

@@ -68,12 +68,12 @@ pub struct Limits {
     /// Largest report file read, in MiB (checked before reading it).
     pub max_input_mb: u64,
     /// Longest time the rules may take on one report, in seconds (checked
-    /// between rules; a script rule has its own, shorter deadline).
+    /// before each rule; a script rule has its own, shorter deadline).
     pub max_seconds_per_file: u64,
     /// Most heap memory one report may hold, in MiB: its reading (PDF,
     /// .docx, .xlsx) and its check (parsing and the rules) are each held to
     /// it (measured per thread by the binary's allocator; looked at after
-    /// reading, after parsing and between rules).
+    /// reading, after parsing and around each rule: see `check::run_rules`).
     pub max_memory_mb: u64,
     /// Most pages of a PDF.
     pub max_pages: usize,

@@ -168,6 +168,22 @@ fn section_tree_survives_mixed_numbering() {
     assert_eq!(doc.section_path(s.id), vec!["单位基本情况", "机构设置"]);
     assert_eq!(doc.path_key(s.id), "单位基本情况/机构设置");
     assert!(doc.section_path(0).is_empty());
+    // Built one section from its parent's, each key is the walked-up one.
+    let mut seen = 0;
+    doc.for_each_path_key(|id, key| {
+        assert_eq!(key, doc.path_key(id), "section {id}");
+        seen += 1;
+    });
+    assert_eq!(seen, doc.sections.len());
+    let flags = doc.scope_flags(&["基本支出".into()]);
+    for (id, &inside) in flags.iter().enumerate() {
+        assert_eq!(
+            inside,
+            doc.path_key(id).contains("基本支出"),
+            "section {id}"
+        );
+    }
+    assert!(flags.iter().any(|&f| f) && !flags.iter().all(|&f| f));
 }
 
 #[test]

@@ -548,16 +548,70 @@ impl Document {
             if s.parent.is_none() {
                 break;
             }
-            // Before `build_indexes` (a document put together by hand), fold here.
-            keys.push(match self.title_keys.get(s.id) {
-                Some(k) => std::borrow::Cow::Borrowed(k.as_str()),
-                None => std::borrow::Cow::Owned(text::fold(&s.title)),
-            });
+            keys.push(self.title_key(s.id));
             at = s.parent;
         }
         keys.reverse();
         keys.join("/")
     }
+
+    /// A section's title folded (before `build_indexes`, on a document put
+    /// together by hand, folded here).
+    fn title_key(&self, section: usize) -> std::borrow::Cow<'_, str> {
+        match self.title_keys.get(section) {
+            Some(k) => std::borrow::Cow::Borrowed(k.as_str()),
+            None => std::borrow::Cow::Owned(text::fold(&self.sections[section].title)),
+        }
+    }
+
+    /// Every section's [`path_key`](Self::path_key), in order, each built
+    /// from its parent's: the time of one pass and the memory of the
+    /// deepest path, where asking each section walks up its whole path.
+    pub fn for_each_path_key(&self, mut f: impl FnMut(usize, &str)) {
+        let mut key = String::new();
+        // The open sections: (id, the key's length up to its title).
+        let mut open: Vec<(usize, usize)> = Vec::new();
+        for s in &self.sections {
+            let Some(parent) = s.parent else {
+                open.clear();
+                key.clear();
+                open.push((s.id, 0));
+                f(s.id, "");
+                continue;
+            };
+            while open.last().is_some_and(|&(id, _)| id != parent) {
+                open.pop();
+            }
+            let Some(&(_, len)) = open.last() else {
+                // A section before its parent (never built so): walk up.
+                f(s.id, &self.path_key(s.id));
+                continue;
+            };
+            key.truncate(len);
+            if self
+                .sections
+                .get(parent)
+                .is_some_and(|p| p.parent.is_some())
+            {
+                key.push('/');
+            }
+            key.push_str(&self.title_key(s.id));
+            open.push((s.id, key.len()));
+            f(s.id, &key);
+        }
+    }
+
+    /// Per section: is it inside one of these headings (text or path,
+    /// folded)? What a rule's `scope` selects.
+    pub fn scope_flags(&self, scope: &[String]) -> Vec<bool> {
+        let wanted: Vec<String> = scope.iter().map(|s| text::fold(s)).collect();
+        let mut flags = vec![false; self.sections.len()];
+        self.for_each_path_key(|id, key| {
+            flags[id] = wanted.iter().any(|w| key.contains(w.as_str()));
+        });
+        flags
+    }
+
     /// Is `section` the section `ancestor` or inside it?
     pub fn section_within(&self, mut section: usize, ancestor: usize) -> bool {
         loop {

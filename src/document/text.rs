@@ -149,7 +149,10 @@ impl Normalized {
     /// (`q < text.len()`).
     fn char_span(&self, q: usize) -> Span {
         let k = self.runs.partition_point(|r| r.at as usize <= q).max(1) - 1;
-        let r = self.runs[k];
+        // No run: `text` was set by hand, without a map.
+        let Some(&r) = self.runs.get(k) else {
+            return Span::default();
+        };
         if r.end != COPIED {
             return Span {
                 start: r.start,
@@ -192,10 +195,11 @@ impl Normalized {
         let pos = pos.min(self.text.len());
         let text = self.text[pos..].to_owned();
         let k = self.runs.partition_point(|r| r.at as usize <= pos);
-        let mut runs = Vec::with_capacity(self.runs.len() + 1 - k.max(1));
-        if !text.is_empty() {
-            // The run that holds `pos` starts the slice's map.
-            let r = self.runs[k.max(1) - 1];
+        let mut runs = Vec::with_capacity((self.runs.len() + 1).saturating_sub(k.max(1)));
+        // The run that holds `pos` starts the slice's map (none: no text
+        // left, or `text` set by hand without a map).
+        let holder = self.runs.get(k.max(1) - 1).filter(|_| !text.is_empty());
+        if let Some(&r) = holder {
             let cut = pos as u32 - r.at;
             let start = if r.end == COPIED {
                 r.start + cut
@@ -528,7 +532,7 @@ mod tests {
             for _ in 0..next(24) {
                 original.push_str(PARTS[next(PARTS.len())]);
             }
-            // One to three pieces on character boundaries, in order, with gaps.
+            // One to five pieces on character boundaries, in order, with gaps.
             let bounds: Vec<usize> = (0..=original.len())
                 .filter(|&b| original.is_char_boundary(b))
                 .collect();
@@ -562,7 +566,7 @@ mod tests {
     fn copied_text_is_one_run() {
         let text = "一般公共预算财政拨款支出 308.97 万元，比上年增加 12.5%。";
         let n = Normalized::from_pieces(text, &[Span::new(0, text.len())]);
-        // Copied stretches, each folded `，` `。` and each kept space.
+        // The copied stretches and each folded `，` `。`.
         assert!(n.runs.len() <= 8, "{:?}", n.runs);
         let at = n.text.find("308.97").unwrap();
         let span = n.original(at, at + "308.97".len());

@@ -10,7 +10,6 @@
 use super::Rule;
 use crate::diagnostic::{Diagnostic, Label, Outcome, Severity};
 use crate::document::table::TableName;
-use crate::document::text::fold;
 use crate::document::{Document, Fact, Role, Table};
 use crate::quantity::Quantity;
 use crate::source::Span;
@@ -45,13 +44,6 @@ impl RuleOutput {
     }
 }
 
-/// Is `section` inside one of these headings (text or path)? The rule's
-/// `scope` is tested with this, by the kinds and by the script host.
-pub fn in_scopes(doc: &Document, section: usize, scope: &[String]) -> bool {
-    let joined = doc.path_key(section);
-    scope.iter().any(|s| joined.contains(fold(s).as_str()))
-}
-
 /// One rule running on one document.
 pub struct RuleContext<'a> {
     pub rule: &'a Rule,
@@ -59,6 +51,8 @@ pub struct RuleContext<'a> {
     /// The text every span of `doc` indexes.
     pub text: &'a Arc<str>,
     pub out: RuleOutput,
+    /// Per section: inside the rule's `scope`? Worked out on first use.
+    in_scope: std::cell::OnceCell<Vec<bool>>,
 }
 
 impl<'a> RuleContext<'a> {
@@ -68,6 +62,7 @@ impl<'a> RuleContext<'a> {
             doc,
             text,
             out: RuleOutput::default(),
+            in_scope: std::cell::OnceCell::new(),
         }
     }
 
@@ -108,12 +103,13 @@ impl<'a> RuleContext<'a> {
     /// Is this section inside the rule's `scope` (every section when the
     /// rule has none)?
     pub fn in_scope(&self, section: usize) -> bool {
-        self.rule.scope.is_empty() || self.in_scopes(section, &self.rule.scope)
-    }
-
-    /// Is this section inside one of these headings (text or path)?
-    pub fn in_scopes(&self, section: usize, scope: &[String]) -> bool {
-        in_scopes(self.doc, section, scope)
+        self.rule.scope.is_empty()
+            || self
+                .in_scope
+                .get_or_init(|| self.doc.scope_flags(&self.rule.scope))
+                .get(section)
+                .copied()
+                .unwrap_or(false)
     }
 
     /// Stated values (not changes or shares) in scope.

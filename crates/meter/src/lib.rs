@@ -3,9 +3,9 @@
 //! [`Meter`] is a global allocator that forwards every call to the system
 //! allocator and keeps two counters per thread: the bytes the thread has
 //! allocated less those it has freed, and the highest that difference has
-//! been. A file is checked on one thread from start to end, so a [`Mark`]
-//! taken when its check starts tells how much the check has held at its
-//! peak. Memory freed on another thread than the one that allocated it
+//! been. A [`Mark`] taken on a thread tells how much that thread has held
+//! at its peak since: gouji reads and parses a file on one thread, and runs
+//! each rule on one thread. Memory freed on another thread than the one that allocated it
 //! counts for the thread that frees it: a check that frees a shared cache
 //! another thread filled (a regex's pool) looks that much smaller, and one
 //! whose results are freed elsewhere that much bigger. Both are a few MiB,

@@ -40,12 +40,17 @@ fn prose(cx: &mut RuleContext<'_>, pairs: &[Pair]) {
     let mut evaluated = 0;
     for p in pairs {
         let year = cx.doc.kind.year;
+        let scoped = (!p.scope.is_empty()).then(|| cx.doc.scope_flags(&p.scope));
         let mine: Vec<&Fact> = facts
             .iter()
             .copied()
             .filter(|f| label_matches(&f.label, &p.label, year))
             .filter(|f| !names_another_year(cx.text, f.span, year))
-            .filter(|f| p.scope.is_empty() || cx.in_scopes(f.section, &p.scope))
+            .filter(|f| {
+                scoped
+                    .as_ref()
+                    .is_none_or(|s| s.get(f.section) == Some(&true))
+            })
             .collect();
         if mine.is_empty() {
             continue;

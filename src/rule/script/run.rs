@@ -11,7 +11,7 @@ use super::api::{unit, CellNode, FactNode, RowNode, SectionNode, SentenceNode, T
 use super::RhaiResult;
 use crate::diagnostic::Severity;
 use crate::document::{Document, Fact};
-use crate::rule::context::{in_scopes, RuleOutput};
+use crate::rule::context::RuleOutput;
 use crate::rule::sandbox::api_error;
 use crate::rule::Rule;
 use crate::source::Span;
@@ -55,9 +55,11 @@ impl ScriptRun {
         doc: &Arc<Document>,
         text: &Arc<str>,
     ) -> ScriptRun {
-        let in_scope = (0..doc.sections.len())
-            .map(|s| rule.scope.is_empty() || in_scopes(doc, s, &rule.scope))
-            .collect();
+        let in_scope = if rule.scope.is_empty() {
+            vec![true; doc.sections.len()]
+        } else {
+            doc.scope_flags(&rule.scope)
+        };
         ScriptRun {
             run: NEXT_RUN.fetch_add(1, Ordering::Relaxed),
             rule: RuleInfo {

@@ -60,17 +60,15 @@ pub(super) fn register(e: &mut Engine) {
         |d: &mut DocNode, title: &str| -> RhaiResult<Dynamic> {
             let want = fold(title);
             with_cx(d.run, |cx| {
-                Ok(cx
-                    .doc
-                    .sections
-                    .iter()
-                    .find(|s| {
-                        cx.in_scope[s.id]
-                            && s.id != 0
-                            && (fold(&s.title).contains(&want)
-                                || cx.doc.path_key(s.id).contains(&want))
-                    })
-                    .map_or(unit(), |s| cx.section_node(s.id)))
+                // The first section whose title or path holds it (a path
+                // ends with the section's own title).
+                let mut first = None;
+                cx.doc.for_each_path_key(|id, key| {
+                    if first.is_none() && id != 0 && cx.in_scope[id] && key.contains(&want) {
+                        first = Some(id);
+                    }
+                });
+                Ok(first.map_or(unit(), |s| cx.section_node(s)))
             })
         },
     );
