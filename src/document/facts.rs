@@ -434,7 +434,7 @@ impl<'a> Reader<'a> {
             None => (None, None),
         };
         let mut f = self.new_fact(FactKind::Change, Role::Value, label, None, span, sentence);
-        f.change = Some(Change {
+        f.change = Some(Box::new(Change {
             direction,
             direction_span: dir_span,
             rate_direction: None,
@@ -443,7 +443,7 @@ impl<'a> Reader<'a> {
             delta: None,
             rate: None,
             prior: self.pending_prior.take(),
-        });
+        }));
         f.links.of = of;
         f.links.alt_of = of
             .filter(|_| !by_subject && self.subject.as_deref().is_none_or(str::is_empty))
@@ -715,7 +715,7 @@ impl<'a> Reader<'a> {
                     span,
                     sentence,
                 );
-                f.change = Some(Change {
+                f.change = Some(Box::new(Change {
                     direction,
                     direction_span: dir_span,
                     rate_direction: None,
@@ -724,7 +724,7 @@ impl<'a> Reader<'a> {
                     delta: None,
                     rate: None,
                     prior: None,
-                });
+                }));
                 f.links.of = of;
                 let id = self.push(f);
                 if let Some(of) = of {

@@ -413,8 +413,10 @@ pub struct Fact {
     pub paragraph: Option<usize>,
     pub sentence: Option<usize>,
     pub links: Links,
+    /// Boxed: most facts are not changes, and `Change` would add a
+    /// quarter to every fact.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub change: Option<Change>,
+    pub change: Option<Box<Change>>,
     /// For a share: the denominator named in the text (`占本年支出合计的…`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub share_base: Option<String>,
