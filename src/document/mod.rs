@@ -528,15 +528,7 @@ impl Document {
     /// Walked up, not stored: a stored path per section grows with the
     /// square of the nesting.
     pub fn section_path(&self, section: usize) -> Vec<&str> {
-        let mut path = Vec::new();
-        let mut at = Some(section);
-        while let Some(s) = at.and_then(|s| self.sections.get(s)) {
-            if s.parent.is_none() {
-                break;
-            }
-            path.push(s.title.as_str());
-            at = s.parent;
-        }
+        let mut path: Vec<&str> = self.below_root(section).map(|s| s.title.as_str()).collect();
         path.reverse();
         path
     }
@@ -544,17 +536,20 @@ impl Document {
     /// `section`'s path folded and joined with `/`: what a rule's `scope`
     /// is looked for in.
     pub fn path_key(&self, section: usize) -> String {
-        let mut keys = Vec::new();
-        let mut at = Some(section);
-        while let Some(s) = at.and_then(|s| self.sections.get(s)) {
-            if s.parent.is_none() {
-                break;
-            }
-            keys.push(self.title_key(s.id));
-            at = s.parent;
-        }
+        let mut keys: Vec<_> = self
+            .below_root(section)
+            .map(|s| self.title_key(s.id))
+            .collect();
         keys.reverse();
         keys.join("/")
+    }
+
+    /// `section` and its ancestors, innermost first, the root left out.
+    fn below_root(&self, section: usize) -> impl Iterator<Item = &Section> {
+        std::iter::successors(self.sections.get(section), |s| {
+            s.parent.and_then(|p| self.sections.get(p))
+        })
+        .take_while(|s| s.parent.is_some())
     }
 
     /// A section's title folded (before `build_indexes`, on a document put
